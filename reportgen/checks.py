@@ -1,0 +1,142 @@
+"""The checks a finance bureau runs before accepting a report, in one pass."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from .findings import Finding, Severity, error, warning
+from .inputs.folder import Department
+from .model import TOTAL_KEY, _Breakdown
+from .numbers import fmt2, fmt_points, round2
+from .scoring import Scorecard
+
+TOLERANCE = Decimal("0.01")
+
+
+def run_checks(dept: Department, card: Scorecard) -> list[Finding]:
+    findings: list[Finding] = list(dept.notes)
+    place = dept.locator.place
+
+    def add(severity: Severity, message: str, path: tuple) -> None:
+        file, line = place(path)
+        findings.append(Finding(severity, message, file, line, ".".join(map(str, path))))
+
+    _balance(dept, add)
+    _part_sums(dept, add)
+    _claims(dept, card, add)
+    _unused_answers(dept, card, add)
+    for r in card.results:
+        if r.score > r.points or r.score < 0:
+            add(Severity.ERROR, f"指标“{r.name}”得分{fmt_points(r.score)}超出分值范围0～"
+                f"{fmt_points(r.points)}", ())
+    file, _ = place(())
+    for f in card.findings:
+        path = tuple(f.field.split(".")) if f.field else ()
+        where, line = place(path) if path else (file, None)
+        findings.append(Finding(f.severity, f.message, where, line, f.field))
+    return findings
+
+
+def _balance(dept: Department, add) -> None:
+    fin = dept.data.finance
+    if None in (fin.income, fin.carried_in, fin.expenditure, fin.carried_out):
+        return
+    left = fin.carried_in.total() + fin.income.total()
+    exp = fin.expenditure
+    spent = exp.total if exp.total is not None else (
+        exp.by_nature.total() if exp.by_nature else None)
+    if spent is None:
+        return
+    right = spent + fin.to_reserve_fund + fin.carried_out.total()
+    if abs(left - right) > TOLERANCE:
+        add(Severity.ERROR, (
+            f"收支不平衡：年初结转和结余＋收入决算数＝{fmt2(left)}万元，支出决算数＋转入事业基金＋"
+            f"年末结转和结余＝{fmt2(right)}万元，相差{fmt2(abs(left - right))}万元；请核对这几项数据"),
+            ("收支",))
+
+
+def _part_sums(dept: Department, add) -> None:
+    d = dept.data
+    groups: list[tuple[tuple, _Breakdown | None, str]] = [
+        (("人员", "编制数"), d.staffing.authorized, "人"),
+        (("人员", "年末实有人数"), d.staffing.year_end, "人"),
+        (("收支", "收入决算数"), d.finance.income, "万元"),
+        (("收支", "年初结转和结余"), d.finance.carried_in, "万元"),
+        (("收支", "年末结转和结余"), d.finance.carried_out, "万元"),
+        (("三公经费", "本年预算"), d.three_public.budget, "万元"),
+        (("三公经费", "上年预算"), d.three_public.last_year_budget, "万元"),
+        (("三公经费", "本年实际"), d.three_public.actual, "万元"),
+        (("三公经费", "上年实际"), d.three_public.last_year_actual, "万元"),
+    ]
+    exp = d.finance.expenditure
+    if exp is not None:
+        for key, split in (("按支出性质", exp.by_nature), ("按经济分类", exp.by_economic_class),
+                           ("按功能分类", exp.by_function)):
+            groups.append((("收支", "支出决算数", key), split, "万元"))
+            if split is not None and exp.total is not None and split.stated_total() is None:
+                got = split.total()
+                if abs(got - exp.total) > TOLERANCE:
+                    add(Severity.ERROR, (
+                        f"支出决算数{key}各项之和为{fmt2(got)}万元，与合计{fmt2(exp.total)}万元不符，"
+                        f"相差{fmt2(abs(got - exp.total))}万元"), ("收支", "支出决算数", key))
+    for path, tally, unit in groups:
+        if tally is not None:
+            _tally(path, tally, unit, add)
+
+
+def _tally(path: tuple, tally: _Breakdown, unit: str, add) -> None:
+    parts = tally.parts()
+    for name, part in parts.items():
+        if isinstance(part, _Breakdown):
+            _tally((*path, name), part, unit, add)
+    stated = tally.stated_total()
+    if stated is None or not parts:
+        return
+    got = sum((p.total() if isinstance(p, _Breakdown) else p for p in parts.values()),
+              Decimal(0))
+    tolerance = TOLERANCE if unit == "万元" else Decimal(0)
+    if abs(got - stated) > tolerance:
+        show = fmt2 if unit == "万元" else fmt_points
+        names = "＋".join(parts)
+        add(Severity.ERROR, (
+            f"{path[-1]}的合计为{show(stated)}{unit}，但各项之和（{names}）为{show(got)}{unit}，"
+            f"相差{show(abs(got - stated))}{unit}；请核对合计或各项人数/金额"),
+            (*path, TOTAL_KEY))
+
+
+def _claims(dept: Department, card: Scorecard, add) -> None:
+    claims = dept.data.claims
+    for name, claim in claims.indicators.items():
+        path = ("自填数", "指标", name)
+        result = card.by_name(name)
+        if result is None:
+            add(Severity.WARNING, f"自填数中的指标“{name}”不在评价框架“{card.framework.ident}”中", path)
+            continue
+        if claim.value is not None and result.value is not None \
+                and round2(claim.value) != result.value:
+            add(Severity.ERROR, (
+                f"自填的{name}为{fmt2(claim.value)}%，按公式{result.indicator.formula_label or ''}"
+                f"计算应为{result.value_text}；请改用计算值"), path)
+        if claim.score is not None and round2(claim.score) != result.score:
+            add(Severity.ERROR, (
+                f"自填的{name}得分为{fmt_points(claim.score)}分，按评分标准应为"
+                f"{fmt_points(result.score)}分"), path)
+    if claims.total is not None and round2(claims.total) != card.total:
+        add(Severity.ERROR, f"自填总分为{fmt_points(claims.total)}分，各指标得分合计应为"
+            f"{fmt_points(card.total)}分", ("自填数", "总分"))
+
+
+def _unused_answers(dept: Department, card: Scorecard, add) -> None:
+    names = {r.name for r in card.results}
+    for key, answers in (("清单评价", dept.data.checklists), ("评议", dept.data.judgements)):
+        for name in answers:
+            if name not in names:
+                add(Severity.WARNING, f"“{name}”不是评价框架“{card.framework.ident}”中的指标，"
+                    "此项填写未被使用；请核对指标名称", (key, name))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+__all__ = ["run_checks", "has_errors", "error", "warning"]

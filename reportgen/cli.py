@@ -1,0 +1,141 @@
+"""Command line: reportgen check | score | frameworks | build."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from . import __version__
+from .checks import has_errors
+from .findings import Finding, InputError
+from .framework import builtin_frameworks
+from .numbers import fmt2
+from .pipeline import Evaluation, evaluate
+from .scoring import Scorecard
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    for f in findings:
+        print(f.render(), file=sys.stderr)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    ev = evaluate(Path(args.dir))
+    findings = ev.findings + _narrative_findings(ev)
+    errors = sum(1 for f in findings if f.severity.value == "错误")
+    for f in findings:
+        print(f.render())
+    print(f"检查完成：{errors} 个错误，{len(findings) - errors} 个警告。")
+    return EXIT_ERRORS if has_errors(findings) else EXIT_OK
+
+
+def _narrative_findings(ev: Evaluation) -> list[Finding]:
+    try:
+        from .inputs.narratives import check_narratives
+    except ImportError:  # pragma: no cover - narratives arrive with the renderer
+        return []
+    return check_narratives(ev)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    ev = evaluate(Path(args.dir))
+    card = ev.scorecard
+    if args.json:
+        print(json.dumps(scorecard_json(card), ensure_ascii=False, indent=2))
+    else:
+        print(scorecard_table(card))
+    _print_findings([f for f in card.findings])
+    return EXIT_ERRORS if card.findings else EXIT_OK
+
+
+def scorecard_json(card: Scorecard) -> dict:
+    return {
+        "framework": card.framework.ident,
+        "total": fmt2(card.total),
+        "grade": card.grade,
+        "indicators": [{
+            "category": r.category, "group": r.group, "name": r.name,
+            "points": fmt2(r.points),
+            "value": None if r.value is None else fmt2(r.value),
+            "score": fmt2(r.score), "lost": fmt2(r.lost),
+            "status": r.status.value, "explanation": r.explanation,
+        } for r in card.results],
+    }
+
+
+def scorecard_table(card: Scorecard) -> str:
+    rows = [("三级指标", "指标值", "分值", "得分", "扣分")]
+    for r in card.results:
+        rows.append((r.name, r.value_text or "—", fmt2(r.points), fmt2(r.score),
+                     fmt2(r.lost) if r.lost else ""))
+    widths = [max(_width(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(_pad(c, w, i) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+             for row in rows]
+    lines.insert(1, "-" * _width(lines[0]))
+    lines.append("-" * _width(lines[0]))
+    lines.append(f"总分 {fmt2(card.total)}　等级 {card.grade}（评价框架：{card.framework.title}）")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def _pad(text: str, width: int, column: int) -> str:
+    gap = " " * (width - _width(text))
+    return text + gap if column == 0 else gap + text
+
+
+def cmd_frameworks(args: argparse.Namespace) -> int:
+    for fw in builtin_frameworks():
+        print(f"{fw.ident}\t{fw.title}\t{fw.path}")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build_report
+
+    return build_report(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="reportgen", description="部门整体支出绩效评价报告生成工具")
+    p.add_argument("--version", action="version", version=f"reportgen {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+    c = sub.add_parser("check", help="检查部门数据，一次列出全部错误和警告")
+    c.add_argument("dir", help="部门文件夹（内含 data.yaml）")
+    c.set_defaults(func=cmd_check)
+    s = sub.add_parser("score", help="计算各项指标得分、总分和等级")
+    s.add_argument("dir", help="部门文件夹")
+    s.add_argument("--json", action="store_true", help="以 JSON 输出")
+    s.set_defaults(func=cmd_score)
+    f = sub.add_parser("frameworks", help="列出内置评价框架")
+    f.set_defaults(func=cmd_frameworks)
+    b = sub.add_parser("build", help="生成 Word 报告")
+    b.add_argument("dir", help="部门文件夹")
+    b.add_argument("-o", "--output", required=True, help="输出的 .docx 文件")
+    b.add_argument("--template", help="另用的 .docx 模板")
+    b.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
+    b.set_defaults(func=cmd_build)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return handler(args)
+    except InputError as exc:
+        _print_findings(exc.findings)
+        total = len(exc.findings)
+        print(f"无法继续：{total} 个问题需要先处理。", file=sys.stderr)
+        return EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""Findings: what check, the readers and the scorer say about an input, in Chinese."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    ERROR = "错误"
+    WARNING = "警告"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int | None = None
+    field: str = ""
+
+    def where(self) -> str:
+        place = self.file
+        if self.line is not None:
+            place = f"{place}:{self.line}" if place else f"第{self.line}行"
+        if self.field:
+            place = f"{place}（{self.field}）" if place else self.field
+        return place
+
+    def render(self) -> str:
+        where = self.where()
+        return f"[{self.severity.value}] {where}：{self.message}" if where else (
+            f"[{self.severity.value}] {self.message}"
+        )
+
+
+class InputError(Exception):
+    """The input cannot be used; carries every finding collected in the pass."""
+
+    def __init__(self, findings: list[Finding], unreadable: bool = False) -> None:
+        super().__init__("\n".join(f.render() for f in findings))
+        self.findings = findings
+        self.unreadable = unreadable
+
+
+def error(message: str, file: str = "", line: int | None = None, field: str = "") -> Finding:
+    return Finding(Severity.ERROR, message, file, line, field)
+
+
+def warning(message: str, file: str = "", line: int | None = None, field: str = "") -> Finding:
+    return Finding(Severity.WARNING, message, file, line, field)

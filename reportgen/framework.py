@@ -1,0 +1,202 @@
+"""The indicator framework: a YAML data file, validated on load.
+
+Three levels (一级 → 二级 → 三级); each 三级 line has points, an optional formula over
+named facts, a rule, the 评价标准 and 指标说明 texts of the appendix table and a sentence
+pattern for its analysis paragraph. A bureau adapts a framework by copying the file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .facts import FACTS
+from .findings import Finding, InputError, error
+from .formula import Formula, FormulaError, parse_formula
+from .inputs.validation import findings_from
+from .inputs.yaml_source import read_yaml
+from .numbers import fmt_points
+from .rules import Dec, Rule, WhenNotApplicable
+
+# Placeholders every sentence pattern may use besides fact names.
+PATTERN_NAMES = frozenset({"名称", "值", "得分", "分值", "扣分", "规则说明", "公式说明",
+                           "年度", "单位名称", "依据"})
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+class _Node(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class Indicator(_Node):
+    name: str = Field(alias="名称")
+    points: Dec = Field(alias="分值")
+    standard: str = Field("", alias="评价标准")
+    description: str = Field("", alias="指标说明")
+    formula_text: str | None = Field(None, alias="公式")
+    formula_label: str = Field("", alias="公式说明")
+    rule: Rule = Field(alias="规则")
+    not_applicable: WhenNotApplicable | None = Field(None, alias="不适用")
+    pattern: str = Field("", alias="分析句式")
+    problem: str = Field("", alias="问题表述")
+
+    @property
+    def formula(self) -> Formula | None:
+        return _formula(self.formula_text) if self.formula_text else None
+
+
+@cache
+def _formula(text: str) -> Formula:
+    return parse_formula(text, frozenset(FACTS))
+
+
+class Group(_Node):
+    name: str = Field(alias="名称")
+    points: Dec = Field(alias="分值")
+    indicators: list[Indicator] = Field(alias="三级指标", min_length=1)
+
+
+class Category(_Node):
+    name: str = Field(alias="名称")
+    points: Dec = Field(alias="分值")
+    groups: list[Group] = Field(alias="二级指标", min_length=1)
+
+
+class Grade(_Node):
+    name: str = Field(alias="等级")
+    minimum: Dec = Field(alias="最低分")
+
+
+DEFAULT_GRADES = (Grade(等级="优", 最低分="90"), Grade(等级="良", 最低分="80"),
+                  Grade(等级="中", 最低分="60"), Grade(等级="差", 最低分="0"))
+
+
+class Framework(_Node):
+    ident: str = Field(alias="标识")
+    title: str = Field(alias="名称")
+    note: str = Field("", alias="说明")
+    grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), alias="等级")
+    categories: list[Category] = Field(alias="一级指标", min_length=1)
+
+    def indicators(self) -> list[tuple[Category, Group, Indicator]]:
+        return [(c, g, i) for c in self.categories for g in c.groups for i in g.indicators]
+
+    def grade(self, total: Decimal) -> str:
+        for grade in sorted(self.grades, key=lambda g: g.minimum, reverse=True):
+            if total >= grade.minimum:
+                return grade.name
+        return self.grades[-1].name
+
+
+@dataclass(frozen=True)
+class BuiltIn:
+    ident: str
+    title: str
+    path: Path
+
+
+def builtin_frameworks() -> list[BuiltIn]:
+    folder = resources.files("reportgen.frameworks")
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            fw = load_framework(Path(str(entry)))
+            found.append(BuiltIn(fw.ident, fw.title, Path(str(entry))))
+    return found
+
+
+def resolve_framework(name: str, base: Path) -> Path:
+    """A built-in's 标识 or file stem, or a path (relative to the department folder)."""
+    text = name.strip()
+    if text.endswith((".yaml", ".yml")) or "/" in text or "\\" in text:
+        path = (base / text) if not Path(text).is_absolute() else Path(text)
+        if not path.exists():
+            raise InputError([error(f"找不到评价框架文件“{text}”", field="评价框架")],
+                             unreadable=True)
+        return path
+    folder = resources.files("reportgen.frameworks")
+    for entry in folder.iterdir():
+        if entry.name == f"{text}.yaml":
+            return Path(str(entry))
+    for builtin in builtin_frameworks():
+        if text in (builtin.ident, builtin.title):
+            return builtin.path
+    names = "、".join(b.ident for b in builtin_frameworks())
+    raise InputError([error(f"未知的评价框架“{text}”；内置框架有：{names}，也可填写框架文件的路径",
+                            field="评价框架")], unreadable=True)
+
+
+@cache
+def load_framework(path: Path) -> Framework:
+    source = read_yaml(path)
+    file = str(path)
+    if not isinstance(source.data, dict):
+        raise InputError([error("框架文件顶层应为一组“字段: 值”", file, 1)], unreadable=True)
+    try:
+        framework = Framework.model_validate(source.data)
+    except ValidationError as exc:
+        raise InputError(findings_from(exc, Framework, lambda p: (file, source.line_of(p)))) \
+            from None
+    problems = validate_framework(framework, file)
+    if problems:
+        raise InputError(problems)
+    return framework
+
+
+def validate_framework(fw: Framework, file: str) -> list[Finding]:
+    problems: list[Finding] = []
+
+    def add(where: str, message: str) -> None:
+        problems.append(error(message, file, field=where))
+
+    total = sum((c.points for c in fw.categories), Decimal(0))
+    if total != 100:
+        add("一级指标", f"一级指标分值合计为{fmt_points(total)}，应为100")
+    names: set[str] = set()
+    for cat in fw.categories:
+        _sum_check(add, cat.name, cat.points, [g.points for g in cat.groups], "二级指标")
+        for group in cat.groups:
+            _sum_check(add, f"{cat.name}/{group.name}", group.points,
+                       [i.points for i in group.indicators], "三级指标")
+            for ind in group.indicators:
+                if ind.name in names:
+                    add(ind.name, "三级指标名称重复")
+                names.add(ind.name)
+                for message in _indicator_problems(ind):
+                    add(ind.name, message)
+    return problems
+
+
+def _sum_check(add, where: str, points: Decimal, parts: list[Decimal], level: str) -> None:
+    got = sum(parts, Decimal(0))
+    if got != points:
+        add(where, f"所属{level}分值合计为{fmt_points(got)}，与本级分值{fmt_points(points)}不符")
+
+
+def _indicator_problems(ind: Indicator) -> list[str]:
+    problems = list(ind.rule.check_points(ind.points))
+    if ind.points <= 0:
+        problems.append("分值必须大于0")
+    if ind.rule.uses_formula and not ind.formula_text:
+        problems.append(f"规则“{ind.rule.kind}”需要公式，请填写“公式”")
+    if ind.formula_text:
+        try:
+            parse_formula(ind.formula_text, frozenset(FACTS))
+        except FormulaError as exc:
+            problems.append(str(exc))
+    known = PATTERN_NAMES | set(FACTS)
+    for placeholder in _PLACEHOLDER.findall(ind.pattern):
+        if placeholder.strip() not in known:
+            problems.append(f"分析句式中的“{{{placeholder}}}”不是可用的名称")
+    return problems
+
+
+def fill_pattern(pattern: str, values: dict[str, str]) -> str:
+    """Substitute {名称} placeholders; the pattern is data, so nothing else is interpreted."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1).strip(), m.group(0)), pattern)

@@ -1,0 +1,93 @@
+"""A department-year folder: DIR/data.yaml (or data.xlsx) plus DIR/narratives/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import ValidationError
+
+from ..findings import Finding, InputError, error
+from ..model import DepartmentYear
+from .validation import findings_from
+from .yaml_source import read_yaml
+
+DATA_YAML = "data.yaml"
+DATA_XLSX = "data.xlsx"
+NARRATIVES_DIR = "narratives"
+
+
+class Locator(Protocol):
+    """Where a field of the model was written: (file label, line or None)."""
+
+    def place(self, path: tuple) -> tuple[str, int | None]: ...
+
+
+@dataclass
+class YamlLocator:
+    file: str
+    lines: dict[tuple, int]
+
+    def place(self, path: tuple) -> tuple[str, int | None]:
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:cut]))
+            if line is not None:
+                return self.file, line
+        return self.file, None
+
+
+@dataclass
+class Department:
+    folder: Path
+    data: DepartmentYear
+    locator: Locator
+    notes: list[Finding] = field(default_factory=list)
+
+    @property
+    def narratives_dir(self) -> Path:
+        return self.folder / NARRATIVES_DIR
+
+
+def data_file(folder: Path) -> Path:
+    """The folder's one data file; both or neither is an error that says so."""
+    if not folder.is_dir():
+        raise InputError([error("不是文件夹，请给出部门文件夹（内含 data.yaml 或 data.xlsx）",
+                                str(folder))], unreadable=True)
+    yaml_file, xlsx_file = folder / DATA_YAML, folder / DATA_XLSX
+    if yaml_file.exists() and xlsx_file.exists():
+        raise InputError([error("同时有 data.yaml 和 data.xlsx，无法判断以哪个为准；请删去或改名其中一个",
+                                str(folder))], unreadable=True)
+    if xlsx_file.exists():
+        return xlsx_file
+    if yaml_file.exists():
+        return yaml_file
+    raise InputError([error("文件夹中没有 data.yaml 或 data.xlsx；可用 reportgen init 生成填报表",
+                            str(folder))], unreadable=True)
+
+
+def load_department(folder: Path) -> Department:
+    path = data_file(folder)
+    if path.suffix == ".xlsx":
+        from .xlsx_reader import read_xlsx  # openpyxl is only needed for Excel input
+
+        raw, locator, notes = read_xlsx(path)
+    else:
+        source = read_yaml(path, display_name=str(path))
+        raw, notes = source.data, list(source.notes)
+        locator = YamlLocator(source.file, source.lines)
+    return build_model(folder, raw, locator, notes)
+
+
+def build_model(folder: Path, raw: object, locator: Locator, notes: list[Finding]) -> Department:
+    file, _ = locator.place(())
+    if not isinstance(raw, dict):
+        raise InputError([error("文件顶层应为一组“字段: 值”", file, 1)], unreadable=True)
+    errors = [n for n in notes if n.severity.value == "错误"]
+    try:
+        data = DepartmentYear.model_validate(raw)
+    except ValidationError as exc:
+        raise InputError(errors + findings_from(exc, DepartmentYear, locator.place)) from None
+    if errors:
+        raise InputError(errors)
+    return Department(folder=folder, data=data, locator=locator, notes=notes)

@@ -1,0 +1,120 @@
+"""Read a YAML file into plain data plus a map from each key path to its line.
+
+Scalars stay text (BaseLoader semantics), so no number ever passes through a float and
+"0012" or "2018" mean exactly what was typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..findings import Finding, InputError, error, warning
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class YamlSource:
+    data: object
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+    notes: list[Finding] = field(default_factory=list)
+
+    def line_of(self, path: Path_) -> int | None:
+        """Line of the deepest known prefix of path (1-based)."""
+        for cut in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:cut]))
+            if line is not None:
+                return line
+        return None
+
+
+def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
+    """UTF-8 (with or without BOM); GBK/GB18030 from old Notepad is read with a warning."""
+    if b"\x00" in raw:
+        raise InputError([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码", file)],
+                         unreadable=True)
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise InputError([error("无法识别文件编码，请另存为 UTF-8 编码", file)], unreadable=True) from None
+    return text, [warning("文件是 GBK/GB18030 编码，已按此读取；建议另存为 UTF-8 编码", file)]
+
+
+def read_yaml(path: Path, display_name: str | None = None) -> YamlSource:
+    file = display_name or str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([error("找不到文件", file)], unreadable=True) from None
+    except OSError as exc:
+        raise InputError([error(f"无法读取文件：{exc.strerror}", file)], unreadable=True) from None
+    text, notes = decode(raw, file)
+    return parse_yaml(text, file, notes)
+
+
+def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> YamlSource:
+    if not text.strip():
+        raise InputError([error("文件是空的，请按示例填写", file)], unreadable=True)
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = _yaml_problem(exc)
+        raise InputError([error(f"YAML 格式错误：{problem}；请检查缩进、冒号和引号", file, line)],
+                         unreadable=True) from None
+    except yaml.YAMLError as exc:
+        raise InputError([error(f"YAML 格式错误：{exc}", file)], unreadable=True) from None
+    source = YamlSource(data=None, file=file, notes=list(notes or []))
+    source.data = _to_python(node, (), source)
+    return source
+
+
+_PROBLEMS = {
+    "mapping values are not allowed here": "此处不能出现“键: 值”（可能缺少缩进或多了冒号）",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
+    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
+    "did not find expected key": "缩进不一致或缺少键",
+    "found unexpected end of stream": "文件在引号或括号内意外结束",
+}
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    problem = (exc.problem or "").strip()
+    for english, chinese in _PROBLEMS.items():
+        if problem.startswith(english):
+            return chinese
+    return problem or "无法解析"
+
+
+def _to_python(node: yaml.Node, path: Path_, source: YamlSource) -> object:
+    source.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                source.notes.append(error("键必须是文字", source.file, key_node.start_mark.line + 1))
+                continue
+            key = key_node.value.strip()
+            if key in result:
+                source.notes.append(error(f"字段“{key}”重复出现，请删去一处", source.file,
+                                          key_node.start_mark.line + 1))
+            result[key] = _to_python(value_node, (*path, key), source)
+            source.lines[(*path, key)] = key_node.start_mark.line + 1
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, (*path, i), source) for i, item in enumerate(node.value)]
+    value = node.value
+    # BaseLoader keeps "~" and "null" as text; an empty plain scalar is "nothing".
+    if node.style is None and value in {"", "~", "null", "Null", "NULL"}:
+        return None
+    return value

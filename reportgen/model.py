@@ -1,0 +1,297 @@
+"""The one validated model of a department-year: English identifiers, Chinese aliases.
+
+The aliases are the keys a clerk writes in data.yaml (and the labels of the Excel 填报表).
+Amounts are in 万元; every number is a Decimal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    RootModel,
+    Tag,
+)
+
+from .numbers import NumberFormatError, parse_decimal
+
+TOTAL_KEY = "合计"
+
+
+def _amount(raw: object) -> Decimal:
+    try:
+        value = parse_decimal(raw)
+    except NumberFormatError as exc:
+        raise ValueError(str(exc)) from None
+    if value < 0:
+        raise ValueError(f"金额不能为负数（{raw}），请填写非负的万元数")
+    if value >= Decimal("1e12"):
+        raise ValueError(f"金额 {raw} 万元大得不合常理，请核对单位（应以万元为单位）")
+    return value
+
+
+def _count(raw: object) -> Decimal:
+    try:
+        value = parse_decimal(raw)
+    except NumberFormatError as exc:
+        raise ValueError(str(exc)) from None
+    if value < 0 or value != value.to_integral_value():
+        raise ValueError(f"人数或份数应为非负整数，实际为 {raw}")
+    if value >= Decimal("1e9"):
+        raise ValueError(f"数量 {raw} 大得不合常理，请核对")
+    return value
+
+
+def _rate(raw: object) -> Decimal:
+    try:
+        return parse_decimal(raw, allow_percent=True)
+    except NumberFormatError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _score(raw: object) -> Decimal:
+    try:
+        value = parse_decimal(raw)
+    except NumberFormatError as exc:
+        raise ValueError(str(exc)) from None
+    if value < 0 or value > 1000:
+        raise ValueError(f"分数 {raw} 不在合理范围内")
+    return value
+
+
+def _yes_no(raw: object) -> bool:
+    text = str(raw).strip().lower()
+    if text in {"是", "符合", "有", "true", "yes", "y", "√", "✓", "1"}:
+        return True
+    if text in {"否", "不符合", "无", "没有", "false", "no", "n", "×", "✗", "0"}:
+        return False
+    raise ValueError(f"“{raw}”应填写 是 或 否")
+
+
+def _text(raw: object) -> str:
+    if isinstance(raw, (dict, list)):
+        raise ValueError("应填写一段文字")
+    return "" if raw is None else str(raw)
+
+
+def _optional_none(raw: object) -> object:
+    """Blank, 无 and 不适用 mean "nothing to report" for optional groups."""
+    if raw is None or (isinstance(raw, str) and raw.strip() in {"", "无", "没有", "不适用", "~"}):
+        return None
+    return raw
+
+
+def _year(raw: object) -> int:
+    text = str(raw).strip().removesuffix("年")
+    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+        raise ValueError(f"年度“{raw}”应为四位年份，如 2018")
+    return int(text)
+
+
+def _date(raw: object) -> dt.date:
+    if isinstance(raw, dt.date):
+        return raw
+    text = str(raw).strip()
+    for fmt in ("%Y-%m-%d", "%Y年%m月%d日", "%Y/%m/%d", "%Y.%m.%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"日期“{raw}”格式不对，请写成 2019-06-15 或 2019年6月15日")
+
+
+Amount = Annotated[Decimal, BeforeValidator(_amount)]
+Count = Annotated[Decimal, BeforeValidator(_count)]
+Rate = Annotated[Decimal, BeforeValidator(_rate)]
+Score = Annotated[Decimal, BeforeValidator(_score)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+Text = Annotated[str, BeforeValidator(_text)]
+Year = Annotated[int, BeforeValidator(_year)]
+Date = Annotated[dt.date, BeforeValidator(_date)]
+
+
+def _branch(value: Any) -> str:
+    return "group" if isinstance(value, dict) else "value"
+
+
+class _Breakdown(RootModel):
+    """A total with named parts, nested to any depth: {合计: 78, 行政编制: {合计: 38, …}, …}.
+
+    The parts are free names (kinds differ between departments); 合计 is optional and,
+    where given, checked against the sum of the parts.
+    """
+
+    def parts(self) -> dict[str, Any]:
+        return {k: v for k, v in self.root.items() if k != TOTAL_KEY}
+
+    def stated_total(self) -> Decimal | None:
+        value = self.root.get(TOTAL_KEY)
+        return value.total() if isinstance(value, _Breakdown) else value
+
+    def total(self) -> Decimal:
+        stated = self.stated_total()
+        if stated is not None:
+            return stated
+        return sum((_value(v) for v in self.parts().values()), Decimal(0))
+
+    def part(self, name: str) -> Decimal | None:
+        value = self.root.get(name)
+        return None if value is None else _value(value)
+
+
+def _value(entry: Any) -> Decimal:
+    return entry.total() if isinstance(entry, _Breakdown) else entry
+
+
+class MoneyBreakdown(_Breakdown):
+    root: dict[
+        str,
+        Annotated[
+            Annotated[Amount, Tag("value")] | Annotated[MoneyBreakdown, Tag("group")],
+            Discriminator(_branch),
+        ],
+    ]
+
+
+class CountBreakdown(_Breakdown):
+    root: dict[
+        str,
+        Annotated[
+            Annotated[Count, Tag("value")] | Annotated[CountBreakdown, Tag("group")],
+            Discriminator(_branch),
+        ],
+    ]
+
+
+def _as_breakdown(raw: object) -> object:
+    """A bare number is a total without parts."""
+    return raw if isinstance(raw, dict) else {TOTAL_KEY: raw}
+
+
+Money = Annotated[MoneyBreakdown, BeforeValidator(_as_breakdown)]
+Heads = Annotated[CountBreakdown, BeforeValidator(_as_breakdown)]
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+
+
+class BasicInfo(_Group):
+    name: Text = Field(alias="单位名称")
+    year: Year = Field(alias="年度")
+    credit_code: Text | None = Field(None, alias="统一社会信用代码")
+    budget_code: Text | None = Field(None, alias="预算编码")
+    address: Text | None = Field(None, alias="地址")
+    report_date: Date | None = Field(None, alias="报告日期")
+    evaluation_method: Text = Field("部门自评", alias="评价方式")
+    internal_units: list[Text] = Field(default_factory=list, alias="内设机构")
+    subordinate_units: list[Text] = Field(default_factory=list, alias="下属单位")
+
+
+class Staffing(_Group):
+    authorized: Heads | None = Field(None, alias="编制数")
+    year_end: Heads | None = Field(None, alias="年末实有人数")
+
+
+class Expenditure(_Group):
+    total: Amount | None = Field(None, alias="合计")
+    by_nature: Money | None = Field(None, alias="按支出性质")
+    by_function: Money | None = Field(None, alias="按功能分类")
+    by_economic_class: Money | None = Field(None, alias="按经济分类")
+
+
+class Finance(_Group):
+    income: Money | None = Field(None, alias="收入决算数")
+    carried_in: Money | None = Field(None, alias="年初结转和结余")
+    expenditure: Expenditure | None = Field(None, alias="支出决算数")
+    to_reserve_fund: Amount = Field(Decimal(0), alias="转入事业基金")
+    carried_out: Money | None = Field(None, alias="年末结转和结余")
+
+
+class Budget(_Group):
+    initial: Amount | None = Field(None, alias="年初预算")
+    supplementary: Amount | None = Field(None, alias="本年追加预算")
+
+
+class ThreePublic(_Group):
+    budget: Money | None = Field(None, alias="本年预算")
+    last_year_budget: Money | None = Field(None, alias="上年预算")
+    actual: Money | None = Field(None, alias="本年实际")
+    last_year_actual: Money | None = Field(None, alias="上年实际")
+
+
+class BudgetedItem(_Group):
+    budget: Amount | None = Field(None, alias="预算")
+    actual: Amount | None = Field(None, alias="实际")
+    last_year_actual: Amount | None = Field(None, alias="上年实际")
+
+
+class NewBuildings(_Group):
+    approved_area: Amount = Field(alias="批准面积")
+    actual_area: Amount = Field(alias="实际面积")
+    approved_investment: Amount = Field(alias="批准投资")
+    actual_investment: Amount = Field(alias="实际投资")
+
+
+class Survey(_Group):
+    sent: Count | None = Field(None, alias="发放")
+    returned: Count | None = Field(None, alias="收回")
+    satisfied: Count | None = Field(None, alias="满意")
+
+
+class Assessment(_Group):
+    performance_office_score: Score | None = Field(None, alias="绩效办考核得分")
+    survey: Survey | None = Field(None, alias="满意度调查")
+
+
+class Judgement(_Group):
+    """A manual score (经济效益 …) or a level (行政效能: 好/一般/无) with its grounds."""
+
+    score: Score | None = Field(None, alias="得分")
+    level: Text | None = Field(None, alias="等级")
+    grounds: Text = Field("", alias="依据")
+
+
+class Claim(_Group):
+    value: Rate | None = Field(None, alias="值")
+    score: Score | None = Field(None, alias="得分")
+
+
+class Claims(_Group):
+    indicators: dict[str, Claim] = Field(default_factory=dict, alias="指标")
+    total: Score | None = Field(None, alias="总分")
+
+
+class LastYear(_Group):
+    income: Amount | None = Field(None, alias="收入决算数")
+    expenditure: Amount | None = Field(None, alias="支出决算数")
+    carried_out: Amount | None = Field(None, alias="年末结转和结余")
+
+
+ChecklistAnswers = list[YesNo]
+
+
+class DepartmentYear(_Group):
+    framework: Text = Field(alias="评价框架")
+    basic: BasicInfo = Field(alias="基本信息")
+    staffing: Staffing = Field(default_factory=Staffing, alias="人员")
+    finance: Finance = Field(default_factory=Finance, alias="收支")
+    budget: Budget = Field(default_factory=Budget, alias="预算")
+    three_public: ThreePublic = Field(default_factory=ThreePublic, alias="三公经费")
+    public_funds: BudgetedItem = Field(default_factory=BudgetedItem, alias="公用经费")
+    procurement: BudgetedItem = Field(default_factory=BudgetedItem, alias="政府采购")
+    new_buildings: Annotated[NewBuildings | None, BeforeValidator(_optional_none)] = Field(
+        None, alias="新建楼堂馆所"
+    )
+    assessment: Assessment = Field(default_factory=Assessment, alias="考核与调查")
+    checklists: dict[str, ChecklistAnswers] = Field(default_factory=dict, alias="清单评价")
+    judgements: dict[str, Judgement] = Field(default_factory=dict, alias="评议")
+    last_year: LastYear | None = Field(None, alias="上年度")
+    claims: Claims = Field(default_factory=Claims, alias="自填数")

@@ -1,0 +1,29 @@
+"""Input folder → validated model → scorecard → findings: the steps every command shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import run_checks
+from .findings import Finding
+from .framework import Framework, load_framework, resolve_framework
+from .inputs.folder import Department, load_department
+from .scoring import Scorecard, score
+
+
+@dataclass
+class Evaluation:
+    department: Department
+    framework: Framework
+    scorecard: Scorecard
+    findings: list[Finding]
+
+
+def evaluate(folder: Path) -> Evaluation:
+    """Raises InputError when the folder or its framework cannot be used at all."""
+    dept = load_department(folder)
+    framework = load_framework(resolve_framework(dept.data.framework, folder))
+    file, _ = dept.locator.place(())
+    card = score(dept.data, framework, file)
+    return Evaluation(dept, framework, card, run_checks(dept, card))

@@ -1,0 +1,310 @@
+"""Scoring rules: one small class per kind, chosen by the framework's 类型 field.
+
+Each rule turns an indicator's input (a rate, checklist answers or a judgement) into a
+score and the sentence that states how the score follows. A new kind is a new class
+added to RULE_KINDS.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .numbers import fmt2, fmt_points, parse_decimal, round2
+
+ZERO = Decimal(0)
+
+
+def _decimal(raw: object) -> Decimal:
+    return parse_decimal(raw, allow_percent=True)
+
+
+Dec = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """What a rule may look at; fields a kind does not use stay None."""
+
+    points: Decimal
+    value: Decimal | None = None
+    answers: list[bool] | None = None
+    manual_score: Decimal | None = None
+    level: str | None = None
+    grounds: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    score: Decimal
+    explanation: str
+
+
+class MissingInput(Exception):
+    """The department's data lacks what this rule needs; the message says what to fill in."""
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    uses_formula: ClassVar[bool] = True
+    unit: ClassVar[str] = "%"
+
+    def check_points(self, points: Decimal) -> list[str]:
+        """Problems of this rule against the indicator's points (framework validation)."""
+        return []
+
+    def apply(self, given: RuleInput) -> Outcome:
+        raise NotImplementedError
+
+
+def _clamp(score: Decimal, points: Decimal) -> Decimal:
+    return round2(min(max(score, ZERO), points))
+
+
+class Stepwise(_Rule):
+    """阶梯扣分: full points on the right side of a target, minus a deduction per step off it."""
+
+    kind: Literal["阶梯扣分"] = Field(alias="类型")
+    target: Dec = Field(alias="目标")
+    direction: Literal["高于", "低于", "偏离"] = Field(alias="方向")
+    step: Dec = Field(alias="步长")
+    deduction: Dec = Field(alias="每步扣分")
+    partial_step: Literal["不扣", "按比例", "按一步"] = Field("不扣", alias="不足一步")
+
+    def check_points(self, points: Decimal) -> list[str]:
+        return ["步长必须大于0"] if self.step <= 0 else []
+
+    def apply(self, given: RuleInput) -> Outcome:
+        value, points = given.value, given.points
+        assert value is not None
+        gap = self._gap(value)
+        t = fmt_points(self.target)
+        if gap <= 0:
+            return Outcome(points, f"{self._within(t)}，得满分{fmt_points(points)}分")
+        steps = gap / self.step
+        if self.partial_step == "不扣":
+            steps = steps.to_integral_value(rounding=ROUND_FLOOR)
+            policy = f"不足{fmt_points(self.step)}个百分点的部分不扣分"
+        elif self.partial_step == "按一步":
+            steps = steps.to_integral_value(rounding=ROUND_CEILING)
+            policy = f"不足{fmt_points(self.step)}个百分点的按{fmt_points(self.step)}个百分点计"
+        else:
+            policy = "不足一档的按比例扣分"
+        lost = min(round2(steps * self.deduction), points)
+        score = _clamp(points - lost, points)
+        side = {"高于": "超过", "低于": "低于", "偏离": "偏离"}[self.direction]
+        every = {"高于": "每超过", "低于": "每低于", "偏离": "每偏离"}[self.direction]
+        return Outcome(score, (
+            f"{side}{t}%达{fmt2(gap)}个百分点，按{every}{fmt_points(self.step)}个百分点"
+            f"扣{fmt_points(self.deduction)}分计（{policy}），扣{fmt_points(lost)}分，"
+            f"得{fmt_points(score)}分"))
+
+    def _gap(self, value: Decimal) -> Decimal:
+        if self.direction == "高于":
+            return value - self.target
+        if self.direction == "低于":
+            return self.target - value
+        return abs(value - self.target)
+
+    def _within(self, t: str) -> str:
+        return {"高于": f"未超过{t}%", "低于": f"达到{t}%", "偏离": f"等于{t}%"}[self.direction]
+
+
+_INTERVAL = re.compile(
+    r"^\s*([\[(（【])\s*([^,，]*?)\s*[,，]\s*([^\])）】]*?)\s*([\])）】])\s*$")
+_INFINITE = {"+∞", "∞", "+inf", "inf", "无穷", "正无穷", "", "-∞", "-inf", "负无穷"}
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: Decimal | None
+    low_closed: bool
+    high: Decimal | None
+    high_closed: bool
+
+    def contains(self, value: Decimal) -> bool:
+        if self.low is not None and (value < self.low or (value == self.low and not self.low_closed)):
+            return False
+        return not (self.high is not None and (
+            value > self.high or (value == self.high and not self.high_closed)))
+
+    def describe(self) -> str:
+        if self.low is not None and self.high is not None and self.low == self.high:
+            return f"等于{fmt_points(self.low)}%"
+        parts = []
+        if self.low is not None:
+            parts.append(("不低于" if self.low_closed else "高于") + f"{fmt_points(self.low)}%")
+        if self.high is not None:
+            parts.append(("不超过" if self.high_closed else "低于") + f"{fmt_points(self.high)}%")
+        return "且".join(parts) or "任意值"
+
+
+def parse_interval(text: str) -> Interval:
+    """"[0, 10]", "(10, 30]", "(100, +∞)": brackets say which ends are included."""
+    m = _INTERVAL.match(str(text))
+    if not m:
+        raise ValueError(f"区间“{text}”格式不对，应写成 [0, 10]、(10, 30] 或 (100, +∞) 这样的形式")
+    opening, low, high, closing = m.groups()
+    low_v = None if low.strip().lower() in _INFINITE else _decimal(low)
+    high_v = None if high.strip().lower() in _INFINITE else _decimal(high)
+    if low_v is not None and high_v is not None and low_v > high_v:
+        raise ValueError(f"区间“{text}”的下限大于上限")
+    return Interval(low_v, opening in "[【", high_v, closing in "]】")
+
+
+class Band(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    interval: Annotated[Interval, BeforeValidator(parse_interval)] = Field(alias="区间")
+    score: Dec = Field(alias="得分")
+
+
+class Bands(_Rule):
+    """区间: each half-open band, written once, gives a fixed score."""
+
+    kind: Literal["区间"] = Field(alias="类型")
+    bands: list[Band] = Field(alias="区间表", min_length=1)
+
+    def check_points(self, points: Decimal) -> list[str]:
+        problems = [f"区间“{b.interval.describe()}”的得分{fmt_points(b.score)}超过分值"
+                    for b in self.bands if b.score > points or b.score < 0]
+        probes = {b.interval.low for b in self.bands} | {b.interval.high for b in self.bands}
+        for probe in sorted(p for p in probes if p is not None):
+            hits = [b for b in self.bands if b.interval.contains(probe)]
+            if len(hits) > 1:
+                problems.append(f"{fmt_points(probe)}%同时落在{len(hits)}个区间内，区间不能重叠")
+        return problems
+
+    def apply(self, given: RuleInput) -> Outcome:
+        assert given.value is not None
+        for band in self.bands:
+            if band.interval.contains(given.value):
+                return Outcome(_clamp(band.score, given.points),
+                               f"属于“{band.interval.describe()}”区间，得{fmt_points(band.score)}分")
+        return Outcome(ZERO, "不属于任何评分区间，得0分")
+
+
+class Linear(_Rule):
+    """线性: the score is value ÷ full value × points (重点工作 from the 绩效办's score)."""
+
+    kind: Literal["线性"] = Field(alias="类型")
+    full_value: Dec = Field(Decimal(100), alias="满分值")
+    unit: ClassVar[str] = ""
+
+    def check_points(self, points: Decimal) -> list[str]:
+        return ["满分值必须大于0"] if self.full_value <= 0 else []
+
+    def apply(self, given: RuleInput) -> Outcome:
+        assert given.value is not None
+        capped = min(max(given.value, ZERO), self.full_value)
+        score = _clamp(capped / self.full_value * given.points, given.points)
+        return Outcome(score, (f"得分＝{fmt_points(capped)}÷{fmt_points(self.full_value)}×"
+                               f"{fmt_points(given.points)}＝{fmt_points(score)}分"))
+
+
+class Checklist(_Rule):
+    """清单: award points per criterion met, or deduct per criterion failed (floor 0)."""
+
+    kind: Literal["清单"] = Field(alias="类型")
+    mode: Literal["得分", "扣分"] = Field(alias="方式")
+    per_item: Dec = Field(alias="每项分值")
+    items: list[str] = Field(alias="项目", min_length=1)
+    uses_formula: ClassVar[bool] = False
+
+    def check_points(self, points: Decimal) -> list[str]:
+        if self.mode == "得分" and self.per_item * len(self.items) != points:
+            return [f"{len(self.items)}项×每项{fmt_points(self.per_item)}分≠分值{fmt_points(points)}"]
+        return []
+
+    def apply(self, given: RuleInput) -> Outcome:
+        answers = given.answers
+        n = len(self.items)
+        if answers is None:
+            raise MissingInput(f"缺少清单评价结果，请在“清单评价”下按顺序填写{n}项 是/否")
+        if len(answers) != n:
+            raise MissingInput(f"清单评价应有{n}项 是/否，实际填写了{len(answers)}项")
+        failed = [i for i, ok in enumerate(answers) if not ok]
+        if not failed:
+            return Outcome(given.points, f"{n}项评价标准均符合，得满分{fmt_points(given.points)}分")
+        names = "；".join(f"{_circled(i)}{self.items[i]}" for i in failed)
+        if self.mode == "得分":
+            score = _clamp(self.per_item * (n - len(failed)), given.points)
+            return Outcome(score, (f"{n}项评价标准中{n - len(failed)}项符合，不符合的有：{names}，"
+                                   f"得{fmt_points(score)}分"))
+        lost = min(self.per_item * len(failed), given.points)
+        score = _clamp(given.points - lost, given.points)
+        return Outcome(score, (f"有{len(failed)}项不符合：{names}，每项扣{fmt_points(self.per_item)}分，"
+                               f"扣{fmt_points(lost)}分，得{fmt_points(score)}分"))
+
+
+def _circled(i: int) -> str:
+    return chr(0x2460 + i) if i < 20 else f"({i + 1})"
+
+
+class Judgement(_Rule):
+    """评议: a score given by the evaluators, which must come with its grounds."""
+
+    kind: Literal["评议"] = Field(alias="类型")
+    uses_formula: ClassVar[bool] = False
+
+    def apply(self, given: RuleInput) -> Outcome:
+        if given.manual_score is None:
+            raise MissingInput("缺少评议得分，请在“评议”下填写 得分 和 依据")
+        if not given.grounds.strip():
+            raise MissingInput("评议得分必须写明依据，请在“评议”下填写 依据")
+        if given.manual_score > given.points:
+            raise MissingInput(
+                f"评议得分{fmt_points(given.manual_score)}超过分值{fmt_points(given.points)}")
+        score = round2(given.manual_score)
+        return Outcome(score, f"评定得{fmt_points(score)}分")
+
+
+class Level(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    name: str = Field(alias="名称")
+    score: Dec = Field(alias="得分")
+    meaning: str = Field("", alias="说明")
+
+
+class Levels(_Rule):
+    """等级: the evaluators choose one named level (好/一般/无), each worth fixed points."""
+
+    kind: Literal["等级"] = Field(alias="类型")
+    levels: list[Level] = Field(alias="等级表", min_length=1)
+    uses_formula: ClassVar[bool] = False
+
+    def check_points(self, points: Decimal) -> list[str]:
+        return [f"等级“{lv.name}”的得分超过分值" for lv in self.levels if lv.score > points]
+
+    def apply(self, given: RuleInput) -> Outcome:
+        names = "、".join(lv.name for lv in self.levels)
+        if not given.level:
+            raise MissingInput(f"缺少评定等级，请在“评议”下填写 等级（{names}之一）")
+        for lv in self.levels:
+            if lv.name == given.level.strip():
+                meaning = f"（{lv.meaning}）" if lv.meaning else ""
+                return Outcome(_clamp(lv.score, given.points),
+                               f"评定为“{lv.name}”{meaning}，得{fmt_points(lv.score)}分")
+        raise MissingInput(f"等级“{given.level}”不在可选范围内，应为{names}之一")
+
+
+Rule = Annotated[Stepwise | Bands | Linear | Checklist | Judgement | Levels,
+                 Field(discriminator="kind")]
+RULE_KINDS = ("阶梯扣分", "区间", "线性", "清单", "评议", "等级")
+
+
+class WhenNotApplicable(BaseModel):
+    """不适用: when the formula's figures are absent (no new building), full points."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
+    statement: str = Field(alias="说明")
+
+    @model_validator(mode="after")
+    def _statement(self) -> WhenNotApplicable:
+        if not self.statement.strip():
+            raise ValueError("不适用的说明不能为空")
+        return self
+

@@ -1,0 +1,145 @@
+"""Framework rules applied to one department-year: values, scores, sentences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from .facts import FACTS, Kind, fact_values
+from .findings import Finding, error
+from .formula import NotComputable
+from .framework import Framework, Indicator, fill_pattern
+from .model import DepartmentYear
+from .numbers import fmt2, fmt_count, fmt_points, round2
+from .rules import MissingInput, RuleInput
+
+ZERO = Decimal(0)
+
+
+class Status(StrEnum):
+    SCORED = "scored"
+    NOT_APPLICABLE = "not_applicable"
+    NOT_COMPUTABLE = "not_computable"
+
+
+@dataclass(frozen=True)
+class IndicatorScore:
+    category: str
+    group: str
+    indicator: Indicator
+    value: Decimal | None
+    score: Decimal
+    explanation: str
+    analysis: str
+    status: Status = Status.SCORED
+    reason: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    @property
+    def points(self) -> Decimal:
+        return self.indicator.points
+
+    @property
+    def lost(self) -> Decimal:
+        return self.points - self.score
+
+    @property
+    def value_text(self) -> str:
+        if self.value is None:
+            return ""
+        return f"{fmt2(self.value)}{self.indicator.rule.unit}"
+
+
+@dataclass
+class Scorecard:
+    framework: Framework
+    results: list[IndicatorScore]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def total(self) -> Decimal:
+        return round2(sum((r.score for r in self.results), ZERO))
+
+    @property
+    def grade(self) -> str:
+        return self.framework.grade(self.total)
+
+    def by_name(self, name: str) -> IndicatorScore | None:
+        return next((r for r in self.results if r.name == name), None)
+
+    def category_score(self, name: str) -> Decimal:
+        return round2(sum((r.score for r in self.results if r.category == name), ZERO))
+
+
+def formatted_facts(data: DepartmentYear) -> dict[str, str]:
+    out: dict[str, str] = {"年度": str(data.basic.year), "单位名称": data.basic.name}
+    for name, value in fact_values(data).items():
+        if value is not None:
+            out[name] = fmt2(value) if FACTS[name].kind is Kind.MONEY else fmt_count(value)
+    return out
+
+
+def score(data: DepartmentYear, framework: Framework, data_file: str = "") -> Scorecard:
+    values = fact_values(data)
+    texts = formatted_facts(data)
+    card = Scorecard(framework, [])
+    for category, group, indicator in framework.indicators():
+        result = _score_one(indicator, data, values, texts, card.findings, data_file)
+        card.results.append(IndicatorScore(category.name, group.name, indicator, *result))
+    return card
+
+
+def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal | None],
+               texts: dict[str, str], findings: list[Finding], data_file: str):
+    points = fmt_points(ind.points)
+    value: Decimal | None = None
+    formula = ind.formula
+    if formula is not None:
+        try:
+            value = round2(formula.evaluate(values))
+        except NotComputable as exc:
+            if exc.missing and ind.not_applicable is not None:
+                text = f"{ind.not_applicable.statement}，按评分标准得满分{points}分"
+                return None, ind.points, text, f"{text}。", Status.NOT_APPLICABLE, ""
+            fields = "、".join(".".join(FACTS[m].path) for m in exc.missing)
+            tip = f"，请填写 {fields}" if fields else "，请核对数据"
+            findings.append(error(f"指标“{ind.name}”无法计算：{exc.reason}{tip}", data_file,
+                                  field=fields or ind.name))
+            text = f"{exc.reason}，该指标无法计算，暂计0分"
+            return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, exc.reason
+    judgement = data.judgements.get(ind.name)
+    given = RuleInput(
+        points=ind.points, value=value, answers=data.checklists.get(ind.name),
+        manual_score=judgement.score if judgement else None,
+        level=judgement.level if judgement else None,
+        grounds=judgement.grounds if judgement else "")
+    try:
+        outcome = ind.rule.apply(given)
+    except MissingInput as exc:
+        where = "清单评价" if ind.rule.kind == "清单" else "评议"
+        findings.append(error(f"指标“{ind.name}”：{exc}", data_file, field=f"{where}.{ind.name}"))
+        text = f"{exc}，暂计0分"
+        return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, str(exc)
+    names = dict(texts)
+    names.update({
+        "名称": ind.name, "分值": points, "得分": fmt_points(outcome.score),
+        "扣分": fmt_points(ind.points - outcome.score), "规则说明": outcome.explanation,
+        "公式说明": ind.formula_label or (ind.formula_text or ""),
+        "值": "" if value is None else f"{fmt2(value)}{ind.rule.unit}",
+        "依据": given.grounds.strip().rstrip("。"),
+    })
+    pattern = ind.pattern or _default_pattern(ind)
+    return value, outcome.score, outcome.explanation, fill_pattern(pattern, names), \
+        Status.SCORED, ""
+
+
+def _default_pattern(ind: Indicator) -> str:
+    if ind.formula_text:
+        return "{名称}＝{公式说明}＝{值}，{规则说明}。"
+    if ind.rule.kind == "评议":
+        return "{依据}。根据评分标准，{规则说明}。"
+    return "{名称}{规则说明}。"
