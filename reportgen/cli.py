@@ -35,11 +35,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _narrative_findings(ev: Evaluation) -> list[Finding]:
-    try:
-        from .inputs.narratives import check_narratives
-    except ImportError:  # pragma: no cover - narratives arrive with the renderer
-        return []
-    return check_narratives(ev)
+    """What composing the report would say: missing sections, reasons, unknown names."""
+    from .compose import compose_report
+    from .inputs.narratives import read_narratives
+
+    return compose_report(ev, read_narratives(ev.department.narratives_dir))[1]
 
 
 def cmd_score(args: argparse.Namespace) -> int:

@@ -97,6 +97,9 @@ class Stepwise(_Rule):
         lost = min(round2(steps * self.deduction), points)
         score = _clamp(points - lost, points)
         side = {"高于": "超过", "低于": "低于", "偏离": "偏离"}[self.direction]
+        if lost == 0:
+            return Outcome(score, (f"{side}{t}%达{fmt2(gap)}个百分点，不足{fmt_points(self.step)}"
+                                   f"个百分点，不扣分，得满分{fmt_points(points)}分"))
         every = {"高于": "每超过", "低于": "每低于", "偏离": "每偏离"}[self.direction]
         return Outcome(score, (
             f"{side}{t}%达{fmt2(gap)}个百分点，按{every}{fmt_points(self.step)}个百分点"

@@ -1,0 +1,254 @@
+"""Compose the report: scorecard + data + narratives → a document tree.
+
+Every figure, sentence about a score and list number is produced here from one source;
+numbers of headings and items are generated, so they are always consecutive.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from babel.dates import format_date
+from jinja2 import StrictUndefined, UndefinedError
+from jinja2.sandbox import SandboxedEnvironment
+
+from .document import Block, Heading, Paragraph, ReportDocument, Run
+from .findings import Finding, warning
+from .inputs.markdown import MdBlock, inline_runs
+from .inputs.narratives import SECTIONS, Narratives, normalize_name
+from .numbers import fmt2, fmt_points
+from .pipeline import Evaluation
+from .scoring import IndicatorScore, Status, formatted_facts
+from .tables import basic_data_table, indicator_table
+from .text import chinese_number, clean_text
+
+_REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+_DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
+_SANDBOX = SandboxedEnvironment(undefined=StrictUndefined)
+
+
+class IndicatorRef(dict):
+    """{{ 预算完成率 }} → "87.75%"; {{ 预算完成率.得分 }} → "1"."""
+
+    def __str__(self) -> str:
+        return self["值"]
+
+
+def references(ev: Evaluation) -> dict[str, object]:
+    data, card = ev.department.data, ev.scorecard
+    refs: dict[str, object] = dict(formatted_facts(data))
+    refs.update({"次年": str(data.basic.year + 1), "上年": str(data.basic.year - 1),
+                 "总分": fmt_points(card.total), "等级": card.grade})
+    for r in card.results:
+        refs[normalize_name(r.name)] = IndicatorRef({
+            "值": r.value_text or fmt_points(r.score), "得分": fmt_points(r.score),
+            "分值": fmt_points(r.points), "扣分": fmt_points(r.lost)})
+    return refs
+
+
+@dataclass
+class Composer:
+    ev: Evaluation
+    narratives: Narratives
+    refs: dict[str, object] = field(init=False)
+    findings: list[Finding] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.refs = references(self.ev)
+
+    # -- narrative text -------------------------------------------------------------
+    def fill(self, text: str, file: str, line: int) -> str:
+        """Replace {{ 名称 }} with its figure; anything else stays as the text it is."""
+
+        def substitute(match: re.Match[str]) -> str:
+            expr = match.group(1).strip()
+            if not _DOTTED.match(expr):
+                self.findings.append(warning(
+                    f"“{match.group(0)}”不是可引用的数据名称，已按原文输出", file, line))
+                return match.group(0)
+            try:
+                value = _SANDBOX.compile_expression(expr, undefined_to_none=False)(**self.refs)
+                return str(value)
+            except (UndefinedError, KeyError, AttributeError):
+                self.findings.append(warning(
+                    f"引用了不存在的数据名称“{expr}”，已按原文输出；可用名称见 narratives/README.md",
+                    file, line))
+                return match.group(0)
+
+        return _REFERENCE.sub(substitute, text)
+
+    def narrative(self, name: str) -> list[Block]:
+        item = self.narratives.sections.get(name)
+        if item is None or not item.blocks:
+            self.findings.append(warning(
+                f"缺少“{SECTIONS[name]}”的文字材料（narratives/{name}.md），报告中以【待补充】标出",
+                str(self.ev.department.narratives_dir)))
+            return [Paragraph.of(f"【待补充：{SECTIONS[name]}】")]
+        return self.md_blocks(list(item.blocks), item.file)
+
+    def md_blocks(self, blocks: list[MdBlock], file: str) -> list[Block]:
+        out: list[Block] = []
+        counters = [0, 0, 0]
+        for block in blocks:
+            text = clean_text(self.fill(block.text, file, block.line))
+            if block.kind == "heading":
+                out.append(Paragraph.of(text, bold=True))
+                counters = [0, 0, 0]
+                continue
+            if block.kind != "item":
+                counters = [0, 0, 0]
+                out.append(_paragraph(text))
+                continue
+            level = min(block.level, 2)
+            counters[level] += 1
+            counters[level + 1:] = [0] * (len(counters) - level - 1)
+            n = counters[level]
+            prefix = f"{n}." if level == 1 else f"（{n}）"
+            out.append(_paragraph(text, prefix))
+        return out
+
+    # -- sections ------------------------------------------------------------------
+    def compose(self) -> ReportDocument:
+        data = self.ev.department.data
+        doc = ReportDocument()
+        b = data.basic
+        doc.fields = {
+            "单位名称": clean_text(b.name), "年度": str(b.year),
+            "预算编码": clean_text(b.budget_code or ""),
+            "评价方式": clean_text(b.evaluation_method),
+            "报告日期": format_date(b.report_date, "long", locale="zh_CN") if b.report_date
+            else "", "统一社会信用代码": clean_text(b.credit_code or ""),
+        }
+        doc.sections = {
+            "引言": self.narrative("引言"),
+            "基本情况": self.basic_situation(),
+            "绩效评价工作情况": numbered([
+                ("绩效评价目的", self.narrative("评价目的")),
+                ("绩效评价实施过程", self.narrative("评价过程")),
+                ("绩效评价的局限性", self.narrative("局限性"))]),
+            "绩效评价分析": self.analysis(),
+            "需要说明事项": self.explanations(),
+            "绩效评价结论": self.conclusion(),
+            "经验教训与建议": numbered([
+                ("主要做法及经验", self.narrative("主要做法及经验")),
+                ("存在的困难和问题", self.narrative("存在的困难和问题")),
+                ("建议和请求", self.narrative("建议和请求"))]),
+            "指标表": [indicator_table(self.ev.scorecard)],
+            "基础数据表": [basic_data_table(data)],
+        }
+        return doc
+
+    def basic_situation(self) -> list[Block]:
+        from .describe import expenditure_paragraphs, staffing_paragraph
+
+        duties = self.narrative("职责概述") + staffing_paragraph(self.ev.department.data)
+        return numbered([
+            ("部门职责概述", duties),
+            ("部门支出描述", expenditure_paragraphs(self.ev.department.data)),
+            ("部门项目实施情况", self.narrative("项目实施情况"))])
+
+    def analysis(self) -> list[Block]:
+        card = self.ev.scorecard
+        parts = []
+        for category in card.framework.categories:
+            got = card.category_score(category.name)
+            blocks: list[Block] = [Paragraph.of(
+                f"{category.name}类指标满分{fmt_points(category.points)}分，"
+                f"本部门得{fmt_points(got)}分。")]
+            results = [r for r in card.results if r.category == category.name]
+            for i, r in enumerate(results, 1):
+                blocks.append(Heading(3, f"{i}. {r.name}（{fmt_points(r.points)}分）"))
+                blocks.append(Paragraph.of(clean_text(r.analysis)))
+            parts.append((f"{category.name}（{fmt_points(category.points)}分）", blocks))
+        return numbered(parts)
+
+    def lost_points(self) -> list[IndicatorScore]:
+        return [r for r in self.ev.scorecard.results if r.lost > 0]
+
+    def explanations(self) -> list[Block]:
+        lost = self.lost_points()
+        if not lost:
+            return [Paragraph.of("本年度各项指标均得满分，没有需要说明的扣分事项。")]
+        year = self.ev.department.data.basic.year
+        blocks: list[Block] = []
+        for i, r in enumerate(lost, 1):
+            blocks.append(Heading(3, f"{i}. {r.name}"))
+            blocks.append(Paragraph.of(_lost_sentence(r, year)))
+            reason = self.narratives.reason_for(r.name)
+            if reason is None or not reason[0]:
+                self.findings.append(warning(
+                    f"指标“{r.name}”扣{fmt_points(r.lost)}分，但没有写明原因；请在 "
+                    f"narratives/需要说明事项.md 中加一节“## {r.name}”",
+                    self.narratives.reasons_file or str(self.ev.department.narratives_dir)))
+                blocks.append(Paragraph.of(f"【待补充：{r.name}扣分原因】"))
+            else:
+                blocks.extend(self.md_blocks(reason[0], reason[1]))
+        names = {normalize_name(r.name) for r in lost}
+        for heading in self.narratives.reason_headings:
+            if normalize_name(heading.text) not in names:
+                self.findings.append(warning(
+                    f"“{heading.text}”没有扣分（或不是本框架的指标），这段说明不会写入报告",
+                    self.narratives.reasons_file or "", heading.line))
+        return blocks
+
+    def conclusion(self) -> list[Block]:
+        ev = self.ev
+        card, data = ev.scorecard, ev.department.data
+        split = "，".join(f"{c.name}{fmt_points(card.category_score(c.name))}分（满分"
+                         f"{fmt_points(c.points)}分）" for c in card.framework.categories)
+        score_blocks: list[Block] = [Paragraph.of(
+            f"根据部门整体支出绩效评价指标体系，经{clean_text(data.basic.name)}自评，"
+            f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_points(card.total)}分，"
+            f"绩效评价等级为“{card.grade}”。其中{split}。")]
+        lost = self.lost_points()
+        if lost:
+            problems: list[Block] = [Paragraph.of(
+                f"本年度共有{chinese_number(len(lost))}项指标未得满分，合计扣"
+                f"{fmt_points(sum((r.lost for r in lost), Decimal(0)))}分，存在的主要绩效问题是：")]
+            for i, r in enumerate(lost, 1):
+                problems.append(_paragraph(f"{_problem_text(r)}。", f"{i}."))
+        else:
+            problems = [Paragraph.of("各项指标均得满分，未发现明显的绩效问题。")]
+        return numbered([("绩效评价得分", score_blocks), ("存在的绩效问题", problems)])
+
+
+def _paragraph(text: str, prefix: str = "") -> Paragraph:
+    runs = tuple(Run(t, bold) for t, bold in inline_runs(text) if t)
+    if prefix:
+        runs = (Run(prefix), *runs)
+    return Paragraph(runs or (Run(""),))
+
+
+def _lost_sentence(r: IndicatorScore, year: int) -> str:
+    if r.status is Status.NOT_COMPUTABLE:
+        return f"{year}年度{r.name}无法计算（{r.reason}），暂计0分，扣{fmt_points(r.lost)}分。"
+    value = f"为{r.value_text}，" if r.value is not None else ""
+    return (f"{year}年度本部门{r.name}{value}该项得{fmt_points(r.score)}分，"
+            f"扣{fmt_points(r.lost)}分。")
+
+
+def _problem_text(r: IndicatorScore) -> str:
+    what = r.indicator.problem or f"{r.name}未达到评价标准"
+    value = f"{r.name}为{r.value_text}，" if r.value is not None else ""
+    return f"{what}（{value}扣{fmt_points(r.lost)}分）"
+
+
+def numbered(parts: list[tuple[str, list[Block]]]) -> list[Block]:
+    """（一）（二）… headings over their blocks."""
+    blocks: list[Block] = []
+    for i, (title, body) in enumerate(parts, 1):
+        blocks.append(Heading(2, f"（{chinese_number(i)}）{title}"))
+        blocks.extend(body)
+    return blocks
+
+
+def compose_report(ev: Evaluation, narratives: Narratives) -> tuple[ReportDocument,
+                                                                    list[Finding]]:
+    composer = Composer(ev, narratives)
+    doc = composer.compose()
+    return doc, composer.findings
+
+
+__all__ = ["compose_report", "references", "fmt2"]

@@ -1,0 +1,115 @@
+"""Narrative sections: Markdown files in DIR/narratives/, with defaults shipped in the package.
+
+Reading only: files are decoded and split into blocks here; filling in {{ 名称 }}
+references with computed figures happens when the report is composed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..findings import Finding, InputError, error
+from .markdown import MdBlock, parse_blocks
+from .yaml_source import decode
+
+# File stem → the section it fills (as the report's heading names it).
+SECTIONS: dict[str, str] = {
+    "引言": "报告开头的引言",
+    "职责概述": "部门职责概述",
+    "项目实施情况": "部门项目实施情况",
+    "评价目的": "绩效评价目的",
+    "评价过程": "绩效评价实施过程",
+    "局限性": "绩效评价的局限性",
+    "主要做法及经验": "主要做法及经验",
+    "存在的困难和问题": "存在的困难和问题",
+    "建议和请求": "建议和请求",
+}
+REASONS = "需要说明事项"
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Narrative:
+    name: str
+    file: str
+    blocks: tuple[MdBlock, ...]
+    is_default: bool = False
+
+
+@dataclass
+class Narratives:
+    sections: dict[str, Narrative]
+    reasons: dict[str, tuple[list[MdBlock], str]]  # normalized indicator name → blocks, file
+    reasons_file: str | None
+    reason_headings: list[MdBlock]
+
+    def reason_for(self, indicator: str) -> tuple[list[MdBlock], str] | None:
+        return self.reasons.get(normalize_name(indicator))
+
+
+def normalize_name(name: str) -> str:
+    """“三公经费”变动率, "三公经费"变动率 and 三公经费变动率 are one indicator."""
+    return re.sub(r"[\s“”\"'‘’「」]", "", name)
+
+
+def read_narratives(folder: Path) -> Narratives:
+    """Raises InputError when a narrative file exists but is not text."""
+    problems: list[Finding] = []
+    sections: dict[str, Narrative] = {}
+    defaults = resources.files("reportgen.narratives")
+    for name in SECTIONS:
+        own = folder / f"{name}.md"
+        if own.is_file():
+            text = _read(own, problems)
+            if text is not None:
+                sections[name] = Narrative(name, str(own), tuple(parse_blocks(text)))
+            continue
+        default = defaults / f"{name}.md"
+        if default.is_file():
+            text = default.read_text(encoding="utf-8")
+            sections[name] = Narrative(name, str(default), tuple(parse_blocks(text)), True)
+    reasons: dict[str, tuple[list[MdBlock], str]] = {}
+    headings: list[MdBlock] = []
+    reasons_path = folder / f"{REASONS}.md"
+    reasons_file = None
+    if reasons_path.is_file():
+        text = _read(reasons_path, problems)
+        if text is not None:
+            reasons_file = str(reasons_path)
+            blocks = parse_blocks(text)
+            headings = [b for b in blocks if b.kind == "heading"]
+            reasons = _split_reasons(blocks, reasons_file)
+    if problems:
+        raise InputError(problems, unreadable=True)
+    return Narratives(sections, reasons, reasons_file, headings)
+
+
+def _read(path: Path, problems: list[Finding]) -> str | None:
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        problems.append(error(f"文件超过{MAX_BYTES // 1024 // 1024}MB，请精简文字", str(path)))
+        return None
+    try:
+        text, notes = decode(raw, str(path))
+    except InputError as exc:
+        problems.append(error("叙述文件不是文本（可能是 Word 文件或二进制文件改了扩展名）；"
+                              "请用文本编辑器另存为 UTF-8 编码的 .md 文件", exc.findings[0].file))
+        return None
+    problems.extend(n for n in notes if n.severity.value == "错误")
+    return text
+
+
+def _split_reasons(blocks: list[MdBlock], file: str) -> dict[str, tuple[list[MdBlock], str]]:
+    reasons: dict[str, tuple[list[MdBlock], str]] = {}
+    current: list[MdBlock] | None = None
+    for block in blocks:
+        if block.kind == "heading":
+            current = []
+            reasons[normalize_name(block.text)] = (current, file)
+        elif current is not None:
+            current.append(block)
+    return reasons
+

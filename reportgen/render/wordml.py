@@ -1,0 +1,114 @@
+"""WordprocessingML for each kind of document element: one small policy class per kind.
+
+The strings go into the template where a `{{p name }}` paragraph stood. All text is
+escaped here and only here; line breaks and tabs become w:br and w:tab.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+from xml.sax.saxutils import escape
+
+from ..document import Block, Cell, Heading, Paragraph, Row, Run, Table
+from ..text import clean_text
+
+TWIPS_PER_MM = 1440 / 25.4
+HEADING_STYLES = {2: "Heading2", 3: "Heading3", 4: "Heading4"}
+
+
+def run_xml(run: Run) -> str:
+    props = "<w:rPr><w:b/><w:bCs/></w:rPr>" if run.bold else ""
+    pieces = []
+    for i, line in enumerate(clean_text(run.text).split("\n")):
+        if i:
+            pieces.append("<w:br/>")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                pieces.append("<w:tab/>")
+            if chunk:
+                pieces.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+    return f"<w:r>{props}{''.join(pieces)}</w:r>"
+
+
+def paragraph_xml(style: str, runs: tuple[Run, ...], keep_next: bool = False) -> str:
+    keep = "<w:keepNext/>" if keep_next else ""
+    body = "".join(run_xml(r) for r in runs)
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{body}</w:p>'
+
+
+class ParagraphPolicy:
+    kind: ClassVar[type] = Paragraph
+
+    def render(self, block: Paragraph) -> str:
+        return paragraph_xml(block.style, block.runs)
+
+
+class HeadingPolicy:
+    kind: ClassVar[type] = Heading
+
+    def render(self, block: Heading) -> str:
+        return paragraph_xml(HEADING_STYLES[block.level], (Run(block.text),))
+
+
+class TablePolicy:
+    """Borders come from the template's ReportTable style; header rows repeat on each page,
+    no row splits across pages, and vertical merges are written out cell by cell (docxtpl's
+    {% vm %} handles one loop level only)."""
+
+    kind: ClassVar[type] = Table
+
+    def render(self, block: Table) -> str:
+        grid = "".join(f'<w:gridCol w:w="{_twips(w)}"/>' for w in block.widths_mm)
+        total = sum(_twips(w) for w in block.widths_mm)
+        height = (f'<w:trHeight w:val="{_twips(block.min_row_height_mm)}" w:hRule="atLeast"/>'
+                  if block.min_row_height_mm else "")
+        rows = "".join(self._row(row, block.widths_mm, height) for row in block.rows)
+        return (
+            "<w:tbl><w:tblPr>"
+            '<w:tblStyle w:val="ReportTable"/>'
+            f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
+            '<w:tblLayout w:type="fixed"/>'
+            f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>")
+
+    def _row(self, row: Row, widths: tuple[float, ...], height: str) -> str:
+        props = "<w:cantSplit/>" + height + ("<w:tblHeader/>" if row.header else "")
+        cells, column = [], 0
+        for cell in row.cells:
+            width = sum(_twips(w) for w in widths[column:column + cell.span])
+            cells.append(self._cell(cell, width))
+            column += cell.span
+        return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
+
+    def _cell(self, cell: Cell, width: int) -> str:
+        # Schema order inside w:tcPr: tcW, gridSpan, vMerge, …, vAlign.
+        span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
+        merge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(
+            cell.merge or "", "")
+        paragraphs = "".join(paragraph_xml(p.style, p.runs) for p in cell.paragraphs)
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
+                f'<w:vAlign w:val="center"/></w:tcPr>{paragraphs or "<w:p/>"}</w:tc>')
+
+
+def _twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+POLICIES = {policy.kind: policy for policy in (ParagraphPolicy(), HeadingPolicy(), TablePolicy())}
+
+
+def blocks_xml(blocks: list[Block]) -> str:
+    parts = [POLICIES[type(block)].render(block) for block in blocks]
+    if blocks and isinstance(blocks[-1], Table):
+        # A table may not end a cell or a section's body; Word wants a paragraph after it.
+        parts.append('<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>')
+    return "".join(parts)
+
+
+class RawXml:
+    """Marks generated WordprocessingML as safe for the autoescaping template."""
+
+    def __init__(self, xml: str) -> None:
+        self.xml = xml
+
+    def __html__(self) -> str:
+        return self.xml

@@ -1,0 +1,77 @@
+"""The appendix tables as document trees: 指标表 (merged group cells) and 基础数据表."""
+
+from __future__ import annotations
+
+from .document import Cell, Paragraph, Row, Table
+from .model import DepartmentYear, _Breakdown
+from .numbers import fmt2, fmt_points
+from .scoring import Scorecard
+from .text import clean_text
+
+INDICATOR_HEADER = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评价标准",
+                    "指标说明", "得分")
+INDICATOR_WIDTHS = (17.0, 10.0, 17.0, 10.0, 24.0, 10.0, 72.0, 62.0, 13.0)
+
+
+def _cell(text: str, style: str = "TableCenter", merge=None, span: int = 1) -> Cell:
+    lines = clean_text(text).split("\n") or [""]
+    return Cell(tuple(Paragraph.of(line, style) for line in lines), merge, span)
+
+
+def _header(names: tuple[str, ...]) -> Row:
+    return Row(tuple(_cell(n, "TableHeading") for n in names), header=True)
+
+
+def indicator_table(card: Scorecard) -> Table:
+    rows = [_header(INDICATOR_HEADER)]
+    for category in card.framework.categories:
+        first_in_category = True
+        for group in category.groups:
+            first_in_group = True
+            for ind in group.indicators:
+                result = card.by_name(ind.name)
+                cat_merge = "restart" if first_in_category else "continue"
+                group_merge = "restart" if first_in_group else "continue"
+                rows.append(Row((
+                    _cell(category.name if first_in_category else "", merge=cat_merge),
+                    _cell(fmt_points(category.points) if first_in_category else "",
+                          merge=cat_merge),
+                    _cell(group.name if first_in_group else "", merge=group_merge),
+                    _cell(fmt_points(group.points) if first_in_group else "", merge=group_merge),
+                    _cell(ind.name),
+                    _cell(fmt_points(ind.points)),
+                    _cell(ind.standard, "TableText"),
+                    _cell(ind.description, "TableText"),
+                    _cell(fmt_points(result.score) if result else "—"),
+                )))
+                first_in_category = first_in_group = False
+    rows.append(Row((_cell("合计"), _cell("100"), _cell("", span=6),
+                     _cell(fmt_points(card.total)))))
+    return Table(INDICATOR_WIDTHS, tuple(rows))
+
+
+def _money(value) -> str:
+    return "—" if value is None else fmt2(value)
+
+
+def _part(tally: _Breakdown | None, name: str):
+    return None if tally is None else tally.part(name)
+
+
+def basic_data_table(d: DepartmentYear) -> Table:
+    tp = d.three_public
+    columns = (tp.last_year_actual, tp.budget, tp.actual)
+    rows = [_header(("项目（单位：万元）", "上年实际", "本年预算", "本年实际"))]
+    rows.append(Row((_cell("“三公经费”合计", "TableText"),
+                     *(_cell(_money(None if t is None else t.total())) for t in columns))))
+    names: list[str] = []
+    for tally in columns:
+        if tally is not None:
+            names.extend(n for n in tally.parts() if n not in names)
+    for name in names:
+        rows.append(Row((_cell(f"　其中：{name}", "TableText"),
+                         *(_cell(_money(_part(t, name))) for t in columns))))
+    for label, item in (("公用经费", d.public_funds), ("政府采购", d.procurement)):
+        rows.append(Row((_cell(label, "TableText"), _cell(_money(item.last_year_actual)),
+                         _cell(_money(item.budget)), _cell(_money(item.actual)))))
+    return Table((70.0, 45.0, 45.0, 45.0), tuple(rows), min_row_height_mm=8)

@@ -1,0 +1,23 @@
+"""Text helpers shared by composition and rendering."""
+
+from __future__ import annotations
+
+import re
+
+# XML 1.0 cannot hold these at all (C0 controls but tab/newline, surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_DIGITS = "零一二三四五六七八九"
+
+
+def clean_text(text: str) -> str:
+    """Drop what XML cannot hold; Windows and old Mac line ends become \\n."""
+    return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 19 → 十九, 21 → 二十一 (headings （一） … （九十九）)."""
+    if not 0 < n < 100:
+        return str(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
+    return head + (_DIGITS[ones] if ones else "")

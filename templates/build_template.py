@@ -1,0 +1,563 @@
+"""Build templates/report.docx, the docxtpl template of a 部门整体支出绩效评价报告.
+
+Run as ``python templates/build_template.py``. The output is byte-for-byte
+deterministic, so the committed .docx only changes when this script does.
+
+Layout follows GB/T 9704-2012 (党政机关公文格式): A4, 版心 156 mm x 225 mm,
+22 lines per page, 三号仿宋_GB2312 body, 黑体/楷体 headings, "— 1 —" page numbers.
+The template is built programmatically so that every Jinja tag sits in one run
+(Word would split hand-typed tags across runs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+OUT = Path(__file__).with_name("report.docx")
+
+FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Word 2010's copy of styles.xml, full of theme fonts; python-docx has no constant for it.
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+# Official font names: the document must name these even though Linux lacks them
+# (tools/preview-fonts.conf maps them to free look-alikes for previews).
+FANGSONG = "仿宋_GB2312"
+KAITI = "楷体_GB2312"
+HEITI = "黑体"
+XIAOBIAOSONG = "方正小标宋简体"
+SONGTI = "宋体"
+LATIN = "Times New Roman"
+
+# Font-table entries: charset 86 = GB2312; altName is what Word falls back to when
+# the GB2312-era font is missing (stock Windows ships 仿宋/楷体, not the _GB2312 ones).
+FONT_TABLE: list[tuple[str, str | None, str, str]] = [
+    # (name, altName, family, pitch)
+    (LATIN, None, "roman", "variable"),
+    (SONGTI, "SimSun", "auto", "variable"),
+    (FANGSONG, "仿宋", "modern", "fixed"),
+    (KAITI, "楷体", "modern", "fixed"),
+    (HEITI, "SimHei", "modern", "fixed"),
+    (XIAOBIAOSONG, "宋体", "auto", "variable"),
+]
+
+
+def mm(value: float) -> int:
+    """Millimetres to twips (1/20 pt), the unit of page geometry in WordprocessingML."""
+    return round(value * 1440 / 25.4)
+
+
+# --- Page geometry (GB/T 9704) -------------------------------------------------
+A4_W, A4_H = 11906, 16838
+MARGIN_TOP, MARGIN_BOTTOM = mm(37), mm(35)
+MARGIN_LEFT, MARGIN_RIGHT = mm(28), mm(26)
+HEADER_DIST = mm(15)
+# GB/T 9704 puts the 一字线 of "— 1 —" 7 mm below the text block. The dashes sit about 3 mm
+# above the footer's bottom edge (measured in a 14 pt 宋体 footer), hence margin - 10 mm.
+PAGE_NUMBER_LIFT = mm(7 + 3)
+FOOTER_DIST = MARGIN_BOTTOM - PAGE_NUMBER_LIFT
+# 225 mm text height / 22 lines = 579 twips (28.95 pt): both the grid pitch and body leading.
+LINE_PITCH = (A4_H - MARGIN_TOP - MARGIN_BOTTOM) // 22
+
+# Landscape appendix, wide enough for a 9-column indicator table.
+APPX_MARGIN_TB, APPX_MARGIN_LR = mm(25), mm(28)
+APPX_FOOTER_DIST = APPX_MARGIN_TB - PAGE_NUMBER_LIFT
+
+BODY_PT = 16  # 三号
+TABLE_PT = 10.5  # 五号
+
+
+# --- Styles ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class ParaStyle:
+    """A paragraph style; None means "inherit from based_on"."""
+
+    style_id: str
+    name: str
+    east_asia: str | None = None
+    latin: str | None = None  # ascii/hAnsi/cs font; defaults to the East Asian font
+    size_pt: float | None = None
+    based_on: str | None = "Normal"
+    next_style: str | None = None
+    builtin: bool = False
+    bold: bool = False
+    jc: str | None = None
+    indent_chars: int | None = None  # first-line indent in characters; 0 removes it
+    left: int | None = None  # left indent, twips
+    line: int | None = None  # line spacing, twips (exact) or 240ths (auto)
+    line_rule: str = "exact"
+    before: int | None = None
+    after: int | None = None
+    outline: int | None = None
+    keep_next: bool = False
+    snap_to_grid: bool = True
+    widow_control: bool = False
+    ui_priority: int | None = None
+
+
+def _ppr_xml(s: ParaStyle, size_pt: float) -> str:
+    """Paragraph properties, children in the schema's sequence order."""
+    parts: list[str] = []
+    if s.keep_next:
+        parts.append("<w:keepNext/>")
+    if s.widow_control:
+        parts.append("<w:widowControl/>")
+    if not s.snap_to_grid:
+        # Single-spaced text would otherwise snap to the 28.95 pt line grid.
+        parts.append('<w:snapToGrid w:val="0"/>')
+    spacing = ""
+    if s.before is not None:
+        spacing += f' w:before="{s.before}"'
+    if s.after is not None:
+        spacing += f' w:after="{s.after}"'
+    if s.line is not None:
+        spacing += f' w:line="{s.line}" w:lineRule="{s.line_rule}"'
+    if spacing:
+        parts.append(f"<w:spacing{spacing}/>")
+    if s.indent_chars is not None or s.left is not None:
+        chars = s.indent_chars or 0
+        # firstLineChars wins in Word/WPS; firstLine is the fallback for other readers.
+        first = round(chars / 100 * size_pt * 20)
+        left = f' w:left="{s.left}"' if s.left is not None else ""
+        parts.append(f'<w:ind{left} w:firstLineChars="{chars}" w:firstLine="{first}"/>')
+    if s.jc:
+        parts.append(f'<w:jc w:val="{s.jc}"/>')
+    if s.outline is not None:
+        parts.append(f'<w:outlineLvl w:val="{s.outline}"/>')
+    return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
+
+
+def _rfonts_xml(east_asia: str, latin: str | None) -> str:
+    latin = latin or east_asia
+    return (
+        f'<w:rFonts w:ascii="{latin}" w:eastAsia="{east_asia}" w:hAnsi="{latin}" w:cs="{latin}"/>'
+    )
+
+
+def _rpr_xml(s: ParaStyle) -> str:
+    parts: list[str] = []
+    if s.east_asia:
+        parts.append(_rfonts_xml(s.east_asia, s.latin))
+    if s.bold:
+        parts.append("<w:b/><w:bCs/>")
+    if s.size_pt is not None:
+        half_points = round(s.size_pt * 2)
+        parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
+    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+
+
+def para_style_xml(s: ParaStyle) -> str:
+    custom = "" if s.builtin else ' w:customStyle="1"'
+    default = ' w:default="1"' if s.style_id == "Normal" else ""
+    head = [f'<w:name w:val="{s.name}"/>']
+    if s.based_on:
+        head.append(f'<w:basedOn w:val="{s.based_on}"/>')
+    if s.next_style:
+        head.append(f'<w:next w:val="{s.next_style}"/>')
+    if s.ui_priority is not None:
+        head.append(f'<w:uiPriority w:val="{s.ui_priority}"/>')
+    head.append("<w:qFormat/>")
+    size = s.size_pt or BODY_PT
+    return (
+        f'<w:style {nsdecls("w")} w:type="paragraph"{default}{custom} '
+        f'w:styleId="{s.style_id}">{"".join(head)}{_ppr_xml(s, size)}{_rpr_xml(s)}</w:style>'
+    )
+
+
+def _heading(level: int, font: str, bold: bool = False) -> ParaStyle:
+    # Built-in names ("heading 1") keep Word's navigation pane, TOC and localisation working.
+    return ParaStyle(
+        f"Heading{level}",
+        f"heading {level}",
+        east_asia=font,
+        latin=LATIN if font == FANGSONG else None,
+        size_pt=BODY_PT,
+        next_style="Normal",
+        builtin=True,
+        bold=bold,
+        indent_chars=200,
+        outline=level - 1,
+        keep_next=True,
+        ui_priority=9,
+    )
+
+
+NO_INDENT = 0
+SINGLE = 240  # "auto" line spacing in 240ths of a line
+
+# Body-text styles (仿宋/宋体) take Times New Roman for Latin letters and digits
+# (latin=LATIN); titles, 黑体/楷体 headings and the page number use their Chinese face
+# for everything. Kept one style per block, hence no auto-formatting here.
+# fmt: off
+PARA_STYLES: list[ParaStyle] = [
+    ParaStyle(
+        "Normal", "Normal", east_asia=FANGSONG, latin=LATIN, size_pt=BODY_PT,
+        based_on=None, builtin=True, jc="both", indent_chars=200,
+        line=LINE_PITCH, before=0, after=0, widow_control=True,
+    ),
+    ParaStyle("BodyNoIndent", "正文无缩进", indent_chars=NO_INDENT),
+    ParaStyle(
+        # Its 35 pt leading is off the 28.95 pt grid: snapping would double it.
+        "Title", "Title", east_asia=XIAOBIAOSONG, size_pt=22, next_style="Normal",
+        builtin=True, jc="center", indent_chars=NO_INDENT, line=700, after=LINE_PITCH,
+        snap_to_grid=False, ui_priority=10,
+    ),
+    _heading(1, HEITI),
+    _heading(2, KAITI),
+    _heading(3, FANGSONG, bold=True),
+    _heading(4, FANGSONG),
+    ParaStyle(
+        "TableText", "表格文字", east_asia=SONGTI, latin=LATIN, size_pt=TABLE_PT,
+        jc="left", indent_chars=NO_INDENT, left=0, line=SINGLE, line_rule="auto",
+        before=0, after=0, snap_to_grid=False,
+    ),
+    ParaStyle("TableCenter", "表格文字居中", based_on="TableText", jc="center"),
+    ParaStyle(
+        "TableHeading", "表格标题行", east_asia=HEITI, size_pt=TABLE_PT,
+        based_on="TableText", jc="center",
+    ),
+    ParaStyle(
+        "AppendixLabel", "附件标识", east_asia=HEITI, size_pt=BODY_PT, jc="left",
+        indent_chars=NO_INDENT,
+    ),
+    ParaStyle(
+        "AppendixTitle", "附件标题", east_asia=XIAOBIAOSONG, size_pt=18, jc="center",
+        indent_chars=NO_INDENT, after=LINE_PITCH // 2,
+    ),
+    ParaStyle(
+        "CoverUnit", "封面单位名称", east_asia=XIAOBIAOSONG, size_pt=26, jc="center",
+        indent_chars=NO_INDENT, line=800, snap_to_grid=False,
+    ),
+    ParaStyle(
+        "CoverTitle", "封面报告标题", east_asia=XIAOBIAOSONG, size_pt=22, jc="center",
+        indent_chars=NO_INDENT, line=700, snap_to_grid=False,
+    ),
+    ParaStyle(
+        # The left indent lines the "标签：值" rows up under the centred titles.
+        "CoverField", "封面栏目", east_asia=FANGSONG, latin=LATIN, size_pt=BODY_PT,
+        jc="left", indent_chars=NO_INDENT, left=mm(40),
+    ),
+    ParaStyle(
+        # 四号半角宋体 page number (GB/T 9704).
+        "Footer", "footer", east_asia=SONGTI, size_pt=14, builtin=True, jc="center",
+        indent_chars=NO_INDENT, line=SINGLE, line_rule="auto", snap_to_grid=False,
+        ui_priority=99,
+    ),
+]
+# fmt: on
+
+# Word needs these defaults to exist; they carry no formatting of their own.
+DEFAULT_STYLES_XML = [
+    '<w:style {ns} w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+    '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/>'
+    "<w:unhideWhenUsed/></w:style>",
+    '<w:style {ns} w:type="table" w:default="1" w:styleId="TableNormal">'
+    '<w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/>'
+    '<w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar>'
+    '<w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+    '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/>'
+    "</w:tblCellMar></w:tblPr></w:style>",
+    '<w:style {ns} w:type="numbering" w:default="1" w:styleId="NoList">'
+    '<w:name w:val="No List"/><w:uiPriority w:val="99"/><w:semiHidden/>'
+    "<w:unhideWhenUsed/></w:style>",
+]
+
+
+def table_style_xml() -> str:
+    """ReportTable: ½ pt single borders everywhere, 0.1 cm cell padding, 五号宋体."""
+    border = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
+    borders = "".join(
+        f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    pad = mm(1)
+    return (
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="ReportTable">'
+        '<w:name w:val="报告表格"/><w:basedOn w:val="TableNormal"/>'
+        '<w:uiPriority w:val="59"/><w:qFormat/>'
+        '<w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
+        'w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/>'
+        "</w:pPr>"
+        f"<w:rPr>{_rfonts_xml(SONGTI, LATIN)}"
+        '<w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr>'
+        f"<w:tblPr><w:tblBorders>{borders}</w:tblBorders>"
+        f'<w:tblCellMar><w:left w:w="{pad}" w:type="dxa"/>'
+        f'<w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        "</w:style>"
+    )
+
+
+def doc_defaults_xml() -> str:
+    # Explicit fonts and zh-CN (no theme fonts) so nothing falls back to Calibri/MS Mincho.
+    return (
+        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>"
+        f"{_rfonts_xml(FANGSONG, LATIN)}"
+        f'<w:kern w:val="2"/><w:sz w:val="{BODY_PT * 2}"/><w:szCs w:val="{BODY_PT * 2}"/>'
+        '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'
+        "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+        "</w:pPr></w:pPrDefault></w:docDefaults>"
+    )
+
+
+def install_styles(doc: DocxDocument) -> None:
+    """Replace python-docx's ~160 theme-font styles with exactly the styles we use."""
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        styles.remove(style)
+    styles.replace(styles.find(qn("w:docDefaults")), parse_xml(doc_defaults_xml()))
+    ns = nsdecls("w")
+    for xml in DEFAULT_STYLES_XML:
+        styles.append(parse_xml(xml.format(ns=ns)))
+    for spec in PARA_STYLES:
+        styles.append(parse_xml(para_style_xml(spec)))
+    styles.append(parse_xml(table_style_xml()))
+
+
+# --- Package clean-up --------------------------------------------------------------
+def drop_unused_parts(doc: DocxDocument) -> None:
+    """Drop parts that only carry noise: theme-font styles copy, thumbnail, bibliography."""
+    unwanted = {STYLES_WITH_EFFECTS, RT.CUSTOM_XML}
+    for r_id, rel in list(doc.part.rels.items()):
+        if rel.reltype in unwanted:
+            doc.part.drop_rel(r_id)
+    pkg_rels = doc.part.package.rels
+    for r_id, rel in list(pkg_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            pkg_rels.pop(r_id)
+    # Its list definitions point at styles that no longer exist.
+    numbering = doc.part.numbering_part.element
+    for child in list(numbering):
+        numbering.remove(child)
+
+
+def clean_settings(doc: DocxDocument) -> None:
+    """No revision-session ids (rsid noise), Chinese theme language, Word 2013+ layout."""
+    settings = doc.settings.element
+    for tag in ("w:rsids", "w:savePreviewPicture", "w:proofState"):
+        for el in settings.findall(qn(tag)):
+            settings.remove(el)
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    # python-docx's template says Word 2010 (14), which opens in "compatibility mode".
+    for setting in settings.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
+def font_table_xml() -> bytes:
+    fonts = []
+    for name, alt, family, pitch in FONT_TABLE:
+        alt_xml = f'<w:altName w:val="{alt}"/>' if alt else ""
+        charset = "00" if name == LATIN else "86"
+        fonts.append(
+            f'<w:font w:name="{name}">{alt_xml}<w:charset w:val="{charset}"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="{pitch}"/></w:font>'
+        )
+    xml = f"<w:fonts {nsdecls('w')}>{''.join(fonts)}</w:fonts>"
+    return etree.tostring(
+        etree.fromstring(xml), xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+
+
+def replace_font_table(doc: DocxDocument) -> None:
+    # python-docx loads fontTable.xml as an opaque Part; replacing its blob is the only API.
+    for rel in doc.part.rels.values():
+        if rel.reltype == RT.FONT_TABLE:
+            rel.target_part._blob = font_table_xml()
+
+
+def set_core_properties(doc: DocxDocument) -> None:
+    props = doc.core_properties
+    props.author = "reportgen"
+    props.last_modified_by = "reportgen"
+    props.comments = ""
+    props.title = ""
+    props.subject = ""
+    props.keywords = ""
+    props.category = ""
+    props.revision = 1
+    props.created = FIXED_TIME
+    props.modified = FIXED_TIME
+
+
+# --- Sections ------------------------------------------------------------------------
+def sectpr_xml(
+    *, landscape: bool = False, restart_numbering: bool = False, line_grid: bool = True
+) -> str:
+    if landscape:
+        size = f'<w:pgSz w:w="{A4_H}" w:h="{A4_W}" w:orient="landscape"/>'
+        top = bottom = APPX_MARGIN_TB
+        left = right = APPX_MARGIN_LR
+        footer = APPX_FOOTER_DIST
+    else:
+        size = f'<w:pgSz w:w="{A4_W}" w:h="{A4_H}"/>'
+        top, bottom, left, right = MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT
+        footer = FOOTER_DIST
+    margins = (
+        f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" '
+        f'w:header="{HEADER_DIST}" w:footer="{footer}" w:gutter="0"/>'
+    )
+    numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
+    # The appendix holds tables only, so it gets no line grid.
+    grid = (
+        f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/>'
+        if line_grid
+        else '<w:docGrid w:linePitch="312"/>'
+    )
+    return (
+        f'<w:sectPr {nsdecls("w")}><w:type w:val="nextPage"/>{size}{margins}{numbering}'
+        f'<w:cols w:space="425"/>{grid}</w:sectPr>'
+    )
+
+
+def end_section_in(paragraph: Paragraph, sectpr: str) -> None:
+    """A section's properties live in its last paragraph (except the final section)."""
+    paragraph._p.get_or_add_pPr().append(parse_xml(sectpr))
+
+
+def fill_footer(doc: DocxDocument, section_index: int) -> None:
+    """ "— N —" with a real PAGE field (complex field: WPS and Word both update it)."""
+    footer = doc.sections[section_index].footer
+    footer.is_linked_to_previous = False
+    ftr = footer._element
+    for child in list(ftr):
+        ftr.remove(child)
+    runs = (
+        '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        "<w:r><w:t>1</w:t></w:r>"
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
+    )
+    ftr.append(
+        parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>{runs}</w:p>')
+    )
+
+
+# --- Body ----------------------------------------------------------------------------
+def para(doc: DocxDocument, style_id: str, text: str = "") -> Paragraph:
+    """Add a paragraph whose text (often one Jinja tag) is a single run."""
+    paragraph = doc.add_paragraph()
+    paragraph._p.style = style_id  # set the ID directly; python-docx looks up by name
+    if text:
+        paragraph.add_run(text)
+    return paragraph
+
+
+MAIN_CHAPTERS = [
+    ("一、基本情况", "基本情况"),
+    ("二、绩效评价工作情况", "绩效评价工作情况"),
+    ("三、部门整体支出绩效评价分析", "绩效评价分析"),
+    ("四、需要说明事项", "需要说明事项"),
+    ("五、绩效评价结论", "绩效评价结论"),
+    ("六、经验教训与建议", "经验教训与建议"),
+]
+
+
+def build_cover(doc: DocxDocument) -> None:
+    for _ in range(4):
+        para(doc, "CoverField")
+    para(doc, "CoverUnit", "{{ 单位名称 }}")
+    para(doc, "CoverField")
+    para(doc, "CoverTitle", "{{ 年度 }}年度部门整体支出绩效评价报告")
+    for _ in range(7):
+        para(doc, "CoverField")
+    para(doc, "CoverField", "{%p if 预算编码 %}")
+    para(doc, "CoverField", "预算编码：{{ 预算编码 }}")
+    para(doc, "CoverField", "{%p endif %}")
+    para(doc, "CoverField", "评价方式：{{ 评价方式 }}")
+    para(doc, "CoverField", "评价单位：{{ 单位名称 }}")
+    last = para(doc, "CoverField", "报告日期：{{ 报告日期 }}")
+    end_section_in(last, sectpr_xml())
+
+
+def section_break_paragraph(doc: DocxDocument) -> Paragraph:
+    """Holds a section break after a {{p}} tag, which docxtpl replaces whole.
+
+    0.6 pt exact leading keeps it invisible and, unlike a full 28.95 pt line, it
+    still fits when the last page is completely full (18 twips slack).
+    """
+    paragraph = para(doc, "BodyNoIndent")
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:line="12" w:lineRule="exact"/>'))
+    ppr.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'))
+    return paragraph
+
+
+def build_main(doc: DocxDocument) -> None:
+    para(doc, "Title", "{{ 单位名称 }}{{ 年度 }}年度部门整体支出绩效评价报告")
+    para(doc, "Normal", "{{p 引言 }}")
+    for heading, variable in MAIN_CHAPTERS:
+        para(doc, "Heading1", heading)
+        para(doc, "Normal", f"{{{{p {variable} }}}}")
+    end_section_in(section_break_paragraph(doc), sectpr_xml(restart_numbering=True))
+
+
+def build_appendix(doc: DocxDocument) -> None:
+    para(doc, "AppendixLabel", "附件1")
+    para(doc, "AppendixTitle", "部门整体支出绩效评价指标表")
+    para(doc, "BodyNoIndent", "{{p 指标表 }}")
+    # pageBreakBefore instead of a break-only paragraph, which would leave an
+    # empty line at the top of the next page.
+    label = para(doc, "AppendixLabel", "附件2")
+    label._p.get_or_add_pPr().insert(1, parse_xml(f"<w:pageBreakBefore {nsdecls('w')}/>"))
+    para(doc, "AppendixTitle", "基础数据表")
+    para(doc, "BodyNoIndent", "{{p 基础数据表 }}")
+    body = doc.element.body
+    body.replace(body.sectPr, parse_xml(sectpr_xml(landscape=True, line_grid=False)))
+
+
+# --- Output --------------------------------------------------------------------------
+def deterministic_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed timestamps and sorted entries."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        # "[Content_Types].xml" sorts first, where OPC readers expect it.
+        for name in sorted(src.namelist()):
+            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0  # same header bytes on every OS
+            info.external_attr = 0
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def build() -> bytes:
+    doc = Document()
+    drop_unused_parts(doc)
+    clean_settings(doc)
+    replace_font_table(doc)
+    install_styles(doc)
+    set_core_properties(doc)
+    build_cover(doc)
+    build_main(doc)
+    build_appendix(doc)
+    fill_footer(doc, 1)  # main section; the appendix inherits it, the cover has none
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return deterministic_zip(buffer.getvalue())
+
+
+def main() -> None:
+    OUT.write_bytes(build())
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
