@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from babel.dates import format_date
 from jinja2 import StrictUndefined, UndefinedError
@@ -27,6 +28,12 @@ from .text import chinese_number, clean_text
 _REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 _SANDBOX = SandboxedEnvironment(undefined=StrictUndefined)
+
+
+@cache
+def _expression(expr: str):
+    """Compiled once per process: the same references recur in every report."""
+    return _SANDBOX.compile_expression(expr, undefined_to_none=False)
 
 
 class IndicatorRef(dict):
@@ -69,7 +76,7 @@ class Composer:
                     f"“{match.group(0)}”不是可引用的数据名称，已按原文输出", file, line))
                 return match.group(0)
             try:
-                value = _SANDBOX.compile_expression(expr, undefined_to_none=False)(**self.refs)
+                value = _expression(expr)(**self.refs)
                 return str(value)
             except (UndefinedError, KeyError, AttributeError):
                 self.findings.append(warning(

@@ -68,8 +68,11 @@ class Scorecard:
     def grade(self) -> str:
         return self.framework.grade(self.total)
 
+    def __post_init__(self) -> None:
+        self._by_name = {r.name: r for r in self.results}
+
     def by_name(self, name: str) -> IndicatorScore | None:
-        return next((r for r in self.results if r.name == name), None)
+        return self._by_name.get(name)
 
     def category_score(self, name: str) -> Decimal:
         return round2(sum((r.score for r in self.results if r.category == name), ZERO))
@@ -86,11 +89,11 @@ def formatted_facts(data: DepartmentYear) -> dict[str, str]:
 def score(data: DepartmentYear, framework: Framework, data_file: str = "") -> Scorecard:
     values = fact_values(data)
     texts = formatted_facts(data)
-    card = Scorecard(framework, [])
-    for category, group, indicator in framework.indicators():
-        result = _score_one(indicator, data, values, texts, card.findings, data_file)
-        card.results.append(IndicatorScore(category.name, group.name, indicator, *result))
-    return card
+    findings: list[Finding] = []
+    results = [IndicatorScore(category.name, group.name, indicator,
+                              *_score_one(indicator, data, values, texts, findings, data_file))
+               for category, group, indicator in framework.indicators()]
+    return Scorecard(framework, results, findings)
 
 
 def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal | None],

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, write_department
 
+from conftest import EXAMPLE, write_department
 from reportgen.cli import main
 
 

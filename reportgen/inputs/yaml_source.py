@@ -14,6 +14,8 @@ import yaml
 from ..findings import Finding, InputError, error, warning
 
 Path_ = tuple[str | int, ...]
+# libyaml's C parser where the wheel has it (≈20× faster); same nodes, same marks.
+_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 @dataclass
@@ -33,10 +35,14 @@ class YamlSource:
 
 
 def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
-    """UTF-8 (with or without BOM); GBK/GB18030 from old Notepad is read with a warning."""
-    if b"\x00" in raw:
-        raise InputError([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码", file)],
-                         unreadable=True)
+    """UTF-8 (with or without BOM); GBK/GB18030 from old Notepad is read with a warning.
+
+    A stray control character pasted from Word is text to clean later; a file that is
+    mostly not text (a .docx renamed to .md, an image) is refused.
+    """
+    if _looks_binary(raw):
+        raise InputError([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码",
+                                file)], unreadable=True)
     try:
         return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -46,6 +52,17 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
     except UnicodeDecodeError:
         raise InputError([error("无法识别文件编码，请另存为 UTF-8 编码", file)], unreadable=True) from None
     return text, [warning("文件是 GBK/GB18030 编码，已按此读取；建议另存为 UTF-8 编码", file)]
+
+
+_CONTROL = bytes([*range(0, 9), *range(14, 32)])
+
+
+def _looks_binary(raw: bytes) -> bool:
+    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8")):
+        return True
+    sample = raw[:65536]
+    controls = len(sample) - len(sample.translate(None, _CONTROL))
+    return controls > max(8, len(sample) // 100)
 
 
 def read_yaml(path: Path, display_name: str | None = None) -> YamlSource:
@@ -64,7 +81,7 @@ def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> Yaml
     if not text.strip():
         raise InputError([error("文件是空的，请按示例填写", file)], unreadable=True)
     try:
-        node = yaml.compose(text, Loader=yaml.BaseLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -1,0 +1,242 @@
+"""The rendered report, re-opened with python-docx."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from conftest import EXAMPLE, example_raw, write_department
+from reportgen.build import render_docx
+from reportgen.cli import main
+from reportgen.pipeline import evaluate
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "report.docx"
+    assert main(["build", str(EXAMPLE), "-o", str(out)]) == 0
+    return out
+
+
+def paragraphs(path: Path, styles: set[str] | None = None) -> list[str]:
+    doc = Document(str(path))
+    return [p.text for p in doc.paragraphs if styles is None or p.style.style_id in styles]
+
+
+def body_text(path: Path) -> str:
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_heading_sequence(report):
+    headings = paragraphs(report, {"Heading1", "Heading2"})
+    assert headings == [
+        "一、基本情况", "（一）部门职责概述", "（二）部门支出描述", "（三）部门项目实施情况",
+        "二、绩效评价工作情况", "（一）绩效评价目的", "（二）绩效评价实施过程", "（三）绩效评价的局限性",
+        "三、部门整体支出绩效评价分析", "（一）投入（13分）", "（二）过程（61分）", "（三）产出及效率（26分）",
+        "四、需要说明事项",
+        "五、绩效评价结论", "（一）绩效评价得分", "（二）存在的绩效问题",
+        "六、经验教训与建议", "（一）主要做法及经验", "（二）存在的困难和问题", "（三）建议和请求",
+    ]
+    third = paragraphs(report, {"Heading3"})
+    assert third[:4] == ["1. 绩效目标合理性（3分）", "2. 绩效指标明确性（3分）",
+                         "3. 在职人员控制率（3分）", "4. “三公经费”变动率（4分）"]
+
+
+def test_cover_and_title(report):
+    text = paragraphs(report)
+    assert "湘西土家族苗族自治州商务局" in text
+    assert "2018年度部门整体支出绩效评价报告" in text
+    assert "评价方式：部门自评" in text
+    assert "报告日期：2019年6月15日" in text
+    assert "湘西土家族苗族自治州商务局2018年度部门整体支出绩效评价报告" in text
+
+
+def test_generated_figures(report):
+    text = body_text(report)
+    for piece in ("＝92.31%", "＝-5.76%", "＝348.83%", "＝84.87%", "＝83.43%", "＝95.15%",
+                  "＝87.75%", "得分为90.47分", "绩效评价等级为“优”",
+                  "2018年收入决算数6927.32万元，其中：财政拨款收入6914.61万元，其他收入12.71万元",
+                  "年末实有人数188人", "得分＝93.34÷100×8＝7.47分"):
+        assert piece in text, piece
+
+
+def test_one_explanation_per_indicator_below_full_points(report):
+    text = paragraphs(report)
+    start, end = text.index("四、需要说明事项"), text.index("五、绩效评价结论")
+    items = [t for t in paragraphs(report, {"Heading3"}) if t in text[start:end]]
+    assert items == ["1. 预算完成率", "2. 预算控制率", "3. 重点工作实际完成率"]
+    section = "\n".join(text[start:end])
+    assert "预算完成率为87.75%，该项得1分，扣4分" in section
+    assert "3775.30万元" in section          # the department's own reason
+    assert "【待补充" not in section
+
+
+def test_problems_derived_from_deductions(report):
+    text = paragraphs(report)
+    start = text.index("（二）存在的绩效问题")
+    problems = text[start + 1:start + 5]
+    assert problems[0] == "本年度共有三项指标未得满分，合计扣9.53分，存在的主要绩效问题是："
+    assert problems[1].startswith("1.预算执行进度偏慢")
+    assert problems[2].startswith("2.年初预算编制与实际需求差距较大")
+    assert problems[3].startswith("3.部分重点工作未全面完成")
+
+
+def test_appendix_table_merges_and_header(report):
+    doc = Document(str(report))
+    table = doc.tables[0]
+    rows = table._tbl.tr_lst
+    assert len(rows) == 1 + 19 + 1
+    assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+    assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+
+    def merge(row, col):
+        tc = rows[row].tc_lst[col]
+        vm = tc.tcPr.find(qn("w:vMerge"))
+        return None if vm is None else (vm.get(qn("w:val")) or "continue")
+
+    first_column = [merge(i, 0) for i in range(1, 20)]
+    assert first_column == (["restart"] + ["continue"] * 3 + ["restart"] + ["continue"] * 9
+                            + ["restart"] + ["continue"] * 4)
+    second_level = [merge(i, 2) for i in range(1, 20)]
+    assert second_level[:4] == ["restart", "continue", "restart", "continue"]
+    assert rows[1].tc_lst[0].xpath("string(.)") == "投入"
+    assert rows[5].tc_lst[0].xpath("string(.)") == "过程"
+    assert rows[-1].xpath("string(.)").endswith("90.47")
+    # schema order: vMerge before vAlign
+    tcpr = [child.tag for child in rows[1].tc_lst[0].tcPr]
+    assert tcpr.index(qn("w:vMerge")) < tcpr.index(qn("w:vAlign"))
+
+
+def test_basic_data_table(report):
+    table = Document(str(report)).tables[1]
+    cells = [[c.text for c in r.cells] for r in table.rows]
+    assert cells[1] == ["“三公经费”合计", "—", "72.00", "60.07"]
+    assert cells[2] == ["　其中：公务接待费", "—", "35.00", "27.08"]
+    assert cells[-2] == ["公用经费", "—", "349.77", "296.85"]
+    assert cells[-1] == ["政府采购", "—", "73.89", "70.31"]
+
+
+def test_east_asian_fonts_without_theme_overrides(report):
+    with zipfile.ZipFile(report) as archive:
+        styles = archive.read("word/styles.xml").decode()
+    assert "Theme" not in styles.replace("TableTheme", "")   # no w:asciiTheme/w:eastAsiaTheme
+    doc = Document(str(report))
+    expected = {"Normal": "仿宋_GB2312", "Title": "方正小标宋简体", "Heading1": "黑体",
+                "Heading2": "楷体_GB2312", "Heading3": "仿宋_GB2312", "Heading4": "仿宋_GB2312",
+                "TableText": "宋体", "Footer": "宋体"}
+    for style_id, font in expected.items():
+        style = next(s for s in doc.styles if s.style_id == style_id)
+        fonts = style.element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == font, style_id
+    normal = next(s for s in doc.styles if s.style_id == "Normal")
+    assert normal.font.size.pt == 16
+    assert normal.paragraph_format.line_spacing.pt == pytest.approx(28.95, abs=0.05)
+
+
+def test_page_setup_and_page_numbers(report):
+    doc = Document(str(report))
+    main_section = doc.sections[1]
+    assert round(main_section.page_width.mm) == 210 and round(main_section.page_height.mm) == 297
+    assert round(main_section.top_margin.mm) == 37 and round(main_section.left_margin.mm) == 28
+    with zipfile.ZipFile(report) as archive:
+        footers = [archive.read(n).decode() for n in archive.namelist() if "footer" in n]
+    assert any("PAGE" in f and "—" in f for f in footers)
+
+
+def test_same_input_same_bytes(tmp_path):
+    a, b = tmp_path / "a.docx", tmp_path / "b.docx"
+    assert main(["build", str(EXAMPLE), "-o", str(a)]) == 0
+    assert main(["build", str(EXAMPLE), "-o", str(b)]) == 0
+    assert a.read_bytes() == b.read_bytes()
+
+
+def _build(folder: Path) -> Path:
+    out = folder / "out.docx"
+    data, _ = render_docx(evaluate(folder))
+    out.write_bytes(data)
+    Document(str(out))  # opens
+    return out
+
+
+HOSTILE = "A<b>&c \"q\" 'q' {{ 7*7 }} {% for x in y %}{{x}}{% endfor %} {#c#} \x0b\x00\x0c\x1f end"
+
+
+def test_hostile_text_comes_out_as_text(tmp_path):
+    raw = example_raw()
+    raw["基本信息"]["单位名称"] = "测试<局>&{{ 单位名称 }}"
+    folder = write_department(tmp_path / "d", raw)
+    (folder / "narratives" / "职责概述.md").write_text(HOSTILE, encoding="utf-8")
+    out = _build(folder)
+    text = body_text(out)
+    assert "A<b>&c \"q\" 'q' {{ 7*7 }} {% for x in y %}{{x}}{% endfor %} {#c#}  end" in text
+    assert "测试<局>&{{ 单位名称 }}" in text
+    assert "49" not in text.split("{{ 7*7 }}")[0][-5:]
+
+
+def test_missing_narrative_and_reason_build_with_markers(tmp_path, capsys):
+    folder = write_department(tmp_path / "d", example_raw())
+    (folder / "narratives" / "项目实施情况.md").unlink()
+    reasons = folder / "narratives" / "需要说明事项.md"
+    reasons.write_text(reasons.read_text(encoding="utf-8").split("## 预算控制率")[0],
+                       encoding="utf-8")
+    text = "\n".join(paragraphs(_build(folder)))
+    assert "【待补充：部门项目实施情况】" in text
+    assert "【待补充：预算控制率扣分原因】" in text
+    assert main(["check", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "[警告]" in out and "缺少“部门项目实施情况”的文字材料" in out
+    assert "指标“预算控制率”扣5分，但没有写明原因" in out
+
+
+def test_unknown_reference_is_reported_with_file_and_line(tmp_path, capsys):
+    folder = write_department(tmp_path / "d", example_raw())
+    path = folder / "narratives" / "建议和请求.md"
+    path.write_text("第一段。\n\n收入为{{ 收入决算数 }}万元，支出为{{ 支出总数 }}。\n",
+                    encoding="utf-8")
+    text = "\n".join(paragraphs(_build(folder)))
+    assert "收入为6927.32万元，支出为{{ 支出总数 }}。" in text
+    main(["check", str(folder)])
+    out = capsys.readouterr().out
+    assert f"{path}:3" in out and "不存在的数据名称“支出总数”" in out
+
+
+def test_references_to_indicator_values(tmp_path):
+    folder = write_department(tmp_path / "d", example_raw())
+    (folder / "narratives" / "建议和请求.md").write_text(
+        "控制率{{ 预算控制率 }}，得{{ 预算控制率.得分 }}分；总分{{ 总分 }}。", encoding="utf-8")
+    assert "控制率348.83%，得0分；总分90.47。" in body_text(_build(folder))
+
+
+def test_corrected_figure_flows_into_text(tmp_path):
+    raw = example_raw()
+    raw["收支"]["年末结转和结余"] = {"合计": "0", "基本支出结转": "0", "项目支出结转和结余": "0"}
+    raw["收支"]["支出决算数"]["合计"] = "7331.47"
+    folder = write_department(tmp_path / "d", raw)
+    text = body_text(_build(folder))
+    assert "预算完成率＝" in text and "＝100.00%" in text
+    assert "年末结转和结余0.00万元，绝大部分为项目支出" not in text  # no longer lost points
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_pdf_through_libreoffice(tmp_path):
+    out = tmp_path / "r.docx"
+    assert main(["build", str(EXAMPLE), "-o", str(out), "--pdf"]) == 0
+    pdf = out.with_suffix(".pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert pdf.stat().st_size > 50_000
+
+
+def test_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    code = main(["build", str(EXAMPLE), "-o", str(tmp_path / "r.docx"), "--pdf"])
+    assert code == 1
+    assert "apt-get install libreoffice-writer-nogui" in capsys.readouterr().err
