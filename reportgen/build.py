@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from .compose import compose_report
 from .document import ReportDocument
 from .findings import Finding, InputError, Severity, error
 from .inputs.narratives import read_narratives
+from .output import write_atomically
 from .pipeline import Evaluation, evaluate
 from .render.template import CompiledTemplate
 from .render.wordml import RawXml, blocks_xml
@@ -43,31 +43,6 @@ def render_docx(ev: Evaluation, template: Path | None = None) -> tuple[bytes, li
     compiled = load_template(template or default_template())
     title = f"{doc.fields['单位名称']}{doc.fields['年度']}年度部门整体支出绩效评价报告"
     return compiled.render(template_context(doc), title), findings
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed or killed build never leaves a
-    half-written report in place of a good one."""
-    path = path.resolve()
-    lock = path.with_name(f"~${path.name}")
-    if lock.exists():
-        raise InputError([error("该文件正在 Word 或 WPS 中打开（存在锁定文件 "
-                                 f"{lock.name}），请先关闭文件再生成", str(path))])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except PermissionError:
-        Path(temp).unlink(missing_ok=True)
-        raise InputError([error("无法写入输出文件，可能正被 Word 或 WPS 打开；请关闭后重试",
-                                str(path))]) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def convert_to_pdf(docx: Path) -> Path:
