@@ -7,22 +7,26 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from .compose import compose_report
 from .document import ReportDocument
 from .findings import Finding, InputError, Severity, error
 from .inputs.narratives import read_narratives
+from .manifest import describe_changes, make_manifest, manifest_path
+from .manifest import dump as dump_manifest
+from .manifest import load as load_manifest
 from .output import write_atomically
 from .pipeline import Evaluation, evaluate
 from .render.template import CompiledTemplate
 from .render.wordml import RawXml, blocks_xml
+from .resources import data_dir
 
 
 def default_template() -> Path:
-    return Path(str(resources.files("reportgen.templates") / "report.docx"))
+    return data_dir("templates") / "report.docx"
 
 
 @cache
@@ -67,18 +71,43 @@ def convert_to_pdf(docx: Path) -> Path:
     return target
 
 
-def build_report(args: argparse.Namespace) -> int:
-    ev = evaluate(Path(args.dir))
-    template = Path(args.template) if args.template else None
+@dataclass
+class Built:
+    output: Path
+    evaluation: Evaluation
+    findings: list[Finding]
+    change: str
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+def build_one(folder: Path, output: Path, template: Path | None = None) -> Built:
+    """Evaluate, render, write report and manifest; say what changed since the last build."""
+    ev = evaluate(folder)
     data, notes = render_docx(ev, template)
-    output = Path(args.output)
+    record = manifest_path(output)
+    before = load_manifest(record)
+    after = make_manifest(ev, output, data)
     write_atomically(output, data)
-    findings = ev.findings + notes
-    for f in findings:
+    write_atomically(record, dump_manifest(after))
+    return Built(output, ev, ev.findings + notes, describe_changes(before, after))
+
+
+def build_report(args: argparse.Namespace) -> int:
+    template = Path(args.template) if args.template else None
+    built = build_one(Path(args.dir), Path(args.output), template)
+    for f in built.findings:
         print(f.render(), file=sys.stderr)
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
-    print(f"已生成 {output}（总分 {ev.scorecard.total}，等级 {ev.scorecard.grade}；"
-          f"{errors} 个错误，{len(findings) - errors} 个警告，请用 reportgen check 查看）")
+    card = built.evaluation.scorecard
+    print(f"已生成 {built.output}（总分 {card.total}，等级 {card.grade}；"
+          f"{built.errors} 个错误，{built.warnings} 个警告，详见 reportgen check）")
+    print(built.change)
     if args.pdf:
-        print(f"已生成 {convert_to_pdf(output)}")
+        print(f"已生成 {convert_to_pdf(built.output)}")
     return 0

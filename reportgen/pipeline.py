@@ -18,12 +18,14 @@ class Evaluation:
     framework: Framework
     scorecard: Scorecard
     findings: list[Finding]
+    framework_file: Path
 
 
 def evaluate(folder: Path) -> Evaluation:
     """Raises InputError when the folder or its framework cannot be used at all."""
     dept = load_department(folder)
-    framework = load_framework(resolve_framework(dept.data.framework, folder))
+    framework_file = resolve_framework(dept.data.framework, folder)
+    framework = load_framework(framework_file)
     file, _ = dept.locator.place(())
     card = score(dept.data, framework, file)
-    return Evaluation(dept, framework, card, run_checks(dept, card))
+    return Evaluation(dept, framework, card, run_checks(dept, card), framework_file)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from ..findings import Finding, InputError, error
+from ..resources import data_dir
 from .markdown import MdBlock, parse_blocks
 from .yaml_source import decode
 
@@ -59,7 +59,7 @@ def read_narratives(folder: Path) -> Narratives:
     """Raises InputError when a narrative file exists but is not text."""
     problems: list[Finding] = []
     sections: dict[str, Narrative] = {}
-    defaults = resources.files("reportgen.narratives")
+    defaults = data_dir("narratives")
     for name in SECTIONS:
         own = folder / f"{name}.md"
         if own.is_file():

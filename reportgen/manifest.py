@@ -1,0 +1,133 @@
+"""Build manifests: what a report was made from and what it says, to show changes on rebuild.
+
+A manifest sits beside its report (报告.docx → 报告.manifest.json). It holds no time
+stamps, so it is as diffable as the report itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__
+from .findings import InputError, error
+from .numbers import fmt2, fmt_points
+from .pipeline import Evaluation
+
+SUFFIX = ".manifest.json"
+
+
+def manifest_path(report: Path) -> Path:
+    return report.with_name(report.stem + SUFFIX)
+
+
+def input_files(ev: Evaluation) -> list[Path]:
+    folder = ev.department.folder
+    files = [p for p in (folder / "data.yaml", folder / "data.xlsx") if p.is_file()]
+    narratives = ev.department.narratives_dir
+    if narratives.is_dir():
+        files.extend(sorted(p for p in narratives.glob("*.md") if p.is_file()))
+    files.append(ev.framework_file)
+    return files
+
+
+def digest(files: list[Path], base: Path) -> str:
+    h = hashlib.sha256()
+    for path in files:
+        name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
+        h.update(name.encode())
+        h.update(b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def make_manifest(ev: Evaluation, output: Path | None = None,
+                  output_bytes: bytes | None = None) -> dict:
+    card, data = ev.scorecard, ev.department.data
+    base = ev.department.folder
+    manifest = {
+        "reportgen": __version__,
+        "单位名称": data.basic.name,
+        "年度": data.basic.year,
+        "输入摘要": digest(input_files(ev), base),
+        "评价框架": card.framework.ident,
+        "指标": [{"名称": r.name, "值": None if r.value is None else r.value_text,
+                  "得分": fmt_points(r.score), "分值": fmt_points(r.points)}
+                 for r in card.results],
+        "总分": fmt2(card.total),
+        "等级": card.grade,
+    }
+    if output is not None:
+        manifest["输出文件"] = output.name
+    if output_bytes is not None:
+        manifest["输出摘要"] = hashlib.sha256(output_bytes).hexdigest()
+    return manifest
+
+
+def dump(manifest: dict) -> bytes:
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def load(path: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "指标" in data else None
+
+
+def changes(old: dict, new: dict) -> list[str]:
+    """Human lines: 预算完成率 87.75% → 100.00%，得分 1 → 5；总分 90.47 → 94.47."""
+    lines: list[str] = []
+    if old.get("评价框架") != new.get("评价框架"):
+        lines.append(f"评价框架 {old.get('评价框架')} → {new.get('评价框架')}")
+    before = {i["名称"]: i for i in old.get("指标", [])}
+    after = {i["名称"]: i for i in new.get("指标", [])}
+    for name, item in after.items():
+        prev = before.get(name)
+        if prev is None:
+            lines.append(f"新增指标 {name}：{_show(item)}")
+            continue
+        parts = []
+        if prev.get("值") != item.get("值"):
+            parts.append(f"{prev.get('值') or '—'} → {item.get('值') or '—'}")
+        if prev.get("得分") != item.get("得分"):
+            parts.append(f"得分 {prev.get('得分')} → {item.get('得分')}")
+        if parts:
+            lines.append(f"{name} {'，'.join(parts)}")
+    lines.extend(f"删去指标 {name}" for name in before if name not in after)
+    if old.get("总分") != new.get("总分"):
+        grade = (f"，等级 {old.get('等级')} → {new.get('等级')}"
+                 if old.get("等级") != new.get("等级") else "")
+        lines.append(f"总分 {old.get('总分')} → {new.get('总分')}{grade}")
+    return lines
+
+
+def _show(item: dict) -> str:
+    value = f"{item['值']}，" if item.get("值") else ""
+    return f"{value}得分 {item.get('得分')}"
+
+
+def describe_changes(old: dict | None, new: dict) -> str:
+    if old is None:
+        return "首次生成（没有上次的生成记录）。"
+    if old.get("输入摘要") == new.get("输入摘要") and old.get("reportgen") == new.get("reportgen"):
+        return "输入与上次生成时相同，报告内容不变。"
+    lines = changes(old, new)
+    if not lines:
+        return "输入有改动（文字或数据），各项指标得分和总分不变。"
+    return "与上次生成相比：" + "，".join(lines) + "。"
+
+
+def manifest_of(path: Path) -> dict:
+    """A manifest file, or a department folder evaluated now."""
+    if path.is_file():
+        manifest = load(path)
+        if manifest is None:
+            raise InputError([error("不是 reportgen 生成的 .manifest.json 文件", str(path))],
+                             unreadable=True)
+        return manifest
+    from .pipeline import evaluate
+
+    return make_manifest(evaluate(path))
