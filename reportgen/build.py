@@ -95,7 +95,7 @@ def build_one(folder: Path, output: Path, template: Path | None = None) -> Built
     before = load_manifest(record)
     after = make_manifest(ev, output, data)
     write_atomically(output, data)
-    write_atomically(record, dump_manifest(after))
+    write_atomically(record, dump_manifest(after), durable=False)  # a record, rewritten anyway
     return Built(output, ev, ev.findings + notes, describe_changes(before, after))
 
 

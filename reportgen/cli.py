@@ -103,6 +103,43 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build_report(args)
 
 
+def cmd_batch(args: argparse.Namespace) -> int:
+    from .batch import run_batch
+    from .summary import write_summary
+
+    root, out_dir = Path(args.root), Path(args.output)
+    if not root.is_dir():
+        print(f"[错误] {root}：不是文件夹", file=sys.stderr)
+        return EXIT_UNREADABLE
+    outcomes = run_batch(root, out_dir, args.jobs, Path(args.template) if args.template else None,
+                         args.pdf)
+    if not outcomes:
+        print(f"[错误] {root}：没有找到部门文件夹（内含 data.yaml 或 data.xlsx 的文件夹）",
+              file=sys.stderr)
+        return EXIT_UNREADABLE
+    summary = out_dir / "汇总表.xlsx"
+    write_summary(summary, outcomes)
+    ok = [o for o in outcomes if o.ok]
+    failed = [o for o in outcomes if not o.ok]
+    warned = [o for o in ok if o.errors or o.warnings]
+    print(f"\n共 {len(outcomes)} 个部门：成功 {len(ok)} 个（其中 {len(warned)} 个有检查问题），"
+          f"失败 {len(failed)} 个。汇总表：{summary}")
+    for o in warned:
+        print(f"  [有问题] {o.folder}：{o.errors} 个错误，{o.warnings} 个警告（reportgen check 查看）")
+    for o in failed:
+        print(f"  [失败] {o.folder}：{o.reason}")
+    return EXIT_ERRORS if failed else EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .manifest import changes, manifest_of
+
+    old, new = manifest_of(Path(args.a)), manifest_of(Path(args.b))
+    lines = changes(old, new)
+    print("\n".join(lines) if lines else "两者的指标值、得分和总分相同。")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reportgen", description="部门整体支出绩效评价报告生成工具")
     p.add_argument("--version", action="version", version=f"reportgen {__version__}")
@@ -122,6 +159,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--template", help="另用的 .docx 模板")
     b.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
     b.set_defaults(func=cmd_build)
+    m = sub.add_parser("batch", help="批量生成一个文件夹下所有部门的报告和汇总表")
+    m.add_argument("root", help="包含各部门文件夹的总文件夹")
+    m.add_argument("-o", "--output", required=True, help="输出文件夹")
+    m.add_argument("-j", "--jobs", type=int, default=1, help="并行进程数（默认 1）")
+    m.add_argument("--template", help="另用的 .docx 模板")
+    m.add_argument("--pdf", action="store_true", help="同时生成 PDF")
+    m.set_defaults(func=cmd_batch)
+    d = sub.add_parser("diff", help="比较两个部门文件夹或两次生成记录（.manifest.json）")
+    d.add_argument("a", help="原来的部门文件夹或 .manifest.json")
+    d.add_argument("b", help="新的部门文件夹或 .manifest.json")
+    d.set_defaults(func=cmd_diff)
     return p
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from ..findings import Finding, InputError, error
@@ -67,10 +68,9 @@ def read_narratives(folder: Path) -> Narratives:
             if text is not None:
                 sections[name] = Narrative(name, str(own), tuple(parse_blocks(text)))
             continue
-        default = defaults / f"{name}.md"
-        if default.is_file():
-            text = default.read_text(encoding="utf-8")
-            sections[name] = Narrative(name, str(default), tuple(parse_blocks(text)), True)
+        default = _default(defaults / f"{name}.md")
+        if default is not None:
+            sections[name] = default
     reasons: dict[str, tuple[list[MdBlock], str]] = {}
     headings: list[MdBlock] = []
     reasons_path = folder / f"{REASONS}.md"
@@ -85,6 +85,15 @@ def read_narratives(folder: Path) -> Narratives:
     if problems:
         raise InputError(problems, unreadable=True)
     return Narratives(sections, reasons, reasons_file, headings)
+
+
+@cache
+def _default(path: Path) -> Narrative | None:
+    """The shipped defaults do not change while a batch runs: parse them once."""
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    return Narrative(path.stem, str(path), tuple(parse_blocks(text)), True)
 
 
 def _read(path: Path, problems: list[Finding]) -> str | None:

@@ -76,6 +76,10 @@ class CompiledTemplate:
                                       f"{name}:{info.filename}"))
         if problems:
             raise InputError(problems, unreadable=True)
+        self.rendered_names = [info.filename for info, _ in self.entries
+                               if info.filename in self.parts
+                               or info.filename == "docProps/core.xml"]
+        self.static_zip = self._static_zip()
 
     def render(self, context: dict[str, object], core_title: str = "") -> bytes:
         unknown = sorted(self.variables - set(context))
@@ -83,17 +87,26 @@ class CompiledTemplate:
             raise InputError([error(
                 f"模板中的“{{{{ {v} }}}}”不是可用的名称；可用名称：{'、'.join(sorted(context))}",
                 str(self.path)) for v in unknown], unreadable=True)
+        # Unchanged entries were compressed once (see _static_zip); only the rendered
+        # parts are compressed per report and appended.
+        out = io.BytesIO(self.static_zip)
+        out.seek(0, io.SEEK_END)
+        # Level 1: a third of level 6's time on document.xml for ~15 % more bytes.
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+            for name in self.rendered_names:
+                if name in self.parts:
+                    data = self._render_part(name, context)
+                else:
+                    data = core_properties(core_title)
+                archive.writestr(_entry(name), data)
+        return out.getvalue()
+
+    def _static_zip(self) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for info, data in self.entries:
-                if info.filename in self.parts:
-                    data = self._render_part(info.filename, context)
-                elif info.filename == "docProps/core.xml":
-                    data = core_properties(core_title)
-                fixed = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-                fixed.compress_type = zipfile.ZIP_DEFLATED
-                fixed.external_attr = 0o644 << 16
-                archive.writestr(fixed, data)
+                if info.filename not in self.rendered_names:
+                    archive.writestr(_entry(info.filename), data)
         return out.getvalue()
 
     def _render_part(self, name: str, context: dict[str, object]) -> bytes:
@@ -110,6 +123,13 @@ class CompiledTemplate:
             raise InputError([error(f"模板渲染后的 {name} 不是合法的 XML：{exc}", str(self.path))],
                              unreadable=True) from None
         return data
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
 
 
 def _split(xml: str, name: str) -> tuple[str, str, str]:

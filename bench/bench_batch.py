@@ -1,0 +1,135 @@
+"""Benchmark a batch of generated departments (varied copies of the examples).
+
+Measures, in one run: reports per second with -j 1 and -j 2 (cold CLI, wall time), peak
+RSS of the largest process, RSS growth from the 10th report to the last, and the
+per-report time inside a batch against a bare docxtpl render-and-save of the same
+template with the same context. A script, not a timed test.
+
+Usage: python bench/bench_batch.py [-n 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import yaml
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+
+from reportgen.batch import run_batch
+from reportgen.build import default_template, template_context
+from reportgen.compose import compose_report
+from reportgen.inputs.narratives import read_narratives
+from reportgen.inputs.yaml_source import read_yaml
+from reportgen.pipeline import evaluate
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _scale(text: str, factor: Decimal) -> str:
+    return str((Decimal(text) * factor).quantize(Decimal("0.01")))
+
+
+def generate(root: Path, count: int, seed: int = 2018) -> None:
+    """Varied copies: amounts scaled, head counts and survey shifted, frameworks mixed."""
+    rng = random.Random(seed)
+    sources = sorted(p.parent for p in EXAMPLES.glob("*/data.yaml"))
+    for i in range(count):
+        source = sources[i % len(sources)]
+        raw = read_yaml(source / "data.yaml").data
+        factor = Decimal(rng.randint(50, 200)) / 100
+        raw["基本信息"]["单位名称"] = f"{raw['基本信息']['单位名称']}（样本{i + 1:03d}）"
+        budget = raw.get("预算", {})
+        for key in ("年初预算", "本年追加预算"):
+            if key in budget:
+                budget[key] = _scale(budget[key], factor * Decimal(rng.randint(80, 120)) / 100)
+        survey = raw.get("考核与调查", {}).get("满意度调查")
+        if survey and "收回" in survey:
+            survey["满意"] = str(rng.randint(int(survey["收回"]) * 6 // 10, int(survey["收回"])))
+        if i % 3 == 0:
+            raw["评价框架"] = "长沙县级"
+        raw.pop("自填数", None)
+        folder = root / f"dept-{i + 1:03d}"
+        folder.mkdir(parents=True)
+        (folder / "data.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True,
+                                                         sort_keys=False), encoding="utf-8")
+        if (source / "narratives").is_dir():
+            shutil.copytree(source / "narratives", folder / "narratives")
+
+
+def bare_docxtpl_ms(folder: Path, n: int = 20) -> float:
+    ev = evaluate(folder)
+    doc, _ = compose_report(ev, read_narratives(ev.department.narratives_dir))
+    context = template_context(doc)
+    times = []
+    for _ in range(n + 1):
+        start = time.perf_counter()
+        template = DocxTemplate(str(default_template()))
+        template.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
+        template.save(io.BytesIO())
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times[1:])
+
+
+def cli_batch(root: Path, out: Path, jobs: int) -> tuple[float, float]:
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run([sys.executable, "-m", "reportgen.cli", "batch", str(root), "-o", str(out),
+                    "-j", str(jobs)], check=False, capture_output=True)
+    wall = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return wall, max(peak, before) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-n", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="reportgen-bench-") as work:
+        root = Path(work) / "depts"
+        generate(root, args.n)
+        first = sorted(root.iterdir())[0]
+        bare = bare_docxtpl_ms(first)
+
+        start = time.perf_counter()
+        outcomes = run_batch(root, Path(work) / "in-process", jobs=1)
+        in_batch = (time.perf_counter() - start) * 1000 / len(outcomes)
+        series = defaultdict(list)
+        for o in run_batch(root, Path(work) / "in-process-j2", jobs=2):
+            series[o.pid].append(o.rss_mb)
+        series["main (-j 1)"] = [o.rss_mb for o in outcomes]
+
+        wall1, peak1 = cli_batch(root, Path(work) / "cli-j1", 1)
+        wall2, peak2 = cli_batch(root, Path(work) / "cli-j2", 2)
+        failed = sum(1 for o in outcomes if not o.ok)
+
+    print(f"departments: {args.n} (failed: {failed})")
+    print(f"bare docxtpl render+save, same template and context: {bare:6.1f} ms")
+    print(f"per report inside a batch (-j 1, in-process):         {in_batch:6.1f} ms")
+    print(f"ratio batch per-report / bare docxtpl:                 {in_batch / bare:6.2f}"
+          "  (target ≤ 0.65)")
+    print(f"CLI batch -j 1: {wall1:5.2f} s, {args.n / wall1:6.1f} reports/s, "
+          f"peak RSS {peak1:5.0f} MB")
+    print(f"CLI batch -j 2: {wall2:5.2f} s, {args.n / wall2:6.1f} reports/s, "
+          f"peak RSS (largest process) {peak2:5.0f} MB  (target < 10 s)")
+    for pid, values in series.items():
+        if len(values) > 10:
+            print(f"RSS of process {pid}: {values[9]:.1f} MB at its 10th report → "
+                  f"{values[-1]:.1f} MB at its last ({len(values)} reports), "
+                  f"growth {values[-1] - values[9]:+.1f} MB (target < 50)")
+
+
+if __name__ == "__main__":
+    main()

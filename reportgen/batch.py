@@ -1,0 +1,157 @@
+"""reportgen batch: every department folder under a root, in parallel worker processes.
+
+One failing department never stops the rest. Each worker keeps the compiled template
+and Jinja expressions for all the reports it builds, and collects garbage between
+reports so its memory stays flat (docxtpl/lxml trees leave reference cycles).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import InputError
+from .inputs.folder import DATA_XLSX, DATA_YAML
+
+SKIP_DIRS = {"narratives", "__pycache__", ".git"}
+
+
+@dataclass
+class Outcome:
+    folder: str
+    output: str = ""
+    ok: bool = False
+    name: str = ""
+    year: str = ""
+    total: str = ""
+    grade: str = ""
+    errors: int = 0
+    warnings: int = 0
+    reason: str = ""
+    change: str = ""
+    indicators: list[tuple[str, str | None, str]] = field(default_factory=list)
+    pid: int = 0
+    rss_mb: float = 0.0  # resident memory of the building process after this report
+
+
+def find_departments(root: Path) -> list[Path]:
+    """Folders holding data.yaml or data.xlsx, in a stable order."""
+    found = []
+    for marker in (DATA_YAML, DATA_XLSX):
+        found.extend(p.parent for p in root.rglob(marker)
+                     if not SKIP_DIRS & set(p.relative_to(root).parts[:-1]))
+    return sorted(set(found))
+
+
+def output_name(root: Path, folder: Path) -> str:
+    relative = folder.relative_to(root).as_posix()
+    return (relative.replace("/", "-") if relative != "." else folder.resolve().name) + ".docx"
+
+
+def build_department(root: Path, folder: Path, out_dir: Path, template: Path | None,
+                     pdf: bool) -> Outcome:
+    from .build import build_one, convert_to_pdf
+
+    outcome = Outcome(folder=folder.relative_to(root).as_posix() or ".")
+    output = out_dir / output_name(root, folder)
+    try:
+        built = build_one(folder, output, template)
+        if pdf:
+            convert_to_pdf(output)
+    except InputError as exc:
+        outcome.reason = "；".join(f.render() for f in exc.findings[:3])
+        if len(exc.findings) > 3:
+            outcome.reason += f"；等共{len(exc.findings)}个问题"
+        return outcome
+    except Exception as exc:  # noqa: BLE001 - one department must never stop the batch
+        outcome.reason = f"内部错误：{type(exc).__name__}: {exc}"
+        return outcome
+    card, data = built.evaluation.scorecard, built.evaluation.department.data
+    outcome.ok = True
+    outcome.output = output.name
+    outcome.name, outcome.year = data.basic.name, str(data.basic.year)
+    outcome.total, outcome.grade = str(card.total), card.grade
+    outcome.errors, outcome.warnings = built.errors, built.warnings
+    outcome.change = built.change
+    outcome.indicators = [(r.name, None if r.value is None else str(r.value), str(r.score))
+                          for r in card.results]
+    return outcome
+
+
+def _build_and_collect(root: Path, folder: Path, out_dir: Path, template: Path | None,
+                       pdf: bool) -> Outcome:
+    outcome = build_department(root, folder, out_dir, template, pdf)
+    if not _frozen[0]:
+        # Everything loaded by the first report (modules, template, caches) stays; moving
+        # it out of the collector's sight makes the per-report collection cheap.
+        gc.collect()
+        gc.freeze()
+        _frozen[0] = True
+    gc.collect()
+    outcome.pid, outcome.rss_mb = os.getpid(), _rss_mb()
+    return outcome
+
+
+_frozen = [False]
+
+
+def _rss_mb() -> float:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _worker(args: tuple[Path, list[Path], Path, Path | None, bool]) -> list[Outcome]:
+    root, folders, out_dir, template, pdf = args
+    return [_build_and_collect(root, folder, out_dir, template, pdf) for folder in folders]
+
+
+class Progress:
+    """A one-line bar on a terminal; a line per tenth otherwise (logs stay short)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.started = total, 0, time.perf_counter()
+        self.tty = sys.stderr.isatty()
+        self.next_log = 0
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        if self.tty:
+            filled = int(30 * self.done / max(self.total, 1))
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
+            if self.done >= self.total:
+                sys.stderr.write("\n")
+        elif self.done * 10 >= self.next_log * self.total:
+            print(f"进度：{self.done}/{self.total}", file=sys.stderr)
+            self.next_log = self.done * 10 // max(self.total, 1) + 1
+        sys.stderr.flush()
+
+
+def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = None,
+              pdf: bool = False, chunk: int = 8) -> list[Outcome]:
+    folders = find_departments(root)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    progress = Progress(len(folders))
+    results: list[Outcome] = []
+    if jobs <= 1:
+        for folder in folders:
+            results.append(_build_and_collect(root, folder, out_dir, template, pdf))
+            progress.advance(1)
+    else:
+        # Small chunks: workers reuse their caches, and the bar still moves.
+        chunks = [folders[i:i + chunk] for i in range(0, len(folders), chunk)]
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = [pool.submit(_worker, (root, c, out_dir, template, pdf)) for c in chunks]
+            for future in as_completed(futures):
+                batch = future.result()
+                results.extend(batch)
+                progress.advance(len(batch))
+    order = {folder.relative_to(root).as_posix() or ".": i for i, folder in enumerate(folders)}
+    return sorted(results, key=lambda o: order[o.folder])
