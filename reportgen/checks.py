@@ -9,6 +9,7 @@ from .inputs.folder import Department
 from .model import TOTAL_KEY, _Breakdown
 from .numbers import fmt2, fmt_points, round2
 from .scoring import Scorecard
+from .text import quoted
 
 TOLERANCE = Decimal("0.01")
 
@@ -27,7 +28,7 @@ def run_checks(dept: Department, card: Scorecard) -> list[Finding]:
     _unused_answers(dept, card, add)
     for r in card.results:
         if r.score > r.points or r.score < 0:
-            add(Severity.ERROR, f"指标“{r.name}”得分{fmt_points(r.score)}超出分值范围0～"
+            add(Severity.ERROR, f"指标{quoted(r.name)}得分{fmt_points(r.score)}超出分值范围0～"
                 f"{fmt_points(r.points)}", ())
     file, _ = place(())
     for f in card.findings:
@@ -110,7 +111,7 @@ def _claims(dept: Department, card: Scorecard, add) -> None:
         path = ("自填数", "指标", name)
         result = card.by_name(name)
         if result is None:
-            add(Severity.WARNING, f"自填数中的指标“{name}”不在评价框架“{card.framework.ident}”中", path)
+            add(Severity.WARNING, f"自填数中的指标{quoted(name)}不在评价框架“{card.framework.ident}”中", path)
             continue
         if claim.value is not None and result.value is not None \
                 and round2(claim.value) != result.value:

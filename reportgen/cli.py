@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -140,12 +141,29 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from .init import init_department
+
+    created = init_department(Path(args.dir), args.framework)
+    print(f"已创建部门文件夹 {args.dir}：")
+    for path in created:
+        print(f"  {path}")
+    print("请先阅读 填报说明.md，在 data.xlsx 中填写数据，在 narratives/ 中撰写文字材料，"
+          "然后运行 reportgen check 检查。")
+    return EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reportgen", description="部门整体支出绩效评价报告生成工具")
     p.add_argument("--version", action="version", version=f"reportgen {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="命令")
+    i = sub.add_parser("init", help="新建部门文件夹：Excel 填报表、文字材料模板和填报说明")
+    i.add_argument("dir", help="要新建的部门文件夹")
+    i.add_argument("--framework", default="湘西州本级2018",
+                   help="评价框架（内置标识或框架文件路径，默认 湘西州本级2018）")
+    i.set_defaults(func=cmd_init)
     c = sub.add_parser("check", help="检查部门数据，一次列出全部错误和警告")
-    c.add_argument("dir", help="部门文件夹（内含 data.yaml）")
+    c.add_argument("dir", help="部门文件夹（内含 data.yaml 或 data.xlsx）")
     c.set_defaults(func=cmd_check)
     s = sub.add_parser("score", help="计算各项指标得分、总分和等级")
     s.add_argument("dir", help="部门文件夹")
@@ -178,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] = args.func
     try:
         return handler(args)
+    except BrokenPipeError:  # output piped into head and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except InputError as exc:
         _print_findings(exc.findings)
         total = len(exc.findings)

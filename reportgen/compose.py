@@ -23,7 +23,7 @@ from .numbers import fmt2, fmt_points
 from .pipeline import Evaluation
 from .scoring import IndicatorScore, Status, formatted_facts
 from .tables import basic_data_table, indicator_table
-from .text import chinese_number, clean_text
+from .text import chinese_number, clean_text, quoted
 
 _REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
@@ -186,7 +186,7 @@ class Composer:
             reason = self.narratives.reason_for(r.name)
             if reason is None or not reason[0]:
                 self.findings.append(warning(
-                    f"指标“{r.name}”扣{fmt_points(r.lost)}分，但没有写明原因；请在 "
+                    f"指标{quoted(r.name)}扣{fmt_points(r.lost)}分，但没有写明原因；请在 "
                     f"narratives/需要说明事项.md 中加一节“## {r.name}”",
                     self.narratives.reasons_file or str(self.ev.department.narratives_dir)))
                 blocks.append(Paragraph.of(f"【待补充：{r.name}扣分原因】"))

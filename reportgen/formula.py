@@ -23,10 +23,12 @@ class FormulaError(ValueError):
 class NotComputable(Exception):
     """A value cannot be computed from this data (missing figure, zero denominator)."""
 
-    def __init__(self, reason: str, missing: tuple[str, ...] = ()) -> None:
+    def __init__(self, reason: str, missing: tuple[str, ...] = (),
+                 zero: tuple[str, ...] = ()) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.missing = missing
+        self.missing = missing  # facts not given
+        self.zero = zero        # facts in a denominator that came out 0
 
 
 @dataclass(frozen=True)
@@ -108,5 +110,6 @@ def _eval(node: ast.expr, values: Mapping[str, Decimal | None], source: str) -> 
         return left * right
     if right == 0:
         denominator = ast.get_source_segment(source, node.right) or "分母"
-        raise NotComputable(f"分母“{denominator.strip('() ')}”为0，无法计算")
+        names = tuple(sorted({n.id for n in ast.walk(node.right) if isinstance(n, ast.Name)}))
+        raise NotComputable(f"分母“{denominator.strip('() ')}”为0，无法计算", zero=names)
     return left / right

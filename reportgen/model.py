@@ -18,6 +18,7 @@ from pydantic import (
     Field,
     RootModel,
     Tag,
+    model_validator,
 )
 
 from .numbers import NumberFormatError, parse_decimal
@@ -279,6 +280,14 @@ ChecklistAnswers = list[YesNo]
 
 
 class DepartmentYear(_Group):
+    @model_validator(mode="before")
+    @classmethod
+    def _name_required_fields(cls, raw: object) -> object:
+        """A missing 基本信息 is reported as its missing 单位名称 and 年度, which say more."""
+        if isinstance(raw, dict) and raw.get("基本信息") is None:
+            return {**raw, "基本信息": {}}
+        return raw
+
     framework: Text = Field(alias="评价框架")
     basic: BasicInfo = Field(alias="基本信息")
     staffing: Staffing = Field(default_factory=Staffing, alias="人员")

@@ -7,12 +7,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .facts import FACTS, Kind, fact_values
-from .findings import Finding, error
+from .findings import Finding, error, warning
 from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
 from .numbers import fmt2, fmt_count, fmt_points, round2
 from .rules import MissingInput, RuleInput
+from .text import quoted
 
 ZERO = Decimal(0)
 
@@ -108,10 +109,15 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
             if exc.missing and ind.not_applicable is not None:
                 text = f"{ind.not_applicable.statement}，按评分标准得满分{points}分"
                 return None, ind.points, text, f"{text}。", Status.NOT_APPLICABLE, ""
-            fields = "、".join(".".join(FACTS[m].path) for m in exc.missing)
-            tip = f"，请填写 {fields}" if fields else "，请核对数据"
-            findings.append(error(f"指标“{ind.name}”无法计算：{exc.reason}{tip}", data_file,
-                                  field=fields or ind.name))
+            involved = exc.missing or exc.zero
+            fields = "、".join(".".join(FACTS[m].path) for m in involved)
+            if exc.missing:
+                findings.append(error(f"指标{quoted(ind.name)}无法计算：{exc.reason}，请填写 {fields}",
+                                      data_file, field=fields))
+            else:  # a real zero (a department new this year): stated, not an input error
+                findings.append(warning(
+                    f"指标{quoted(ind.name)}无法计算：{exc.reason}，该项计0分；请核对 {fields}，"
+                    "如确为0，请在需要说明事项中说明原因", data_file, field=fields or ind.name))
             text = f"{exc.reason}，该指标无法计算，暂计0分"
             return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, exc.reason
     judgement = data.judgements.get(ind.name)
@@ -124,7 +130,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
         outcome = ind.rule.apply(given)
     except MissingInput as exc:
         where = "清单评价" if ind.rule.kind == "清单" else "评议"
-        findings.append(error(f"指标“{ind.name}”：{exc}", data_file, field=f"{where}.{ind.name}"))
+        findings.append(error(f"指标{quoted(ind.name)}：{exc}", data_file, field=f"{where}.{ind.name}"))
         text = f"{exc}，暂计0分"
         return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, str(exc)
     names = dict(texts)

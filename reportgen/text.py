@@ -21,3 +21,8 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
     return head + (_DIGITS[ones] if ones else "")
+
+
+def quoted(name: str) -> str:
+    """“预算完成率”, but “三公经费”变动率 as it is: it carries its own quotation marks."""
+    return name if "“" in name else f"“{name}”"

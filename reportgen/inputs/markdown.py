@@ -16,6 +16,7 @@ _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _ORDERED = re.compile(r"^(\s*)(?:\d{1,4}(?:[.．)）]\s+|、\s*)|[（(]\d{1,4}[)）]\s*)(?=\S)")
 _BULLET = re.compile(r"^(\s*)[-*+•]\s+(?=\S)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,13 @@ class MdBlock:
     level: int = 1
 
 
+def strip_comments(text: str) -> str:
+    """<!-- 填写说明 --> prompts vanish; their line breaks stay, so line numbers hold."""
+    return _COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+
+
 def parse_blocks(text: str) -> list[MdBlock]:
+    text = strip_comments(text)
     blocks: list[MdBlock] = []
     current: list[str] = []
     kind, level, start = "paragraph", 1, 0

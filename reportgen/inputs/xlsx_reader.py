@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..findings import Finding, InputError, error, warning
+from ..text import quoted
 from .xlsx_layout import (
     FORMS,
     RECORDS,
@@ -202,7 +203,7 @@ class _Reader:
             missing = [s.coord for s, value in items if value is None]
             if missing:
                 cells = "、".join(self.where(sheet.name, c) for c in missing)
-                self.notes.append(error(f"指标“{name}”的清单评价有{len(missing)}项未填写（{cells}）；"
+                self.notes.append(error(f"指标{quoted(name)}的清单评价有{len(missing)}项未填写（{cells}）；"
                                         "请逐项选择 是 或 否", self.file,
                                         field=f"{sheet.key}.{name}"))
                 continue
