@@ -86,18 +86,14 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
 def _build_and_collect(root: Path, folder: Path, out_dir: Path, template: Path | None,
                        pdf: bool) -> Outcome:
     outcome = build_department(root, folder, out_dir, template, pdf)
-    if not _frozen[0]:
-        # Everything loaded by the first report (modules, template, caches) stays; moving
-        # it out of the collector's sight makes the per-report collection cheap.
+    if not gc.get_freeze_count():
+        # What the first report loaded (modules, template, caches) stays for the whole
+        # batch; frozen, the collector no longer walks it, so collecting is cheap.
         gc.collect()
         gc.freeze()
-        _frozen[0] = True
     gc.collect()
     outcome.pid, outcome.rss_mb = os.getpid(), _rss_mb()
     return outcome
-
-
-_frozen = [False]
 
 
 def _rss_mb() -> float:
