@@ -83,14 +83,20 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
     return outcome
 
 
+_frozen = False
+
+
 def _build_and_collect(root: Path, folder: Path, out_dir: Path, template: Path | None,
                        pdf: bool) -> Outcome:
+    global _frozen
     outcome = build_department(root, folder, out_dir, template, pdf)
-    if not gc.get_freeze_count():
+    if not _frozen:
         # What the first report loaded (modules, template, caches) stays for the whole
         # batch; frozen, the collector no longer walks it, so collecting is cheap.
+        # (gc.get_freeze_count() walks that generation: too slow to ask every time.)
         gc.collect()
         gc.freeze()
+        _frozen = True
     gc.collect()
     outcome.pid, outcome.rss_mb = os.getpid(), _rss_mb()
     return outcome

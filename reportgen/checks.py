@@ -30,11 +30,7 @@ def run_checks(dept: Department, card: Scorecard) -> list[Finding]:
         if r.score > r.points or r.score < 0:
             add(Severity.ERROR, f"指标{quoted(r.name)}得分{fmt_points(r.score)}超出分值范围0～"
                 f"{fmt_points(r.points)}", ())
-    file, _ = place(())
-    for f in card.findings:
-        path = tuple(f.field.split(".")) if f.field else ()
-        where, line = place(path) if path else (file, None)
-        findings.append(Finding(f.severity, f.message, where, line, f.field))
+    findings.extend(card.findings)
     return findings
 
 

@@ -237,6 +237,8 @@ def _lost_sentence(r: IndicatorScore, year: int) -> str:
 
 
 def _problem_text(r: IndicatorScore) -> str:
+    if r.status is Status.NOT_COMPUTABLE:
+        return f"{r.name}无法计算（{r.reason}），计0分（扣{fmt_points(r.lost)}分）"
     what = r.indicator.problem or f"{r.name}未达到评价标准"
     value = f"{r.name}为{r.value_text}，" if r.value is not None else ""
     return f"{what}（{value}扣{fmt_points(r.lost)}分）"

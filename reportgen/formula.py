@@ -111,5 +111,5 @@ def _eval(node: ast.expr, values: Mapping[str, Decimal | None], source: str) -> 
     if right == 0:
         denominator = ast.get_source_segment(source, node.right) or "分母"
         names = tuple(sorted({n.id for n in ast.walk(node.right) if isinstance(n, ast.Name)}))
-        raise NotComputable(f"分母“{denominator.strip('() ')}”为0，无法计算", zero=names)
+        raise NotComputable(f"分母“{denominator.strip('() ')}”为0", zero=names)
     return left / right

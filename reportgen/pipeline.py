@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import run_checks
@@ -28,4 +28,13 @@ def evaluate(folder: Path) -> Evaluation:
     framework = load_framework(framework_file)
     file, _ = dept.locator.place(())
     card = score(dept.data, framework, file)
+    card.findings = [_locate(f, dept) for f in card.findings]
     return Evaluation(dept, framework, card, run_checks(dept, card), framework_file)
+
+
+def _locate(finding: Finding, dept: Department) -> Finding:
+    """Scoring names data fields by path; the locator knows their line or cell."""
+    if not finding.field:
+        return finding
+    file, line = dept.locator.place(tuple(finding.field.split("、")[0].split(".")))
+    return replace(finding, file=file, line=line)

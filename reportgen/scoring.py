@@ -112,13 +112,13 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
             involved = exc.missing or exc.zero
             fields = "、".join(".".join(FACTS[m].path) for m in involved)
             if exc.missing:
-                findings.append(error(f"指标{quoted(ind.name)}无法计算：{exc.reason}，请填写 {fields}",
+                findings.append(error(f"指标{quoted(ind.name)}无法计算（{exc.reason}），请填写 {fields}",
                                       data_file, field=fields))
             else:  # a real zero (a department new this year): stated, not an input error
                 findings.append(warning(
-                    f"指标{quoted(ind.name)}无法计算：{exc.reason}，该项计0分；请核对 {fields}，"
+                    f"指标{quoted(ind.name)}无法计算（{exc.reason}），该项计0分；请核对 {fields}，"
                     "如确为0，请在需要说明事项中说明原因", data_file, field=fields or ind.name))
-            text = f"{exc.reason}，该指标无法计算，暂计0分"
+            text = f"无法计算（{exc.reason}），暂计0分"
             return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, exc.reason
     judgement = data.judgements.get(ind.name)
     given = RuleInput(

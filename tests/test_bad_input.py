@@ -90,7 +90,7 @@ def test_zero_denominator_is_reported_not_raised(tmp_path, capsys):
     text = example_text().replace("  年初预算: 1543.40", "  年初预算: 0")
     code, out = run(["check", dept(tmp_path, text)], capsys)
     assert code == 1
-    assert "指标“预算控制率”无法计算：分母“年初预算”为0" in out
+    assert "指标“预算控制率”无法计算（分母“年初预算”为0）" in out
     assert "ZeroDivisionError" not in out and "Traceback" not in out
 
 
@@ -105,7 +105,7 @@ def test_missing_figure_for_a_formula_names_where_to_fill_it(tmp_path, capsys):
     text = example_text().replace("公用经费:\n  预算: 349.77\n", "公用经费:\n")
     code, out = run(["check", dept(tmp_path, text)], capsys)
     assert code == 1
-    assert "指标“公用经费控制率”无法计算：缺少数据：公用经费预算，请填写 公用经费.预算" in out
+    assert "指标“公用经费控制率”无法计算（缺少数据：公用经费预算），请填写 公用经费.预算" in out
 
 
 def test_gbk_file_is_read_with_a_warning(tmp_path, capsys):
