@@ -83,21 +83,22 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
     return outcome
 
 
-_frozen = False
+_built = 0
+COLLECT_EVERY = 8
 
 
 def _build_and_collect(root: Path, folder: Path, out_dir: Path, template: Path | None,
                        pdf: bool) -> Outcome:
-    global _frozen
+    global _built
     outcome = build_department(root, folder, out_dir, template, pdf)
-    if not _frozen:
+    _built += 1
+    if _built == 1:
         # What the first report loaded (modules, template, caches) stays for the whole
         # batch; frozen, the collector no longer walks it, so collecting is cheap.
-        # (gc.get_freeze_count() walks that generation: too slow to ask every time.)
         gc.collect()
         gc.freeze()
-        _frozen = True
-    gc.collect()
+    elif _built % COLLECT_EVERY == 0:
+        gc.collect()  # the cycles of a few reports: memory stays flat
     outcome.pid, outcome.rss_mb = os.getpid(), _rss_mb()
     return outcome
 

@@ -95,7 +95,8 @@ def build_one(folder: Path, output: Path, template: Path | None = None) -> Built
     before = load_manifest(record)
     after = make_manifest(ev, output, data)
     write_atomically(output, data)
-    write_atomically(record, dump_manifest(after), durable=False)  # a record, rewritten anyway
+    # A record, not the deliverable: written in place (a torn one reads as "no record").
+    record.write_bytes(dump_manifest(after))
     return Built(output, ev, ev.findings + notes, describe_changes(before, after))
 
 

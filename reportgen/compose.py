@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cache
 
 from babel.dates import format_date
-from jinja2 import StrictUndefined, UndefinedError
+from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .document import Block, Heading, Paragraph, ReportDocument, Run
@@ -25,7 +25,8 @@ from .scoring import IndicatorScore, Status, formatted_facts
 from .tables import basic_data_table, indicator_table
 from .text import chinese_number, clean_text, quoted
 
-_REFERENCE = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+# A reference is short and brace-free: bounded, so a run of unclosed {{ stays linear.
+_REFERENCE = re.compile(r"\{\{([^{}]{0,200}?)\}\}")
 _DOTTED = re.compile(r"^[^\W\d]\w*(\.[^\W\d]\w*)*$")
 _SANDBOX = SandboxedEnvironment(undefined=StrictUndefined)
 
@@ -77,8 +78,10 @@ class Composer:
                 return match.group(0)
             try:
                 value = _expression(expr)(**self.refs)
+                if not isinstance(value, (str, IndicatorRef)):  # a method, a Jinja global …
+                    raise KeyError(expr)
                 return str(value)
-            except (UndefinedError, KeyError, AttributeError):
+            except (TemplateError, KeyError, AttributeError, TypeError):
                 self.findings.append(warning(
                     f"引用了不存在的数据名称“{expr}”，已按原文输出；可用名称见 narratives/README.md",
                     file, line))

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 _SYMBOLS = str.maketrans({"×": "*", "÷": "/", "（": "(", "）": ")", "－": "-", "＋": "+",
                           "−": "-"})
+MAX_LENGTH = 500
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
@@ -52,9 +53,11 @@ def parse_formula(text: str, known: frozenset[str] | set[str]) -> Formula:
     source = str(text).translate(_SYMBOLS).strip()
     if not source:
         raise FormulaError("公式为空")
+    if len(source) > MAX_LENGTH:
+        raise FormulaError(f"公式“{source[:30]}…”长达{len(source)}个字符，超过{MAX_LENGTH}个字符的上限")
     try:
         tree = ast.parse(source, mode="eval").body
-    except SyntaxError:
+    except (SyntaxError, RecursionError, MemoryError):  # RecursionError: nested too deep
         raise FormulaError(f"公式“{text}”无法解析，只能使用数字、数据项名称、＋－×÷和括号") from None
     for node in ast.walk(tree):
         _check_node(node, text, source)

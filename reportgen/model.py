@@ -91,7 +91,7 @@ def _optional_none(raw: object) -> object:
 
 def _year(raw: object) -> int:
     text = str(raw).strip().removesuffix("年")
-    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+    if not (len(text) == 4 and text.isdecimal()) or not 1990 <= int(text) <= 2100:
         raise ValueError(f"年度“{raw}”应为四位年份，如 2018")
     return int(text)
 

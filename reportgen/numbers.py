@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -82,6 +82,11 @@ def _kind(raw: object) -> str:
 
 def round2(value: Decimal) -> Decimal:
     """四舍五入 to two places: 2.345 → 2.35, 0.125 → 0.13."""
+    digits = value.adjusted() + 3  # the result's digits: beyond the context's, quantize fails
+    if digits > getcontext().prec:
+        with localcontext() as ctx:
+            ctx.prec = digits
+            return value.quantize(CENT, rounding=ROUND_HALF_UP)
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

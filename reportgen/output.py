@@ -9,7 +9,7 @@ from pathlib import Path
 from .findings import InputError, error
 
 
-def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed or killed build never leaves a
     half-written report in place of a good one."""
     path = path.resolve()
@@ -22,9 +22,9 @@ def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            if durable:  # on disk before the rename, so a power cut cannot leave an empty file
-                handle.flush()
-                os.fsync(handle.fileno())
+            # On disk before the rename, so a power cut cannot leave an empty report.
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temp, path)
     except PermissionError:
         Path(temp).unlink(missing_ok=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import run_checks
-from .findings import Finding
+from .findings import Finding, InputError
 from .framework import Framework, load_framework, resolve_framework
 from .inputs.folder import Department, load_department
 from .scoring import Scorecard, score
@@ -24,7 +24,12 @@ class Evaluation:
 def evaluate(folder: Path) -> Evaluation:
     """Raises InputError when the folder or its framework cannot be used at all."""
     dept = load_department(folder)
-    framework_file = resolve_framework(dept.data.framework, folder)
+    try:
+        framework_file = resolve_framework(dept.data.framework, folder)
+    except InputError as exc:  # say where 评价框架 was written
+        file, line = dept.locator.place(("评价框架",))
+        raise InputError([replace(f, file=f.file or file, line=f.line or line)
+                          for f in exc.findings], exc.unreadable) from None
     framework = load_framework(framework_file)
     file, _ = dept.locator.place(())
     card = score(dept.data, framework, file)

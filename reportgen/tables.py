@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .document import Cell, Paragraph, Row, Table
 from .model import DepartmentYear, _Breakdown
 from .numbers import fmt2, fmt_points
@@ -13,7 +15,9 @@ INDICATOR_HEADER = ("一级指标", "分值", "二级指标", "分值", "三级�
 INDICATOR_WIDTHS = (17.0, 10.0, 17.0, 10.0, 24.0, 10.0, 72.0, 62.0, 13.0)
 
 
+@lru_cache(maxsize=4096)
 def _cell(text: str, style: str = "TableCenter", merge=None, span: int = 1) -> Cell:
+    """Cached: a framework's texts fill most cells, the same for every department."""
     lines = clean_text(text).split("\n") or [""]
     return Cell(tuple(Paragraph.of(line, style) for line in lines), merge, span)
 

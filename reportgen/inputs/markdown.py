@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")  # closing #s are cut in code: linear on any line
+_LINE_END = re.compile(r"\r\n|\r|\n")  # not str.splitlines: U+2028, \x85, \v … are text here
 _ORDERED = re.compile(r"^(\s*)(?:\d{1,4}(?:[.．)）]\s+|、\s*)|[（(]\d{1,4}[)）]\s*)(?=\S)")
 _BULLET = re.compile(r"^(\s*)[-*+•]\s+(?=\S)")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
@@ -43,7 +44,7 @@ def parse_blocks(text: str) -> list[MdBlock]:
             blocks.append(MdBlock(kind, _join(current), start, level))  # type: ignore[arg-type]
             current.clear()
 
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(_LINE_END.split(text), 1):
         if not line.strip():
             flush()
             kind = "paragraph"
@@ -53,7 +54,8 @@ def parse_blocks(text: str) -> list[MdBlock]:
         bullet = _BULLET.match(line)
         if heading:
             flush()
-            blocks.append(MdBlock("heading", heading.group(2), number, len(heading.group(1))))
+            title = heading.group(2).rstrip().rstrip("#").rstrip()
+            blocks.append(MdBlock("heading", title, number, len(heading.group(1))))
             kind = "paragraph"
         elif ordered or bullet:
             flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 
 from pydantic import BaseModel, ValidationError
@@ -59,7 +60,23 @@ def _message(item: dict, path: tuple, model: type[BaseModel]) -> str:
         return "此处应为列表（每行以“- ”开头）"
     if kind in {"string_type", "str_type"}:
         return "此处应填写文字"
+    ctx = item.get("ctx", {})
+    if kind == "literal_error":
+        return f"“{item.get('input')}”不是可选的值，应为{_choices(ctx.get('expected'))}之一"
+    if kind == "union_tag_invalid":
+        return (f"类型“{ctx.get('tag')}”不存在，可用的类型有："
+                f"{_choices(ctx.get('expected_tags'))}")
+    if kind == "union_tag_not_found":
+        return "缺少“类型”，请填写"
+    if kind == "too_short":
+        return f"至少应有{ctx.get('min_length')}项"
     return f"值不符合要求（{item['msg']}）"
+
+
+def _choices(expected: object) -> str:
+    """pydantic's "'高于', '低于' or '偏离'" → 高于、低于、偏离."""
+    names = re.findall(r"'([^']*)'", str(expected or ""))
+    return "、".join(names) if names else str(expected)
 
 
 def known_keys(model: type[BaseModel], path: tuple) -> list[str]:

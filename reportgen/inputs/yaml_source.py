@@ -40,6 +40,12 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
     A stray control character pasted from Word is text to clean later; a file that is
     mostly not text (a .docx renamed to .md, an image) is refused.
     """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode" (UTF-16 with BOM)
+        try:
+            return raw.decode("utf-16"), [warning(
+                "文件是 UTF-16 编码，已按此读取；建议另存为 UTF-8 编码", file)]
+        except UnicodeDecodeError:
+            pass
     if _looks_binary(raw):
         raise InputError([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码",
                                 file)], unreadable=True)
@@ -81,6 +87,7 @@ def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> Yaml
     if not text.strip():
         raise InputError([error("文件是空的，请按示例填写", file)], unreadable=True)
     try:
+        _check_structure(text, file)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -88,11 +95,41 @@ def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> Yaml
         problem = _yaml_problem(exc)
         raise InputError([error(f"YAML 格式错误：{problem}；请检查缩进、冒号和引号", file, line)],
                          unreadable=True) from None
+    except yaml.reader.ReaderError as exc:
+        character = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        at = text.find(character)
+        raise InputError([error(
+            f"文件中有不允许的控制字符（U+{ord(character[:1] or '?'):04X}），多为从 Word 或网页复制带入；"
+            "请删去该字符", file, text.count("\n", 0, at) + 1 if at >= 0 else None)],
+            unreadable=True) from None
     except yaml.YAMLError as exc:
         raise InputError([error(f"YAML 格式错误：{exc}", file)], unreadable=True) from None
+    if node is None:  # only comments, or only "---"
+        raise InputError([error("文件是空的，请按示例填写", file)], unreadable=True)
     source = YamlSource(data=None, file=file, notes=list(notes or []))
     source.data = _to_python(node, (), source)
     return source
+
+
+MAX_DEPTH = 40
+
+
+def _check_structure(text: str, file: str) -> None:
+    """Refuse, before composing, what would make composing blow up: aliases (`*a`, which
+    can expand a small file a billion-fold or refer to themselves) and nesting deep enough
+    to overflow libyaml's recursive composer. The event parser itself is iterative."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            raise InputError([error("不支持 YAML 别名（“*名称”）；请把内容直接写出", file,
+                                    event.start_mark.line + 1)], unreadable=True)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError([error(f"嵌套超过{MAX_DEPTH}层，不是有效的数据文件", file,
+                                        event.start_mark.line + 1)], unreadable=True)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 _PROBLEMS = {
