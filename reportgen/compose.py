@@ -210,7 +210,7 @@ class Composer:
                          f"{fmt_points(c.points)}分）" for c in card.framework.categories)
         score_blocks: list[Block] = [Paragraph.of(
             f"根据部门整体支出绩效评价指标体系，经{clean_text(data.basic.name)}自评，"
-            f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_points(card.total)}分，"
+            f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt2(card.total)}分，"
             f"绩效评价等级为“{card.grade}”。其中{split}。")]
         lost = self.lost_points()
         if lost:
@@ -234,7 +234,7 @@ def _paragraph(text: str, prefix: str = "") -> Paragraph:
 def _lost_sentence(r: IndicatorScore, year: int) -> str:
     if r.status is Status.NOT_COMPUTABLE:
         return f"{year}年度{r.name}无法计算（{r.reason}），暂计0分，扣{fmt_points(r.lost)}分。"
-    value = f"为{r.value_text}，" if r.value is not None else ""
+    value = f"{r.value_phrase}，" if r.value is not None else ""
     return (f"{year}年度本部门{r.name}{value}该项得{fmt_points(r.score)}分，"
             f"扣{fmt_points(r.lost)}分。")
 
@@ -243,7 +243,7 @@ def _problem_text(r: IndicatorScore) -> str:
     if r.status is Status.NOT_COMPUTABLE:
         return f"{r.name}无法计算（{r.reason}），计0分（扣{fmt_points(r.lost)}分）"
     what = r.indicator.problem or f"{r.name}未达到评价标准"
-    value = f"{r.name}为{r.value_text}，" if r.value is not None else ""
+    value = f"{r.name}{r.value_phrase}，" if r.value is not None else ""
     return f"{what}（{value}扣{fmt_points(r.lost)}分）"
 
 

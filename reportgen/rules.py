@@ -195,7 +195,7 @@ class Linear(_Rule):
 
     kind: Literal["线性"] = Field(alias="类型")
     full_value: Dec = Field(Decimal(100), alias="满分值")
-    unit: ClassVar[str] = ""
+    unit: ClassVar[str] = "分"
 
     def check_points(self, points: Decimal) -> list[str]:
         return ["满分值必须大于0"] if self.full_value <= 0 else []

@@ -49,6 +49,16 @@ class IndicatorScore:
         return self.points - self.score
 
     @property
+    def value_phrase(self) -> str:
+        """为87.75% for a rate; （绩效办对应部分考核得分为91.20分） where the value is a score."""
+        if self.value is None:
+            return ""
+        if self.indicator.rule.unit == "%":
+            return f"为{self.value_text}"
+        label = self.indicator.formula_label or "计算值"
+        return f"（{label}为{self.value_text}）"
+
+    @property
     def value_text(self) -> str:
         if self.value is None:
             return ""

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..findings import Finding, InputError, error
 from ..resources import data_dir
 from .markdown import MdBlock, parse_blocks
-from .yaml_source import decode
+from .yaml_source import _looks_binary, decode
 
 # File stem → the section it fills (as the report's heading names it).
 SECTIONS: dict[str, str] = {
@@ -97,13 +97,20 @@ def _default(path: Path) -> Narrative | None:
 
 
 def _read(path: Path, problems: list[Finding]) -> str | None:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:  # locked by another program, no permission …
+        problems.append(error(f"无法读取文件：{exc.strerror or exc}", str(path)))
+        return None
     if len(raw) > MAX_BYTES:
         problems.append(error(f"文件超过{MAX_BYTES // 1024 // 1024}MB，请精简文字", str(path)))
         return None
     try:
         text, notes = decode(raw, str(path))
     except InputError as exc:
+        if not _looks_binary(raw):  # text in an encoding we cannot tell: say so
+            problems.extend(exc.findings)
+            return None
         problems.append(error("叙述文件不是文本（可能是 Word 文件或二进制文件改了扩展名）；"
                               "请用文本编辑器另存为 UTF-8 编码的 .md 文件", exc.findings[0].file))
         return None
