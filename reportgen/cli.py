@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import __version__
 from .checks import has_errors
-from .findings import Finding, InputError
+from .findings import Finding, InputError, Severity
 from .framework import builtin_frameworks
 from .numbers import fmt2
 from .pipeline import Evaluation, evaluate
@@ -153,6 +153,21 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_template_check(args: argparse.Namespace) -> int:
+    from .render.lint import lint_parts, read_parts
+
+    path = Path(args.file)
+    parts, problems = read_parts(path)
+    findings = problems or lint_parts(str(path), parts)
+    for f in findings:
+        print(f.render())
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    print(f"检查完成：{errors} 个错误，{len(findings) - errors} 个警告。")
+    if problems:
+        return EXIT_UNREADABLE
+    return EXIT_ERRORS if errors else EXIT_OK
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="reportgen", description="部门整体支出绩效评价报告生成工具")
     p.add_argument("--version", action="version", version=f"reportgen {__version__}")
@@ -188,6 +203,11 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("a", help="原来的部门文件夹或 .manifest.json")
     d.add_argument("b", help="新的部门文件夹或 .manifest.json")
     d.set_defaults(func=cmd_diff)
+    t = sub.add_parser("template", help="模板工具")
+    tsub = t.add_subparsers(dest="template_command", required=True, metavar="子命令")
+    tc = tsub.add_parser("check", help="检查 .docx 模板：未知名称、被 Word 拆开的标记、未配对的 for/if")
+    tc.add_argument("file", help="要检查的 .docx 模板")
+    tc.set_defaults(func=cmd_template_check)
     return p
 
 

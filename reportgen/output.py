@@ -1,35 +1,132 @@
-"""Writing output files safely: a killed or failed build never replaces a good report."""
+"""Writing output files safely: a killed or failed build never replaces a good report.
+
+The data goes to a hidden temporary file in the target's own folder (`.报告.docx.1a2b3c4d.tmp`,
+so the rename never crosses a file system) and is renamed over the target only when it
+is complete: a reader sees the old report or the new one, never part of one. A build
+killed half-way leaves at most such a temporary file, which is not a report by name and
+is removed by a later write once it is an hour old.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
-import tempfile
+import secrets
+import stat
+import time
 from pathlib import Path
 
 from .findings import InputError, error
 
+STALE_SECONDS = 3600  # a temporary file this old belongs to no running build
 
-def write_atomically(path: Path, data: bytes) -> None:
+
+def lock_files(path: Path) -> list[Path]:
+    """Where Word, WPS and LibreOffice put the "owner file" of an open document.
+
+    Word writes ~$ + the name, dropping the name's first character when the stem has 7
+    characters and the first two when it has 8 or more (湘西州商务局报告.docx →
+    ~$州商务局报告.docx); WPS writes ~$ + the whole name; LibreOffice .~lock.name#.
+    """
+    name, stem = path.name, path.stem
+    cut = 0 if len(stem) <= 6 else (1 if len(stem) == 7 else 2)
+    names = dict.fromkeys([f"~${name}", f"~${name[cut:]}", f".~lock.{name}#"])
+    return [path.with_name(n) for n in names]
+
+
+def temp_files(path: Path) -> list[Path]:
+    """Temporary files left beside path by writes that never finished."""
+    return sorted(path.parent.glob(f".{_glob_escape(path.name)}.*.tmp"))
+
+
+def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     """Write beside the target, then rename: a failed or killed build never leaves a
-    half-written report in place of a good one."""
+    half-written report in place of a good one. Raises InputError with the reason."""
     path = path.resolve()
-    lock = path.with_name(f"~${path.name}")
-    if lock.exists():
-        raise InputError([error("该文件正在 Word 或 WPS 中打开（存在锁定文件 "
-                                 f"{lock.name}），请先关闭文件再生成", str(path))])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".tmp", dir=path.parent)
+    where = str(path)
+    for lock in lock_files(path):
+        if lock.exists():
+            raise InputError([error(
+                f"该文件正在 Word 或 WPS 中打开（旁边有锁定文件 {lock.name}），请先关闭该文件再生成；"
+                "如已关闭仍有此提示，可删除该锁定文件", where)])
+    if path.is_dir():
+        raise InputError([error("输出路径是一个文件夹，请给出文件名，如 报告.docx", where)])
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError([error(f"无法创建输出文件夹 {path.parent}：{_reason(exc)}", where)]) \
+            from None
+    _remove_stale(path)
+    temp = None
+    try:
+        fd, temp = _create_temp(path)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            # On disk before the rename, so a power cut cannot leave an empty report.
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:  # on disk before the rename, so a power cut cannot leave an empty file
+                handle.flush()
+                os.fsync(handle.fileno())
+        _keep_mode(path, temp)
         os.replace(temp, path)
+        temp = None
+        if durable:
+            _sync_folder(path.parent)
     except PermissionError:
-        Path(temp).unlink(missing_ok=True)
-        raise InputError([error("无法写入输出文件，可能正被 Word 或 WPS 打开；请关闭后重试",
-                                str(path))]) from None
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+        raise InputError([error("无法写入输出文件：没有写入权限，或文件正被 Word 或 WPS 打开；"
+                                "请关闭文件或换一个输出位置后重试", where)]) from None
+    except OSError as exc:
+        raise InputError([error(f"无法写入输出文件：{_reason(exc)}", where)]) from None
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+
+
+def _create_temp(path: Path) -> tuple[int, Path]:
+    """O_EXCL with mode 0o666: the umask applies as to any new file (mkstemp's 0o600 would
+    leave a shared report readable by its writer alone)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
+    raise OSError(errno.EEXIST, "无法创建临时文件")
+
+
+def _keep_mode(path: Path, temp: Path) -> None:
+    """A replaced report keeps its permissions."""
+    with contextlib.suppress(OSError):
+        os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
+
+
+def _remove_stale(path: Path) -> None:
+    cutoff = time.time() - STALE_SECONDS
+    for temp in temp_files(path):
+        with contextlib.suppress(OSError):
+            if temp.stat().st_mtime < cutoff:
+                temp.unlink()
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX; Windows has no directory handles for this)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    known = {errno.ENOSPC: "磁盘空间不足", errno.EROFS: "所在位置只读",
+             errno.ENAMETOOLONG: "文件名太长", errno.ENOTDIR: "路径中有一段不是文件夹",
+             errno.EEXIST: "路径中有一段是已存在的文件"}
+    return known.get(exc.errno or 0, exc.strerror or str(exc))
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)

@@ -30,6 +30,9 @@ SECTIONS: dict[str, str] = {
 }
 REASONS = "需要说明事项"
 MAX_BYTES = 20 * 1024 * 1024
+# One paragraph's text, well under libxml2's 10 MB text node (python-docx and our own XML
+# check refuse longer ones): about 3 MB of Chinese, some two thousand pages.
+MAX_PARAGRAPH = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,8 @@ def read_narratives(folder: Path) -> Narratives:
         if own.is_file():
             text = _read(own, problems)
             if text is not None:
-                sections[name] = Narrative(name, str(own), tuple(parse_blocks(text)))
+                blocks = _checked(parse_blocks(text), own, problems)
+                sections[name] = Narrative(name, str(own), tuple(blocks))
             continue
         default = _default(defaults / f"{name}.md")
         if default is not None:
@@ -79,7 +83,7 @@ def read_narratives(folder: Path) -> Narratives:
         text = _read(reasons_path, problems)
         if text is not None:
             reasons_file = str(reasons_path)
-            blocks = parse_blocks(text)
+            blocks = _checked(parse_blocks(text), reasons_path, problems)
             headings = [b for b in blocks if b.kind == "heading"]
             reasons = _split_reasons(blocks, reasons_file)
     if problems:
@@ -116,6 +120,14 @@ def _read(path: Path, problems: list[Finding]) -> str | None:
         return None
     problems.extend(n for n in notes if n.severity.value == "错误")
     return text
+
+
+def _checked(blocks: list[MdBlock], path: Path, problems: list[Finding]) -> list[MdBlock]:
+    for block in blocks:
+        if len(block.text) > MAX_PARAGRAPH:
+            problems.append(error(f"此行起的段落长达{len(block.text)}字，超过{MAX_PARAGRAPH}字的上限；"
+                                  "请用空行分段", str(path), block.line))
+    return blocks
 
 
 def _split_reasons(blocks: list[MdBlock], file: str) -> dict[str, tuple[list[MdBlock], str]]:

@@ -50,7 +50,8 @@ def _message(item: dict, path: tuple, model: type[BaseModel]) -> str:
     if kind == "extra_forbidden":
         known = known_keys(model, path[:-1])
         hint = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-        tip = f"，是否应为“{hint[0]}”？" if hint else f"；此处可用的字段有：{'、'.join(known)}"
+        tip = (f"，是否应为“{hint[0]}”？" if hint else
+               f"；此处可用的字段有：{'、'.join(known)}" if known else "，请删去或改正")
         return f"未知字段“{name}”{tip}"
     if kind in {"value_error", "assertion_error"}:
         return str(item.get("ctx", {}).get("error", item["msg"]))
@@ -83,7 +84,9 @@ def known_keys(model: type[BaseModel], path: tuple) -> list[str]:
     """Aliases allowed at path inside model (empty where the keys are free names)."""
     current: type[BaseModel] | None = model
     for part in path:
-        if current is None or isinstance(part, int):
+        if isinstance(part, int):  # an item of a list: the list's own model
+            continue
+        if current is None:
             return []
         field = next((f for n, f in current.model_fields.items()
                       if f.alias == part or n == part), None)

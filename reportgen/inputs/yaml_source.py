@@ -51,12 +51,13 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
                                 file)], unreadable=True)
     try:
         return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1  # where UTF-8 first fails
     try:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
-        raise InputError([error("无法识别文件编码，请另存为 UTF-8 编码", file)], unreadable=True) from None
+        raise InputError([error("无法识别文件编码，请另存为 UTF-8 编码（此行起有不是 UTF-8 的内容）",
+                                file, line)], unreadable=True) from None
     return text, [warning("文件是 GBK/GB18030 编码，已按此读取；建议另存为 UTF-8 编码", file)]
 
 
@@ -90,9 +91,7 @@ def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> Yaml
         _check_structure(text, file)
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = _yaml_problem(exc)
+        problem, line = _yaml_problem(exc)
         raise InputError([error(f"YAML 格式错误：{problem}；请检查缩进、冒号和引号", file, line)],
                          unreadable=True) from None
     except yaml.reader.ReaderError as exc:
@@ -132,22 +131,37 @@ def _check_structure(text: str, file: str) -> None:
             depth -= 1
 
 
+# libyaml's and PyYAML's wordings → Chinese; True: point at where the bracket or quote
+# opened (the problem itself is only found at the end of the file).
 _PROBLEMS = {
-    "mapping values are not allowed here": "此处不能出现“键: 值”（可能缺少缩进或多了冒号）",
-    "could not find expected ':'": "缺少冒号“:”",
-    "found character '\\t' that cannot start any token": "不能用 Tab 缩进，请改用空格",
-    "expected <block end>, but found '<block mapping start>'": "缩进不一致",
-    "did not find expected key": "缩进不一致或缺少键",
-    "found unexpected end of stream": "文件在引号或括号内意外结束",
+    "mapping values are not allowed": ("此处不能出现“键: 值”（可能缺少缩进或多了冒号）", False),
+    "could not find expected ':'": ("缺少冒号“:”", False),
+    "found character '\\t' that cannot start any token": ("不能用 Tab 缩进，请改用空格", False),
+    "found a tab character": ("不能用 Tab 缩进，请改用空格", False),
+    "found character that cannot start any token": (
+        "有不能出现在此处的字符（如 Tab、@、`），请删去或给值加引号", False),
+    "expected <block end>": ("缩进不一致", False),
+    "did not find expected key": ("缩进不一致或缺少键", False),
+    "did not find expected '-' indicator": ("列表项“- ”的缩进不一致", False),
+    "did not find expected ',' or ']'": ("此行开始的方括号“[”没有闭合，或各项之间缺少逗号", True),
+    "did not find expected ',' or '}'": ("此行开始的花括号“{”没有闭合，或各项之间缺少逗号", True),
+    "found unexpected end of stream": ("此行开始的引号没有闭合（文件在引号内结束）", True),
+    "found invalid Unicode character escape code": (
+        "引号内的 \\u 转义不是有效的字符（如单独的 \\uD800）", False),
+    "but found another document": ("文件中只能有一份数据，请删去“---”及其后的内容", False),
 }
 
 
-def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
+    """The Chinese problem and its line (1-based)."""
     problem = (exc.problem or "").strip()
-    for english, chinese in _PROBLEMS.items():
+    mark = exc.problem_mark or exc.context_mark
+    for english, (chinese, at_opening) in _PROBLEMS.items():
         if problem.startswith(english):
-            return chinese
-    return problem or "无法解析"
+            if at_opening and exc.context_mark is not None:
+                mark = exc.context_mark
+            return chinese, mark.line + 1 if mark else None
+    return problem or "无法解析", mark.line + 1 if mark else None
 
 
 def _to_python(node: yaml.Node, path: Path_, source: YamlSource) -> object:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -21,7 +22,9 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ..findings import InputError, error
+from ..findings import Finding, InputError, Severity, error
+from .lint import lint_parts, read_parts
+from .wordml import RawXml
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _RENDERED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
@@ -46,21 +49,25 @@ class CompiledTemplate:
 
     def _load(self) -> None:
         name = str(self.path)
+        self.sources, problems = read_parts(self.path)  # not a .docx: says what it is
+        if problems:
+            raise InputError(problems, unreadable=True)
         try:
             with zipfile.ZipFile(self.path) as archive:
                 self.entries = [(info, archive.read(info)) for info in archive.infolist()]
-        except (zipfile.BadZipFile, OSError, KeyError) as exc:
-            raise InputError([error(f"模板不是有效的 .docx 文件（{exc}）", name)],
-                             unreadable=True) from None
-        names = {info.filename for info, _ in self.entries}
-        if "word/document.xml" not in names:
-            raise InputError([error("模板中没有 word/document.xml，不是 Word 文档", name)],
-                             unreadable=True)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
+                NotImplementedError, ValueError, KeyError) as exc:
+            raise InputError([error(f"模板文件已损坏：{exc}；请在 Word 或 WPS 中打开后重新另存为 .docx",
+                                    name)], unreadable=True) from None
         problems = []
         for info, data in self.entries:
             if not _RENDERED.match(info.filename):
                 continue
-            xml = data.decode("utf-8")
+            try:
+                xml = data.decode("utf-8")
+            except UnicodeDecodeError:
+                problems.append(error(f"{info.filename} 不是 UTF-8 编码", name))
+                continue
             prefix, source, suffix = _split(xml, info.filename)
             if "{" not in source:
                 continue
@@ -74,14 +81,19 @@ class CompiledTemplate:
                               if exc.lineno and exc.lineno <= len(patched.splitlines()) else "")
                 problems.append(error(f"模板标记有误：{exc.message}（附近文字：{text[:60]}）",
                                       f"{name}:{info.filename}"))
-        if problems:
-            raise InputError(problems, unreadable=True)
+        if problems:  # the lint says where, in Chinese
+            located = [f for f in lint_parts(name, self.sources) if f.severity is Severity.ERROR]
+            raise InputError(located or problems, unreadable=True)
+        self.linted: dict[tuple[frozenset[str], frozenset[str]], list[Finding]] = {}
         self.rendered_names = [info.filename for info, _ in self.entries
                                if info.filename in self.parts
                                or info.filename == "docProps/core.xml"]
         self.static_zip = self._static_zip()
 
     def render(self, context: dict[str, object], core_title: str = "") -> bytes:
+        problems = self._lint(context)
+        if problems:
+            raise InputError(problems, unreadable=True)
         unknown = sorted(self.variables - set(context))
         if unknown:
             raise InputError([error(
@@ -101,6 +113,15 @@ class CompiledTemplate:
                 archive.writestr(_entry(name), data)
         return out.getvalue()
 
+    def _lint(self, context: dict[str, object]) -> list[Finding]:
+        """What `template check` calls an error, for these names; once per process."""
+        sections = frozenset(k for k, v in context.items() if isinstance(v, RawXml))
+        key = (frozenset(context) - sections, sections)
+        if key not in self.linted:
+            self.linted[key] = [f for f in lint_parts(str(self.path), self.sources, *key)
+                                if f.severity is Severity.ERROR]
+        return self.linted[key]
+
     def _static_zip(self) -> bytes:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -116,13 +137,34 @@ class CompiledTemplate:
         except (UndefinedError, SecurityError) as exc:
             raise InputError([error(f"模板无法渲染：{exc}", str(self.path))],
                              unreadable=True) from None
+        except Exception as exc:  # {{ 单位名称 + 1 }}, {{ 1/0 }} …: the template's, not ours
+            raise InputError([error(
+                f"模板中的表达式无法计算（{type(exc).__name__}：{exc}）；模板中宜只写名称，"
+                "如 {{ 单位名称 }}，可用 reportgen template check 检查", str(self.path))],
+                unreadable=True) from None
         data = f"{part.prefix}{body}{part.suffix}".encode()
         try:
-            etree.fromstring(data)
+            root = etree.fromstring(data)
         except etree.XMLSyntaxError as exc:  # never write a document Word cannot open
+            if "too long" in str(exc) or "Resource limit" in str(exc):
+                raise InputError([error(f"报告中有一段文字超过 1000 万字节，Word 等软件无法处理；"
+                                        f"请把过长的段落分段（{exc}）", str(self.path))],
+                                 unreadable=True) from None
             raise InputError([error(f"模板渲染后的 {name} 不是合法的 XML：{exc}", str(self.path))],
                              unreadable=True) from None
+        if _MISPLACED(root):  # well-formed, yet text where Word allows none: Word refuses it
+            raise InputError([error(
+                f"模板渲染后的 {name} 结构有误（文字出现在段落之外，或段落出现在文字之中）；"
+                "请用 reportgen template check 检查模板", str(self.path))], unreadable=True)
         return data
+
+
+# One pass over the text nodes (a union of //w:p | //w:r … is superlinear in lxml).
+_MISPLACED = etree.XPath(
+    "boolean(//w:t[*] | //text()[normalize-space()][parent::w:body or parent::w:p or "
+    "parent::w:r or parent::w:tbl or parent::w:tr or parent::w:tc or parent::w:hdr or "
+    "parent::w:ftr])",
+    namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
 
 
 def _entry(name: str) -> zipfile.ZipInfo:
