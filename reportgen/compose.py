@@ -65,6 +65,7 @@ class Composer:
 
     def __post_init__(self) -> None:
         self.refs = references(self.ev)
+        self.findings.extend(self.narratives.notes)
 
     # -- narrative text -------------------------------------------------------------
     def fill(self, text: str, file: str, line: int) -> str:

@@ -240,3 +240,13 @@ def test_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch, caps
     code = main(["build", str(EXAMPLE), "-o", str(tmp_path / "r.docx"), "--pdf"])
     assert code == 1
     assert "apt-get install libreoffice-writer-nogui" in capsys.readouterr().err
+
+
+def test_gbk_narrative_is_read_and_check_says_so(tmp_path, capsys):
+    folder = write_department(tmp_path / "d", example_raw())
+    path = folder / "narratives" / "建议和请求.md"
+    path.write_bytes("建议进一步加强预算编制管理。".encode("gb18030"))
+    assert "建议进一步加强预算编制管理。" in body_text(_build(folder))
+    main(["check", str(folder)])
+    out = capsys.readouterr().out
+    assert f"[警告] {path}：文件是 GBK/GB18030 编码" in out

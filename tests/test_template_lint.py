@@ -282,3 +282,23 @@ def test_cli_template_check_not_a_docx(tmp_path, capsys):
     fake.write_text("not a zip", encoding="utf-8")
     assert main(["template", "check", str(fake)]) == 2
     assert str(fake) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("expression", ["'x' * 1000000", "9 ** 9 ** 9"])
+def test_template_cannot_exhaust_memory(tmp_path, capsys, expression):
+    from reportgen.cli import main
+
+    template = tmp_path / "t.docx"
+    with zipfile.ZipFile(default_template()) as src, zipfile.ZipFile(template, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace("评价方式：{{ 评价方式 }}".encode(),
+                                    f"评价方式：{{{{ {expression} }}}}".encode())
+            dst.writestr(info, data)
+    out = tmp_path / "r.docx"
+    code = main(["build", str(EXAMPLE), "-o", str(out), "--template", str(template)])
+    said = capsys.readouterr()
+    assert code != 0 and not out.exists()
+    assert "Traceback" not in said.err
+    assert "已拒绝" in said.err or "不能使用乘方" in said.err

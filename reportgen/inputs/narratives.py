@@ -49,6 +49,7 @@ class Narratives:
     reasons: dict[str, tuple[list[MdBlock], str]]  # normalized indicator name → blocks, file
     reasons_file: str | None
     reason_headings: list[MdBlock]
+    notes: list[Finding]  # warnings met while reading (a GBK file, say)
 
     def reason_for(self, indicator: str) -> tuple[list[MdBlock], str] | None:
         return self.reasons.get(normalize_name(indicator))
@@ -62,12 +63,13 @@ def normalize_name(name: str) -> str:
 def read_narratives(folder: Path) -> Narratives:
     """Raises InputError when a narrative file exists but is not text."""
     problems: list[Finding] = []
+    notes: list[Finding] = []
     sections: dict[str, Narrative] = {}
     defaults = data_dir("narratives")
     for name in SECTIONS:
         own = folder / f"{name}.md"
         if own.is_file():
-            text = _read(own, problems)
+            text = _read(own, problems, notes)
             if text is not None:
                 blocks = _checked(parse_blocks(text), own, problems)
                 sections[name] = Narrative(name, str(own), tuple(blocks))
@@ -80,7 +82,7 @@ def read_narratives(folder: Path) -> Narratives:
     reasons_path = folder / f"{REASONS}.md"
     reasons_file = None
     if reasons_path.is_file():
-        text = _read(reasons_path, problems)
+        text = _read(reasons_path, problems, notes)
         if text is not None:
             reasons_file = str(reasons_path)
             blocks = _checked(parse_blocks(text), reasons_path, problems)
@@ -88,7 +90,7 @@ def read_narratives(folder: Path) -> Narratives:
             reasons = _split_reasons(blocks, reasons_file)
     if problems:
         raise InputError(problems, unreadable=True)
-    return Narratives(sections, reasons, reasons_file, headings)
+    return Narratives(sections, reasons, reasons_file, headings, notes)
 
 
 @cache
@@ -100,7 +102,7 @@ def _default(path: Path) -> Narrative | None:
     return Narrative(path.stem, str(path), tuple(parse_blocks(text)), True)
 
 
-def _read(path: Path, problems: list[Finding]) -> str | None:
+def _read(path: Path, problems: list[Finding], notes: list[Finding]) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:  # locked by another program, no permission …
@@ -110,7 +112,7 @@ def _read(path: Path, problems: list[Finding]) -> str | None:
         problems.append(error(f"文件超过{MAX_BYTES // 1024 // 1024}MB，请精简文字", str(path)))
         return None
     try:
-        text, notes = decode(raw, str(path))
+        text, said = decode(raw, str(path))
     except InputError as exc:
         if not _looks_binary(raw):  # text in an encoding we cannot tell: say so
             problems.extend(exc.findings)
@@ -118,7 +120,8 @@ def _read(path: Path, problems: list[Finding]) -> str | None:
         problems.append(error("叙述文件不是文本（可能是 Word 文件或二进制文件改了扩展名）；"
                               "请用文本编辑器另存为 UTF-8 编码的 .md 文件", exc.findings[0].file))
         return None
-    problems.extend(n for n in notes if n.severity.value == "错误")
+    problems.extend(n for n in said if n.severity.value == "错误")
+    notes.extend(n for n in said if n.severity.value != "错误")
     return text
 
 

@@ -38,13 +38,30 @@ class _Part:
     suffix: str
 
 
+class TemplateSandbox(SandboxedEnvironment):
+    """The sandbox stops attribute tricks; this also stops a template from building huge
+    strings or numbers ('x' * 10**9, 9**9**9) — a template is a user's file too."""
+
+    intercepted_binops = frozenset({"*", "**"})
+    LIMIT = 100_000
+
+    def call_binop(self, context, operator, left, right):  # noqa: ANN001 - Jinja's signature
+        if operator == "**":
+            raise SecurityError("模板中不能使用乘方运算“**”")
+        repeated = any(isinstance(v, (str, list, tuple)) for v in (left, right))
+        count = max((abs(v) for v in (left, right) if isinstance(v, int)), default=0)
+        if repeated and count > self.LIMIT:
+            raise SecurityError(f"模板中的“*”运算会生成{count}倍的文字，已拒绝")
+        return super().call_binop(context, operator, left, right)
+
+
 class CompiledTemplate:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.entries: list[tuple[zipfile.ZipInfo, bytes]] = []
         self.parts: dict[str, _Part] = {}
         self.variables: set[str] = set()
-        self.env = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        self.env = TemplateSandbox(autoescape=True, undefined=StrictUndefined)
         self._load()
 
     def _load(self) -> None:
