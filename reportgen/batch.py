@@ -60,7 +60,7 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
     outcome = Outcome(folder=folder.relative_to(root).as_posix() or ".")
     output = out_dir / output_name(root, folder)
     try:
-        built = build_one(folder, output, template)
+        built = build_one(folder, output, template, durable=False)
         if pdf:
             convert_to_pdf(output)
     except InputError as exc:
@@ -156,5 +156,7 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
                 batch = future.result()
                 results.extend(batch)
                 progress.advance(len(batch))
+    if hasattr(os, "sync"):
+        os.sync()  # the reports were written atomically but not flushed one by one
     order = {folder.relative_to(root).as_posix() or ".": i for i, folder in enumerate(folders)}
     return sorted(results, key=lambda o: order[o.folder])

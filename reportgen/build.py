@@ -87,14 +87,18 @@ class Built:
         return len(self.findings) - self.errors
 
 
-def build_one(folder: Path, output: Path, template: Path | None = None) -> Built:
-    """Evaluate, render, write report and manifest; say what changed since the last build."""
+def build_one(folder: Path, output: Path, template: Path | None = None,
+              durable: bool = True) -> Built:
+    """Evaluate, render, write report and manifest; say what changed since the last build.
+
+    durable=False leaves the fsync to the caller (a batch syncs once at its end); the
+    write is atomic either way."""
     ev = evaluate(folder)
     data, notes = render_docx(ev, template)
     record = manifest_path(output)
     before = load_manifest(record)
     after = make_manifest(ev, output, data)
-    write_atomically(output, data)
+    write_atomically(output, data, durable=durable)
     # A record, not the deliverable: written in place (a torn one reads as "no record").
     record.write_bytes(dump_manifest(after))
     return Built(output, ev, ev.findings + notes, describe_changes(before, after))

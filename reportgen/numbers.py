@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, getcontext, localcontext
+from functools import lru_cache
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -90,15 +91,19 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+@lru_cache(maxsize=8192)
 def fmt2(value: Decimal) -> str:
-    """Two decimals always: 6927.32, 76.40."""
-    return f"{round2(value):f}"
+    """Two decimals always: 6927.32, 76.40; never "-0.00" (equal Decimals share a cache
+    entry, and -0.001 rounds to zero, not to a negative zero)."""
+    rounded = round2(value)
+    return f"{rounded.copy_abs() if rounded == 0 else rounded:f}"
 
 
 def fmt_rate(value: Decimal) -> str:
     return f"{fmt2(value)}%"
 
 
+@lru_cache(maxsize=8192)
 def fmt_points(value: Decimal) -> str:
     """Points and scores as a reader writes them: 3, 0.5, 7.47."""
     text = fmt2(value)

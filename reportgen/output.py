@@ -101,7 +101,16 @@ def _keep_mode(path: Path, temp: Path) -> None:
         os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
 
 
+_swept: set[tuple[Path, str]] = set()
+
+
 def _remove_stale(path: Path) -> None:
+    """Once per target and process: a batch writes hundreds of files into one folder, and
+    scanning it before every write would make the batch quadratic."""
+    key = (path.parent, path.name)
+    if key in _swept:
+        return
+    _swept.add(key)
     cutoff = time.time() - STALE_SECONDS
     for temp in temp_files(path):
         with contextlib.suppress(OSError):

@@ -50,3 +50,11 @@ def test_display_formats():
     assert fmt_points(Decimal("3.00")) == "3"
     assert fmt_points(Decimal("0.50")) == "0.5"
     assert fmt_points(Decimal("7.46728")) == "7.47"
+
+
+def test_no_negative_zero():
+    from reportgen.numbers import fmt2
+
+    assert fmt2(Decimal("-0.001")) == "0.00"
+    assert fmt_rate(Decimal("-0.004")) == "0.00%"
+    assert fmt2(Decimal("-0.005")) == "-0.01"
