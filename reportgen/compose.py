@@ -78,7 +78,9 @@ class Composer:
                     f"“{match.group(0)}”不是可引用的数据名称，已按原文输出", file, line))
                 return match.group(0)
             try:
-                value = _expression(expr)(**self.refs)
+                # A bare name is a dictionary look-up; a dotted path (预算控制率.得分) goes
+                # through the sandbox, which refuses attribute tricks.
+                value = self.refs[expr] if "." not in expr else _expression(expr)(**self.refs)
                 if not isinstance(value, (str, IndicatorRef)):  # a method, a Jinja global …
                     raise KeyError(expr)
                 return str(value)
