@@ -10,6 +10,7 @@ import ast
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 _SYMBOLS = str.maketrans({"×": "*", "÷": "/", "（": "(", "）": ")", "－": "-", "＋": "+",
                           "−": "-"})
@@ -38,7 +39,7 @@ class Formula:
     tree: ast.expr
     source: str
 
-    @property
+    @cached_property
     def names(self) -> frozenset[str]:
         return frozenset(n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name))
 

@@ -115,13 +115,14 @@ MAX_DEPTH = 40
 
 
 def _could_be_hostile(text: str) -> bool:
-    """Cheap bound first: without "*" there is no alias, and nesting can go no deeper than
-    the brackets, "- " markers and indentation allow. Data files stay far below both."""
+    """Cheap bound first: without "*" there is no alias; a block level needs one more column
+    of indentation or a "- " on its line, a flow level a bracket anywhere. Data files stay
+    far below the bound."""
     if "*" in text:
         return True
-    indent = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
-    bound = text.count("[") + text.count("{") + text.count("- ") + indent
-    return bound >= MAX_DEPTH
+    block = max((len(line) - len(line.lstrip(" ")) + line.count("- ")
+                 for line in text.splitlines()), default=0)
+    return text.count("[") + text.count("{") + block + 2 >= MAX_DEPTH
 
 
 def _check_structure(text: str, file: str) -> None:
