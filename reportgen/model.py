@@ -21,16 +21,15 @@ from pydantic import (
     model_validator,
 )
 
-from .numbers import NumberFormatError, parse_decimal
+from .numbers import parse_decimal
 
 TOTAL_KEY = "合计"
 
+# The parsers raise NumberFormatError, a ValueError: pydantic reports its Chinese text.
+
 
 def _amount(raw: object) -> Decimal:
-    try:
-        value = parse_decimal(raw)
-    except NumberFormatError as exc:
-        raise ValueError(str(exc)) from None
+    value = parse_decimal(raw)
     if value < 0:
         raise ValueError(f"金额不能为负数（{raw}），请填写非负的万元数")
     if value >= Decimal("1e12"):
@@ -39,10 +38,7 @@ def _amount(raw: object) -> Decimal:
 
 
 def _count(raw: object) -> Decimal:
-    try:
-        value = parse_decimal(raw)
-    except NumberFormatError as exc:
-        raise ValueError(str(exc)) from None
+    value = parse_decimal(raw)
     if value < 0 or value != value.to_integral_value():
         raise ValueError(f"人数或份数应为非负整数，实际为 {raw}")
     if value >= Decimal("1e9"):
@@ -51,17 +47,11 @@ def _count(raw: object) -> Decimal:
 
 
 def _rate(raw: object) -> Decimal:
-    try:
-        return parse_decimal(raw, allow_percent=True)
-    except NumberFormatError as exc:
-        raise ValueError(str(exc)) from None
+    return parse_decimal(raw, allow_percent=True)
 
 
 def _score(raw: object) -> Decimal:
-    try:
-        value = parse_decimal(raw)
-    except NumberFormatError as exc:
-        raise ValueError(str(exc)) from None
+    value = parse_decimal(raw)
     if value < 0 or value > 1000:
         raise ValueError(f"分数 {raw} 不在合理范围内")
     return value
