@@ -130,17 +130,31 @@ def _check_structure(text: str, file: str) -> None:
     can expand a small file a billion-fold or refer to themselves) and nesting deep enough
     to overflow libyaml's recursive composer. The event parser itself is iterative."""
     depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise InputError([error("不支持 YAML 别名（“*名称”）；请把内容直接写出", file,
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            depth = _visit(event, depth, file)
+    except yaml.MarkedYAMLError as exc:
+        # PyYAML ≥ 6.0.4 stops deep nesting itself (at 1000 levels), before we count.
+        if "nesting depth" not in str(exc.problem):
+            raise
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError([error(f"嵌套超过{MAX_DEPTH}层，不是有效的数据文件", file,
+                                mark.line + 1 if mark else None)], unreadable=True) from None
+
+
+def _visit(event: yaml.Event, depth: int, file: str) -> int:
+    """One parser event: refuse an alias or one level too many; return the new depth."""
+    if isinstance(event, yaml.AliasEvent):
+        raise InputError([error("不支持 YAML 别名（“*名称”）；请把内容直接写出", file,
+                                event.start_mark.line + 1)], unreadable=True)
+    if isinstance(event, yaml.CollectionStartEvent):
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise InputError([error(f"嵌套超过{MAX_DEPTH}层，不是有效的数据文件", file,
                                     event.start_mark.line + 1)], unreadable=True)
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise InputError([error(f"嵌套超过{MAX_DEPTH}层，不是有效的数据文件", file,
-                                        event.start_mark.line + 1)], unreadable=True)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    elif isinstance(event, yaml.CollectionEndEvent):
+        depth -= 1
+    return depth
 
 
 # libyaml's and PyYAML's wordings → Chinese; True: point at where the bracket or quote
