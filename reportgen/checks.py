@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .findings import Finding, Severity, error, warning
+from .findings import Finding, Severity
 from .inputs.folder import Department
 from .model import TOTAL_KEY, _Breakdown
 from .numbers import fmt2, fmt_points, round2
@@ -136,4 +136,4 @@ def has_errors(findings: list[Finding]) -> bool:
     return any(f.severity is Severity.ERROR for f in findings)
 
 
-__all__ = ["run_checks", "has_errors", "error", "warning"]
+

@@ -266,4 +266,4 @@ def compose_report(ev: Evaluation, narratives: Narratives) -> tuple[ReportDocume
     return doc, composer.findings
 
 
-__all__ = ["compose_report", "references", "fmt2"]
+
