@@ -17,7 +17,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, TemplateSyntaxError
 from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
@@ -60,7 +60,6 @@ class CompiledTemplate:
         self.path = path
         self.entries: list[tuple[zipfile.ZipInfo, bytes]] = []
         self.parts: dict[str, _Part] = {}
-        self.variables: set[str] = set()
         self.structure_checked: set[str] = set()
         self.env = TemplateSandbox(autoescape=True, undefined=StrictUndefined)
         self._load()
@@ -91,9 +90,7 @@ class CompiledTemplate:
                 continue
             patched = DocxTemplate.patch_xml(None, source)  # uses no instance state
             try:
-                ast = self.env.parse(patched)
                 self.parts[info.filename] = _Part(prefix, self.env.from_string(patched), suffix)
-                self.variables |= meta.find_undeclared_variables(ast)
             except TemplateSyntaxError as exc:
                 text = re.sub(r"<[^>]+>", "", patched.splitlines()[exc.lineno - 1]
                               if exc.lineno and exc.lineno <= len(patched.splitlines()) else "")
@@ -109,14 +106,9 @@ class CompiledTemplate:
         self.static_zip = self._static_zip()
 
     def render(self, context: dict[str, object], core_title: str = "") -> bytes:
-        problems = self._lint(context)
+        problems = self._lint(context)  # unknown names included, with their paragraph
         if problems:
             raise InputError(problems, unreadable=True)
-        unknown = sorted(self.variables - set(context))
-        if unknown:
-            raise InputError([error(
-                f"模板中的“{{{{ {v} }}}}”不是可用的名称；可用名称：{'、'.join(sorted(context))}",
-                str(self.path)) for v in unknown], unreadable=True)
         # Unchanged entries were compressed once (see _static_zip); only the rendered
         # parts are compressed per report and appended.
         out = io.BytesIO(self.static_zip)
