@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .findings import InputError, error
+from .inputs.folder import data_file
 from .numbers import fmt2, fmt_points
 from .pipeline import Evaluation
 
@@ -23,8 +24,7 @@ def manifest_path(report: Path) -> Path:
 
 
 def input_files(ev: Evaluation) -> list[Path]:
-    folder = ev.department.folder
-    files = [p for p in (folder / "data.yaml", folder / "data.xlsx") if p.is_file()]
+    files = [data_file(ev.department.folder)]
     narratives = ev.department.narratives_dir
     if narratives.is_dir():
         files.extend(sorted(p for p in narratives.glob("*.md") if p.is_file()))
