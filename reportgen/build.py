@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .compose import compose_report
 from .document import ReportDocument
-from .findings import Finding, InputError, Severity, error
+from .findings import Finding, InputError, count_errors, error
 from .inputs.narratives import read_narratives
 from .manifest import describe_changes, make_manifest, manifest_path
 from .manifest import dump as dump_manifest
@@ -80,7 +80,7 @@ class Built:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        return count_errors(self.findings)
 
     @property
     def warnings(self) -> int:

@@ -130,10 +130,3 @@ def _unused_answers(dept: Department, card: Scorecard, add) -> None:
             if name not in names:
                 add(Severity.WARNING, f"“{name}”不是评价框架“{card.framework.ident}”中的指标，"
                     "此项填写未被使用；请核对指标名称", (key, name))
-
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity is Severity.ERROR for f in findings)
-
-
-

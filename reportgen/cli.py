@@ -10,8 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .checks import has_errors
-from .findings import Finding, InputError, Severity
+from .findings import Finding, InputError, count_errors
 from .framework import builtin_frameworks
 from .numbers import fmt2
 from .pipeline import Evaluation, evaluate
@@ -28,11 +27,11 @@ def _print_findings(findings: list[Finding]) -> None:
 def cmd_check(args: argparse.Namespace) -> int:
     ev = evaluate(Path(args.dir))
     findings = ev.findings + _narrative_findings(ev)
-    errors = sum(1 for f in findings if f.severity.value == "错误")
+    errors = count_errors(findings)
     for f in findings:
         print(f.render())
     print(f"检查完成：{errors} 个错误，{len(findings) - errors} 个警告。")
-    return EXIT_ERRORS if has_errors(findings) else EXIT_OK
+    return EXIT_ERRORS if errors else EXIT_OK
 
 
 def _narrative_findings(ev: Evaluation) -> list[Finding]:
@@ -161,7 +160,7 @@ def cmd_template_check(args: argparse.Namespace) -> int:
     findings = problems or lint_parts(str(path), parts)
     for f in findings:
         print(f.render())
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    errors = count_errors(findings)
     print(f"检查完成：{errors} 个错误，{len(findings) - errors} 个警告。")
     if problems:
         return EXIT_UNREADABLE

@@ -19,6 +19,10 @@ class Finding:
     line: int | None = None
     field: str = ""
 
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
     def where(self) -> str:
         place = self.file
         if self.line is not None:
@@ -32,6 +36,10 @@ class Finding:
         return f"[{self.severity.value}] {where}：{self.message}" if where else (
             f"[{self.severity.value}] {self.message}"
         )
+
+
+def count_errors(findings: list[Finding]) -> int:
+    return sum(1 for f in findings if f.is_error)
 
 
 class InputError(Exception):

@@ -83,7 +83,7 @@ def build_model(folder: Path, raw: object, locator: Locator, notes: list[Finding
     file, _ = locator.place(())
     if not isinstance(raw, dict):
         raise InputError([error("文件顶层应为一组“字段: 值”", file, 1)], unreadable=True)
-    errors = [n for n in notes if n.severity.value == "错误"]
+    errors = [n for n in notes if n.is_error]
     try:
         data = DepartmentYear.model_validate(raw)
     except ValidationError as exc:

@@ -120,8 +120,8 @@ def _read(path: Path, problems: list[Finding], notes: list[Finding]) -> str | No
         problems.append(error("叙述文件不是文本（可能是 Word 文件或二进制文件改了扩展名）；"
                               "请用文本编辑器另存为 UTF-8 编码的 .md 文件", exc.findings[0].file))
         return None
-    problems.extend(n for n in said if n.severity.value == "错误")
-    notes.extend(n for n in said if n.severity.value != "错误")
+    problems.extend(n for n in said if n.is_error)
+    notes.extend(n for n in said if not n.is_error)
     return text
 
 

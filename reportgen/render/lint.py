@@ -127,8 +127,7 @@ def lint_parts(file: str, parts: dict[str, bytes], fields: Iterable[str] = FIELD
     linter = _Linter(file, frozenset(fields), frozenset(sections))
     for name, data in parts.items():
         linter.lint(name, data)
-    return ([f for f in linter.findings if f.severity.value == "错误"]
-            + [f for f in linter.findings if f.severity.value != "错误"])
+    return sorted(linter.findings, key=lambda f: not f.is_error)  # errors first, stable
 
 
 class _Linter:

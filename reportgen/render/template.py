@@ -22,7 +22,7 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ..findings import Finding, InputError, Severity, error
+from ..findings import Finding, InputError, error
 from .lint import lint_parts, read_parts
 from .wordml import RawXml
 
@@ -97,7 +97,7 @@ class CompiledTemplate:
                 problems.append(error(f"模板标记有误：{exc.message}（附近文字：{text[:60]}）",
                                       f"{name}:{info.filename}"))
         if problems:  # the lint says where, in Chinese
-            located = [f for f in lint_parts(name, self.sources) if f.severity is Severity.ERROR]
+            located = [f for f in lint_parts(name, self.sources) if f.is_error]
             raise InputError(located or problems, unreadable=True)
         self.linted: dict[tuple[frozenset[str], frozenset[str]], list[Finding]] = {}
         self.rendered_names = [info.filename for info, _ in self.entries
@@ -129,7 +129,7 @@ class CompiledTemplate:
         key = (frozenset(context) - sections, sections)
         if key not in self.linted:
             self.linted[key] = [f for f in lint_parts(str(self.path), self.sources, *key)
-                                if f.severity is Severity.ERROR]
+                                if f.is_error]
         return self.linted[key]
 
     def _static_zip(self) -> bytes:
