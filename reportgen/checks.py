@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from .findings import Finding, Severity
 from .inputs.folder import Department
-from .model import TOTAL_KEY, _Breakdown
+from .model import TOTAL_KEY, Breakdown
 from .numbers import fmt2, fmt_points, round2
 from .scoring import Scorecard
 from .text import quoted
@@ -54,7 +54,7 @@ def _balance(dept: Department, add) -> None:
 
 def _part_sums(dept: Department, add) -> None:
     d = dept.data
-    groups: list[tuple[tuple, _Breakdown | None, str]] = [
+    groups: list[tuple[tuple, Breakdown | None, str]] = [
         (("人员", "编制数"), d.staffing.authorized, "人"),
         (("人员", "年末实有人数"), d.staffing.year_end, "人"),
         (("收支", "收入决算数"), d.finance.income, "万元"),
@@ -81,15 +81,15 @@ def _part_sums(dept: Department, add) -> None:
             _tally(path, tally, unit, add)
 
 
-def _tally(path: tuple, tally: _Breakdown, unit: str, add) -> None:
+def _tally(path: tuple, tally: Breakdown, unit: str, add) -> None:
     parts = tally.parts()
     for name, part in parts.items():
-        if isinstance(part, _Breakdown):
+        if isinstance(part, Breakdown):
             _tally((*path, name), part, unit, add)
     stated = tally.stated_total()
     if stated is None or not parts:
         return
-    got = sum((p.total() if isinstance(p, _Breakdown) else p for p in parts.values()),
+    got = sum((p.total() if isinstance(p, Breakdown) else p for p in parts.values()),
               Decimal(0))
     tolerance = TOLERANCE if unit == "万元" else Decimal(0)
     if abs(got - stated) > tolerance:

@@ -141,7 +141,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .init import init_department
+    from .workbook.new_folder import init_department
 
     created = init_department(Path(args.dir), args.framework)
     print(f"已创建部门文件夹 {args.dir}：")

@@ -18,7 +18,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from .document import Block, Heading, Paragraph, ReportDocument, Run
 from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
-from .inputs.narratives import SECTIONS, Narratives, normalize_name
+from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt2, fmt_points
 from .pipeline import Evaluation
 from .scoring import IndicatorScore, Status, formatted_facts
@@ -96,9 +96,9 @@ class Composer:
         item = self.narratives.sections.get(name)
         if item is None or not item.blocks:
             self.findings.append(warning(
-                f"缺少“{SECTIONS[name]}”的文字材料（narratives/{name}.md），报告中以【待补充】标出",
+                f"缺少“{NARRATIVE_SECTIONS[name]}”的文字材料（narratives/{name}.md），报告中以【待补充】标出",
                 str(self.ev.department.narratives_dir)))
-            return [Paragraph.of(f"【待补充：{SECTIONS[name]}】")]
+            return [Paragraph.of(f"【待补充：{NARRATIVE_SECTIONS[name]}】")]
         return self.md_blocks(list(item.blocks), item.file)
 
     def md_blocks(self, blocks: list[MdBlock], file: str) -> list[Block]:

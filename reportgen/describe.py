@@ -5,16 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .document import Paragraph
-from .model import DepartmentYear, _Breakdown
+from .model import Breakdown, DepartmentYear
 from .numbers import HUNDRED, fmt2, fmt_count, round2
 from .text import clean_text
 
 
-def _list(tally: _Breakdown, unit: str, fmt) -> str:
+def _list(tally: Breakdown, unit: str, fmt) -> str:
     """财政拨款收入6914.61万元，其他收入12.71万元 (nested groups in brackets)."""
     items = []
     for name, part in tally.parts().items():
-        if isinstance(part, _Breakdown):
+        if isinstance(part, Breakdown):
             inner = _list(part, unit, fmt)
             inner = f"（{inner}）" if inner else ""
             items.append(f"{clean_text(name)}{fmt(part.total())}{unit}{inner}")
@@ -23,7 +23,7 @@ def _list(tally: _Breakdown, unit: str, fmt) -> str:
     return "，".join(items)
 
 
-def _with_parts(label: str, tally: _Breakdown, unit: str = "万元", fmt=fmt2) -> str:
+def _with_parts(label: str, tally: Breakdown, unit: str = "万元", fmt=fmt2) -> str:
     parts = _list(tally, unit, fmt)
     head = f"{label}{fmt(tally.total())}{unit}"
     return f"{head}，其中：{parts}" if parts else head

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from .model import DepartmentYear, MoneyBreakdown, _Breakdown
+from .model import Breakdown, DepartmentYear, MoneyBreakdown
 
 
-class Kind(StrEnum):
+class FactKind(StrEnum):
     MONEY = "万元"
     COUNT = "人"
     NUMBER = ""
@@ -22,7 +22,7 @@ class Kind(StrEnum):
 @dataclass(frozen=True)
 class Fact:
     name: str
-    kind: Kind
+    kind: FactKind
     path: tuple[str, ...]
     get: Callable[[DepartmentYear], Decimal | None]
 
@@ -31,11 +31,11 @@ class Fact:
         return ".".join(self.path)
 
 
-def _total(b: _Breakdown | None) -> Decimal | None:
+def _total(b: Breakdown | None) -> Decimal | None:
     return None if b is None else b.total()
 
 
-def _part(b: _Breakdown | None, name: str) -> Decimal | None:
+def _part(b: Breakdown | None, name: str) -> Decimal | None:
     return None if b is None else b.part(name)
 
 
@@ -79,7 +79,7 @@ def _money(b: Callable[[DepartmentYear], MoneyBreakdown | None]) -> Callable[
     return lambda d: _total(b(d))
 
 
-_M, _C, _N = Kind.MONEY, Kind.COUNT, Kind.NUMBER
+_M, _C, _N = FactKind.MONEY, FactKind.COUNT, FactKind.NUMBER
 
 FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("收入决算数", _M, ("收支", "收入决算数"), _money(lambda d: d.finance.income)),

@@ -112,7 +112,7 @@ def _branch(value: Any) -> str:
     return "group" if isinstance(value, dict) else "value"
 
 
-class _Breakdown(RootModel):
+class Breakdown(RootModel):
     """A total with named parts, nested to any depth: {合计: 78, 行政编制: {合计: 38, …}, …}.
 
     The parts are free names (kinds differ between departments); 合计 is optional and,
@@ -124,7 +124,7 @@ class _Breakdown(RootModel):
 
     def stated_total(self) -> Decimal | None:
         value = self.root.get(TOTAL_KEY)
-        return value.total() if isinstance(value, _Breakdown) else value
+        return value.total() if isinstance(value, Breakdown) else value
 
     def total(self) -> Decimal:
         stated = self.stated_total()
@@ -138,10 +138,10 @@ class _Breakdown(RootModel):
 
 
 def _value(entry: Any) -> Decimal:
-    return entry.total() if isinstance(entry, _Breakdown) else entry
+    return entry.total() if isinstance(entry, Breakdown) else entry
 
 
-class MoneyBreakdown(_Breakdown):
+class MoneyBreakdown(Breakdown):
     root: dict[
         str,
         Annotated[
@@ -151,7 +151,7 @@ class MoneyBreakdown(_Breakdown):
     ]
 
 
-class CountBreakdown(_Breakdown):
+class CountBreakdown(Breakdown):
     root: dict[
         str,
         Annotated[

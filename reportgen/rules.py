@@ -39,7 +39,7 @@ class RuleInput:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class RuleOutcome:
     score: Decimal
     explanation: str
 
@@ -57,7 +57,7 @@ class _Rule(BaseModel):
         """Problems of this rule against the indicator's points (framework validation)."""
         return []
 
-    def apply(self, given: RuleInput) -> Outcome:
+    def apply(self, given: RuleInput) -> RuleOutcome:
         raise NotImplementedError
 
 
@@ -78,13 +78,13 @@ class Stepwise(_Rule):
     def check_points(self, points: Decimal) -> list[str]:
         return ["步长必须大于0"] if self.step <= 0 else []
 
-    def apply(self, given: RuleInput) -> Outcome:
+    def apply(self, given: RuleInput) -> RuleOutcome:
         value, points = given.value, given.points
         assert value is not None
         gap = self._gap(value)
         t = fmt_points(self.target)
         if gap <= 0:
-            return Outcome(points, f"{self._within(t)}，得满分{fmt_points(points)}分")
+            return RuleOutcome(points, f"{self._within(t)}，得满分{fmt_points(points)}分")
         steps = gap / self.step
         if self.partial_step == "不扣":
             steps = steps.to_integral_value(rounding=ROUND_FLOOR)
@@ -98,10 +98,10 @@ class Stepwise(_Rule):
         score = _clamp(points - lost, points)
         side = {"高于": "超过", "低于": "低于", "偏离": "偏离"}[self.direction]
         if lost == 0:
-            return Outcome(score, (f"{side}{t}%达{fmt2(gap)}个百分点，不足{fmt_points(self.step)}"
+            return RuleOutcome(score, (f"{side}{t}%达{fmt2(gap)}个百分点，不足{fmt_points(self.step)}"
                                    f"个百分点，不扣分，得满分{fmt_points(points)}分"))
         every = {"高于": "每超过", "低于": "每低于", "偏离": "每偏离"}[self.direction]
-        return Outcome(score, (
+        return RuleOutcome(score, (
             f"{side}{t}%达{fmt2(gap)}个百分点，按{every}{fmt_points(self.step)}个百分点"
             f"扣{fmt_points(self.deduction)}分计（{policy}），扣{fmt_points(lost)}分，"
             f"得{fmt_points(score)}分"))
@@ -181,13 +181,13 @@ class Bands(_Rule):
                 problems.append(f"{fmt_points(probe)}%同时落在{len(hits)}个区间内，区间不能重叠")
         return problems
 
-    def apply(self, given: RuleInput) -> Outcome:
+    def apply(self, given: RuleInput) -> RuleOutcome:
         assert given.value is not None
         for band in self.bands:
             if band.interval.contains(given.value):
-                return Outcome(_clamp(band.score, given.points),
+                return RuleOutcome(_clamp(band.score, given.points),
                                f"属于“{band.interval.describe()}”区间，得{fmt_points(band.score)}分")
-        return Outcome(ZERO, "不属于任何评分区间，得0分")
+        return RuleOutcome(ZERO, "不属于任何评分区间，得0分")
 
 
 class Linear(_Rule):
@@ -200,11 +200,11 @@ class Linear(_Rule):
     def check_points(self, points: Decimal) -> list[str]:
         return ["满分值必须大于0"] if self.full_value <= 0 else []
 
-    def apply(self, given: RuleInput) -> Outcome:
+    def apply(self, given: RuleInput) -> RuleOutcome:
         assert given.value is not None
         capped = min(max(given.value, ZERO), self.full_value)
         score = _clamp(capped / self.full_value * given.points, given.points)
-        return Outcome(score, (f"得分＝{fmt_points(capped)}÷{fmt_points(self.full_value)}×"
+        return RuleOutcome(score, (f"得分＝{fmt_points(capped)}÷{fmt_points(self.full_value)}×"
                                f"{fmt_points(given.points)}＝{fmt_points(score)}分"))
 
 
@@ -222,7 +222,7 @@ class Checklist(_Rule):
             return [f"{len(self.items)}项×每项{fmt_points(self.per_item)}分≠分值{fmt_points(points)}"]
         return []
 
-    def apply(self, given: RuleInput) -> Outcome:
+    def apply(self, given: RuleInput) -> RuleOutcome:
         answers = given.answers
         n = len(self.items)
         if answers is None:
@@ -231,15 +231,15 @@ class Checklist(_Rule):
             raise MissingInput(f"清单评价应有{n}项 是/否，实际填写了{len(answers)}项")
         failed = [i for i, ok in enumerate(answers) if not ok]
         if not failed:
-            return Outcome(given.points, f"{n}项评价标准均符合，得满分{fmt_points(given.points)}分")
+            return RuleOutcome(given.points, f"{n}项评价标准均符合，得满分{fmt_points(given.points)}分")
         names = "；".join(f"{_circled(i)}{self.items[i]}" for i in failed)
         if self.mode == "得分":
             score = _clamp(self.per_item * (n - len(failed)), given.points)
-            return Outcome(score, (f"{n}项评价标准中{n - len(failed)}项符合，不符合的有：{names}，"
+            return RuleOutcome(score, (f"{n}项评价标准中{n - len(failed)}项符合，不符合的有：{names}，"
                                    f"得{fmt_points(score)}分"))
         lost = min(self.per_item * len(failed), given.points)
         score = _clamp(given.points - lost, given.points)
-        return Outcome(score, (f"有{len(failed)}项不符合：{names}，每项扣{fmt_points(self.per_item)}分，"
+        return RuleOutcome(score, (f"有{len(failed)}项不符合：{names}，每项扣{fmt_points(self.per_item)}分，"
                                f"扣{fmt_points(lost)}分，得{fmt_points(score)}分"))
 
 
@@ -247,13 +247,13 @@ def _circled(i: int) -> str:
     return chr(0x2460 + i) if i < 20 else f"({i + 1})"
 
 
-class Judgement(_Rule):
+class JudgementRule(_Rule):
     """评议: a score given by the evaluators, which must come with its grounds."""
 
     kind: Literal["评议"] = Field(alias="类型")
     uses_formula: ClassVar[bool] = False
 
-    def apply(self, given: RuleInput) -> Outcome:
+    def apply(self, given: RuleInput) -> RuleOutcome:
         if given.manual_score is None:
             raise MissingInput("缺少评议得分，请在“评议”下填写 得分 和 依据")
         if not given.grounds.strip():
@@ -262,7 +262,7 @@ class Judgement(_Rule):
             raise MissingInput(
                 f"评议得分{fmt_points(given.manual_score)}超过分值{fmt_points(given.points)}")
         score = round2(given.manual_score)
-        return Outcome(score, f"评定得{fmt_points(score)}分")
+        return RuleOutcome(score, f"评定得{fmt_points(score)}分")
 
 
 class Level(BaseModel):
@@ -282,19 +282,19 @@ class Levels(_Rule):
     def check_points(self, points: Decimal) -> list[str]:
         return [f"等级“{lv.name}”的得分超过分值" for lv in self.levels if lv.score > points]
 
-    def apply(self, given: RuleInput) -> Outcome:
+    def apply(self, given: RuleInput) -> RuleOutcome:
         names = "、".join(lv.name for lv in self.levels)
         if not given.level:
             raise MissingInput(f"缺少评定等级，请在“评议”下填写 等级（{names}之一）")
         for lv in self.levels:
             if lv.name == given.level.strip():
                 meaning = f"（{lv.meaning}）" if lv.meaning else ""
-                return Outcome(_clamp(lv.score, given.points),
+                return RuleOutcome(_clamp(lv.score, given.points),
                                f"评定为“{lv.name}”{meaning}，得{fmt_points(lv.score)}分")
         raise MissingInput(f"等级“{given.level}”不在可选范围内，应为{names}之一")
 
 
-Rule = Annotated[Stepwise | Bands | Linear | Checklist | Judgement | Levels,
+Rule = Annotated[Stepwise | Bands | Linear | Checklist | JudgementRule | Levels,
                  Field(discriminator="kind")]
 RULE_KINDS = ("阶梯扣分", "区间", "线性", "清单", "评议", "等级")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from .facts import FACTS, Kind, fact_values
+from .facts import FACTS, FactKind, fact_values
 from .findings import Finding, error, warning
 from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
@@ -93,7 +93,7 @@ def formatted_facts(data: DepartmentYear) -> dict[str, str]:
     out: dict[str, str] = {"年度": str(data.basic.year), "单位名称": data.basic.name}
     for name, value in fact_values(data).items():
         if value is not None:
-            out[name] = fmt2(value) if FACTS[name].kind is Kind.MONEY else fmt_count(value)
+            out[name] = fmt2(value) if FACTS[name].kind is FactKind.MONEY else fmt_count(value)
     return out
 
 

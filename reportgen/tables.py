@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .document import Cell, Paragraph, Row, Table
-from .model import DepartmentYear, _Breakdown
+from .model import Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points
 from .scoring import Scorecard
 from .text import clean_text
@@ -58,7 +58,7 @@ def _money(value) -> str:
     return "—" if value is None else fmt2(value)
 
 
-def _part(tally: _Breakdown | None, name: str):
+def _part(tally: Breakdown | None, name: str):
     return None if tally is None else tally.part(name)
 
 

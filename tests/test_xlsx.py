@@ -14,7 +14,12 @@ from openpyxl import Workbook, load_workbook
 from reportgen.findings import InputError, Severity
 from reportgen.inputs.folder import load_department
 from reportgen.inputs.validation import known_keys
-from reportgen.inputs.xlsx_layout import (
+from reportgen.inputs.xlsx_reader import number_text, read_xlsx
+from reportgen.inputs.yaml_source import read_yaml
+from reportgen.model import DepartmentYear
+from reportgen.pipeline import evaluate
+from reportgen.workbook.blank import write_workbook
+from reportgen.workbook.layout import (
     CHECKLISTS,
     CLAIMS,
     FORMS,
@@ -25,11 +30,7 @@ from reportgen.inputs.xlsx_layout import (
     fields,
     placed,
 )
-from reportgen.inputs.xlsx_reader import number_text, read_xlsx
-from reportgen.inputs.xlsx_writer import fill_from_raw, write_workbook
-from reportgen.inputs.yaml_source import read_yaml
-from reportgen.model import DepartmentYear
-from reportgen.pipeline import evaluate
+from workbook_fill import fill_from_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "xiangxi-commerce-2018"

@@ -14,10 +14,10 @@ from pathlib import Path
 from ..findings import Finding, InputError, error
 from ..resources import data_dir
 from .markdown import MdBlock, parse_blocks
-from .yaml_source import _looks_binary, decode
+from .yaml_source import decode, looks_binary
 
 # File stem → the section it fills (as the report's heading names it).
-SECTIONS: dict[str, str] = {
+NARRATIVE_SECTIONS: dict[str, str] = {
     "引言": "报告开头的引言",
     "职责概述": "部门职责概述",
     "项目实施情况": "部门项目实施情况",
@@ -66,7 +66,7 @@ def read_narratives(folder: Path) -> Narratives:
     notes: list[Finding] = []
     sections: dict[str, Narrative] = {}
     defaults = data_dir("narratives")
-    for name in SECTIONS:
+    for name in NARRATIVE_SECTIONS:
         own = folder / f"{name}.md"
         if own.is_file():
             text = _read(own, problems, notes)
@@ -114,7 +114,7 @@ def _read(path: Path, problems: list[Finding], notes: list[Finding]) -> str | No
     try:
         text, said = decode(raw, str(path))
     except InputError as exc:
-        if not _looks_binary(raw):  # text in an encoding we cannot tell: say so
+        if not looks_binary(raw):  # text in an encoding we cannot tell: say so
             problems.extend(exc.findings)
             return None
         problems.append(error("叙述文件不是文本（可能是 Word 文件或二进制文件改了扩展名）；"

@@ -17,21 +17,21 @@ from pathlib import Path
 
 from ..findings import Finding, InputError, error, warning
 from ..text import quoted
-from .xlsx_layout import (
+from ..workbook.layout import (
     FORMS,
     RECORDS,
     SHEET_NAMES,
     VALUE_COLUMN,
+    CellKind,
     Field,
     FormSheet,
     FreeRows,
-    Kind,
     RecordSheet,
     placed,
 )
 
 _LINE_SPLIT = re.compile(r"[\r\n、；;]+")
-_TEXT_KINDS = {Kind.TEXT, Kind.LINES, Kind.FRAMEWORK}
+_TEXT_KINDS = {CellKind.TEXT, CellKind.LINES, CellKind.FRAMEWORK}
 
 
 @dataclass
@@ -63,7 +63,7 @@ class RecordSlot:
 
     path: tuple
     coord: str
-    kind: Kind
+    kind: CellKind
     row: int
     name: str
 
@@ -164,7 +164,7 @@ class _Reader:
         self.locator.register(entry.path, sheet, f"{VALUE_COLUMN}{first}")
         for row in range(first, first + entry.count):
             name_coord, coord = f"A{row}", f"{VALUE_COLUMN}{row}"
-            name = self._value(sheet, name_coord, Kind.TEXT)
+            name = self._value(sheet, name_coord, CellKind.TEXT)
             if isinstance(name, list):  # pragma: no cover - TEXT never yields a list
                 name = "、".join(name)
             value = self._value(sheet, coord, entry.kind)
@@ -217,12 +217,12 @@ class _Reader:
 
     # -- one cell --------------------------------------------------------------------------
 
-    def _take(self, sheet: str, coord: str, kind: Kind, path: tuple) -> None:
+    def _take(self, sheet: str, coord: str, kind: CellKind, path: tuple) -> None:
         value = self._value(sheet, coord, kind)
         if value is not None:
             _put(self.raw, path, value)
 
-    def _value(self, sheet: str, coord: str, kind: Kind) -> str | list[str] | None:
+    def _value(self, sheet: str, coord: str, kind: CellKind) -> str | list[str] | None:
         cell = self.values[sheet][coord]
         where = self.where(sheet, coord)
         value = cell.value
@@ -237,14 +237,14 @@ class _Reader:
             self.notes.append(error(f"{where} 的公式结果是错误值 {value}，请修正公式", self.file))
             return None
         text = self._text(value, cell.number_format, kind, where)
-        if kind is Kind.LINES:
+        if kind is CellKind.LINES:
             items = [part.strip() for part in _LINE_SPLIT.split(text)]
             return [item for item in items if item] or None
         return text
 
-    def _text(self, value: object, number_format: str, kind: Kind, where: str) -> str:
+    def _text(self, value: object, number_format: str, kind: CellKind, where: str) -> str:
         if isinstance(value, bool):
-            if kind is Kind.YES_NO:
+            if kind is CellKind.YES_NO:
                 return "是" if value else "否"
             return "TRUE" if value else "FALSE"
         if isinstance(value, dt.datetime):
@@ -305,11 +305,11 @@ def record_slots(ws, sheet: RecordSheet, stray=None) -> Iterator[RecordSlot]:
         if sheet.total_label and name == sheet.total_label:
             for col, column in totals:
                 yield RecordSlot(tuple(sheet.total_key.split("/")), ws.cell(row, col).coordinate,
-                                 column.kind or Kind.TEXT, row, name)
+                                 column.kind or CellKind.TEXT, row, name)
             continue
         for col, column in inputs:
             coord = ws.cell(row, col).coordinate
-            kind = column.kind or Kind.TEXT
+            kind = column.kind or CellKind.TEXT
             if sheet.items == "list":
                 index = counts.get(name, 0)
                 counts[name] = index + 1

@@ -46,7 +46,7 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
                 "文件是 UTF-16 编码，已按此读取；建议另存为 UTF-8 编码", file)]
         except UnicodeDecodeError:
             pass
-    if _looks_binary(raw):
+    if looks_binary(raw):
         raise InputError([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码",
                                 file)], unreadable=True)
     try:
@@ -64,7 +64,7 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
 _CONTROL = bytes([*range(0, 9), *range(14, 32)])
 
 
-def _looks_binary(raw: bytes) -> bool:
+def looks_binary(raw: bytes) -> bool:
     if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8")):
         return True
     sample = raw[:65536]

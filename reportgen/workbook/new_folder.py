@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .findings import InputError, error
-from .framework import load_framework, resolve_framework
-from .inputs.folder import DATA_XLSX, DATA_YAML, NARRATIVES_DIR
-from .inputs.narratives import REASONS
-from .inputs.xlsx_writer import write_workbook
+from ..findings import InputError, error
+from ..framework import load_framework, resolve_framework
+from ..inputs.folder import DATA_XLSX, DATA_YAML, NARRATIVES_DIR
+from ..inputs.narratives import REASONS
+from .blank import write_workbook
 
 # What each section should contain; written as an HTML comment, which the report ignores,
 # so an unfilled file still shows 【待补充】 and check still warns.

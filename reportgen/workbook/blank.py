@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.datetime import to_excel
@@ -24,7 +23,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..framework import Framework, Indicator, builtin_frameworks, load_framework, resolve_framework
 from ..numbers import fmt_points
-from .xlsx_layout import (
+from .layout import (
     CHECKLISTS,
     CLAIMS,
     FORM_HEADER,
@@ -34,15 +33,14 @@ from .xlsx_layout import (
     JUDGEMENTS,
     VALUE_COLUMN,
     WORKBOOK_TITLE,
+    CellKind,
     Field,
     FormSheet,
     FreeRows,
-    Heading,
-    Kind,
     RecordSheet,
+    SheetHeading,
     placed,
 )
-from .xlsx_reader import record_slots
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -61,19 +59,19 @@ _CENTER = Alignment(horizontal="center", vertical="center")
 _NO_FILL = PatternFill(fill_type=None)
 
 _FORMATS = {
-    Kind.AMOUNT: "#,##0.00##", Kind.COUNT: "0", Kind.SCORE: "General", Kind.PERCENT: "0.00%",
-    Kind.YEAR: "0", Kind.DATE: "yyyy-mm-dd",
+    CellKind.AMOUNT: "#,##0.00##", CellKind.COUNT: "0", CellKind.SCORE: "General", CellKind.PERCENT: "0.00%",
+    CellKind.YEAR: "0", CellKind.DATE: "yyyy-mm-dd",
 }
 _MESSAGES = {
-    Kind.AMOUNT: "请填写不小于0的数（金额以万元为单位，保留两位小数）",
-    Kind.COUNT: "请填写不小于0的整数",
-    Kind.SCORE: "请填写分数，不超过分值",
-    Kind.PERCENT: "请填写百分比，如 92.31%",
-    Kind.YES_NO: "请从下拉列表中选择 是 或 否",
-    Kind.LEVEL: "请从下拉列表中选择等级",
-    Kind.YEAR: "请填写四位年份，如 2018",
-    Kind.DATE: "请填写日期，如 2019-06-15",
-    Kind.FRAMEWORK: "不是内置评价框架；如为自定义框架文件的路径，请点“是”继续",
+    CellKind.AMOUNT: "请填写不小于0的数（金额以万元为单位，保留两位小数）",
+    CellKind.COUNT: "请填写不小于0的整数",
+    CellKind.SCORE: "请填写分数，不超过分值",
+    CellKind.PERCENT: "请填写百分比，如 92.31%",
+    CellKind.YES_NO: "请从下拉列表中选择 是 或 否",
+    CellKind.LEVEL: "请从下拉列表中选择等级",
+    CellKind.YEAR: "请填写四位年份，如 2018",
+    CellKind.DATE: "请填写日期，如 2019-06-15",
+    CellKind.FRAMEWORK: "不是内置评价框架；如为自定义框架文件的路径，请点“是”继续",
 }
 
 
@@ -145,7 +143,7 @@ def _form(ws, sheet: FormSheet, framework_name: str) -> None:
     rules = _Validations(ws)
     for spot in placed(sheet):
         entry, row = spot.entry, spot.row
-        if isinstance(entry, Heading):
+        if isinstance(entry, SheetHeading):
             title = ws.cell(row, 1, entry.text)
             title.font = _BOLD
             title.alignment = _label_alignment(entry.indent)
@@ -162,10 +160,10 @@ def _form(ws, sheet: FormSheet, framework_name: str) -> None:
             cell = ws[f"{VALUE_COLUMN}{row}"]
             _input(cell, entry.kind, entry.note)
             rules.add(cell, entry.kind)
-            if entry.kind is Kind.FRAMEWORK:
+            if entry.kind is CellKind.FRAMEWORK:
                 cell.value = framework_name
             _unit_and_note(ws, row, entry.unit, entry.note, widths["D"])
-            if entry.kind is Kind.LINES:
+            if entry.kind is CellKind.LINES:
                 ws.row_dimensions[row].height = 75
         else:
             _free_rows(ws, entry, row, rules, widths["D"])
@@ -176,7 +174,7 @@ def _form(ws, sheet: FormSheet, framework_name: str) -> None:
 def _free_rows(ws, entry: FreeRows, first: int, rules: _Validations, note_width: int) -> None:
     for row in range(first, first + entry.count):
         name = ws.cell(row, 1)
-        _input(name, Kind.TEXT, f"在此填写项目名称。{entry.note}")
+        _input(name, CellKind.TEXT, f"在此填写项目名称。{entry.note}")
         name.alignment = _label_alignment(entry.indent)
         cell = ws[f"{VALUE_COLUMN}{row}"]
         _input(cell, entry.kind, entry.note)
@@ -197,9 +195,9 @@ def _checklists(ws, framework: Framework) -> None:
             ws.cell(row, 2, _circled(i)).alignment = _CENTER
             ws.cell(row, 3, item).alignment = _WRAP
             answer = ws.cell(row, 4)
-            _input(answer, Kind.YES_NO, f"{ind.name}：{item}。符合选“是”，不符合选“否”")
+            _input(answer, CellKind.YES_NO, f"{ind.name}：{item}。符合选“是”，不符合选“否”")
             answer.alignment = _CENTER
-            rules.add(answer, Kind.YES_NO)
+            rules.add(answer, CellKind.YES_NO)
             ws.row_dimensions[row].height = _height(item, 60, scale=1.0)
             for col in range(1, 6):
                 ws.cell(row, col).border = _BORDER
@@ -227,16 +225,16 @@ def _judgements(ws, framework: Framework) -> None:
         ws.cell(row, 2, float(ind.points)).alignment = _CENTER
         score, level, grounds = ws.cell(row, 3), ws.cell(row, 4), ws.cell(row, 5)
         if kind == "评议":
-            _input(score, Kind.SCORE, f"{ind.name}的评议得分，不超过分值{fmt_points(ind.points)}分")
-            rules.add(score, Kind.SCORE, maximum=ind.points)
+            _input(score, CellKind.SCORE, f"{ind.name}的评议得分，不超过分值{fmt_points(ind.points)}分")
+            rules.add(score, CellKind.SCORE, maximum=ind.points)
             level.fill = _UNUSED_FILL
         else:
             names = [lv.name for lv in ind.rule.levels]
-            _input(level, Kind.LEVEL, f"{ind.name}的评定等级：" + "；".join(
+            _input(level, CellKind.LEVEL, f"{ind.name}的评定等级：" + "；".join(
                 f"{lv.name} {fmt_points(lv.score)}分" for lv in ind.rule.levels))
-            rules.add(level, Kind.LEVEL, choices=names)
+            rules.add(level, CellKind.LEVEL, choices=names)
             score.fill = _UNUSED_FILL
-        _input(grounds, Kind.TEXT, f"{ind.name}的评定依据：写明取得的成效和数据，将原样写入报告")
+        _input(grounds, CellKind.TEXT, f"{ind.name}的评定依据：写明取得的成效和数据，将原样写入报告")
         grounds.alignment = _WRAP
         ws.cell(row, 6, ind.standard).alignment = _WRAP
         _note_style(ws.cell(row, 6))
@@ -260,8 +258,8 @@ def _claims(ws, framework: Framework) -> None:
     ws.cell(row, 2, float(total)).alignment = _CENTER
     ws.cell(row, 3).fill = _UNUSED_FILL
     cell = ws.cell(row, 4)
-    _input(cell, Kind.SCORE, "原报告中填写的总分（可选）")
-    rules.add(cell, Kind.SCORE, maximum=total)
+    _input(cell, CellKind.SCORE, "原报告中填写的总分（可选）")
+    rules.add(cell, CellKind.SCORE, maximum=total)
     ws.cell(row, 5, "原报告中填写的总分（可选）")
     _note_style(ws.cell(row, 5))
     for col in range(1, 6):
@@ -276,18 +274,18 @@ def _claim_row(ws, row: int, ind: Indicator, rules: _Validations) -> None:
     value, score = ws.cell(row, 3), ws.cell(row, 4)
     if ind.formula_text:
         percent = ind.rule.unit == "%"
-        _input(value, Kind.PERCENT if percent else Kind.SCORE,
+        _input(value, CellKind.PERCENT if percent else CellKind.SCORE,
                f"原报告中填写的{ind.name}（{ind.formula_label or ind.formula_text}）")
         if percent:
-            rules.add(value, Kind.PERCENT)
+            rules.add(value, CellKind.PERCENT)
         else:
             value.number_format = "General"
         note = f"{ind.formula_label or ind.formula_text}"
     else:
         value.fill = _UNUSED_FILL
         note = ""
-    _input(score, Kind.SCORE, f"原报告中{ind.name}的得分（分值{fmt_points(ind.points)}分）")
-    rules.add(score, Kind.SCORE, maximum=ind.points)
+    _input(score, CellKind.SCORE, f"原报告中{ind.name}的得分（分值{fmt_points(ind.points)}分）")
+    rules.add(score, CellKind.SCORE, maximum=ind.points)
     ws.cell(row, 5, note or None)
     _note_style(ws.cell(row, 5))
     ws.row_dimensions[row].height = _height(note, CLAIMS.columns[4].width)
@@ -325,12 +323,12 @@ def _widths(sheet: RecordSheet) -> dict[str, int]:
     return {chr(ord("A") + i): c.width for i, c in enumerate(sheet.columns)}
 
 
-def _input(cell, kind: Kind, note: str) -> None:
+def _input(cell, kind: CellKind, note: str) -> None:
     cell.fill = _INPUT_FILL
     cell.protection = _UNLOCKED
     cell.border = _BORDER
     cell.number_format = _FORMATS.get(kind, "@")
-    cell.alignment = Alignment(wrap_text=kind in (Kind.TEXT, Kind.LINES), vertical="center")
+    cell.alignment = Alignment(wrap_text=kind in (CellKind.TEXT, CellKind.LINES), vertical="center")
     if note:
         comment = Comment(note, "reportgen")
         comment.width, comment.height = 320, 110
@@ -388,7 +386,7 @@ class _Validations:
         self.ws = ws
         self.rules: dict[tuple, DataValidation] = {}
 
-    def add(self, cell, kind: Kind, maximum: Decimal | None = None,
+    def add(self, cell, kind: CellKind, maximum: Decimal | None = None,
             choices: list[str] | None = None) -> None:
         key = (kind, maximum, tuple(choices or ()))
         rule = self.rules.get(key)
@@ -403,29 +401,29 @@ class _Validations:
                 self.ws.add_data_validation(rule)
 
 
-def _validation(kind: Kind, maximum: Decimal | None, choices: list[str] | None):
+def _validation(kind: CellKind, maximum: Decimal | None, choices: list[str] | None):
     message = _MESSAGES.get(kind)
     style = "stop"
-    if kind is Kind.AMOUNT:
+    if kind is CellKind.AMOUNT:
         rule = DataValidation("decimal", operator="greaterThanOrEqual", formula1="0")
-    elif kind is Kind.COUNT:
+    elif kind is CellKind.COUNT:
         rule = DataValidation("whole", operator="greaterThanOrEqual", formula1="0")
-    elif kind is Kind.SCORE:
+    elif kind is CellKind.SCORE:
         top = fmt_points(maximum) if maximum is not None else "100"
         rule = DataValidation("decimal", operator="between", formula1="0", formula2=top)
         message = f"请填写0～{top}之间的分数"
-    elif kind is Kind.PERCENT:
+    elif kind is CellKind.PERCENT:
         rule = DataValidation("decimal", operator="between", formula1="-100", formula2="100")
-    elif kind is Kind.YEAR:
+    elif kind is CellKind.YEAR:
         rule = DataValidation("whole", operator="between", formula1="1990", formula2="2100")
-    elif kind is Kind.DATE:
+    elif kind is CellKind.DATE:
         low, high = to_excel(dt.date(1990, 1, 1)), to_excel(dt.date(2100, 12, 31))
         rule = DataValidation("date", operator="between", formula1=str(low), formula2=str(high))
-    elif kind is Kind.YES_NO:
+    elif kind is CellKind.YES_NO:
         rule = DataValidation("list", formula1='"是,否"')
-    elif kind is Kind.LEVEL:
+    elif kind is CellKind.LEVEL:
         rule = DataValidation("list", formula1='"' + ",".join(choices or ()) + '"')
-    elif kind is Kind.FRAMEWORK:
+    elif kind is CellKind.FRAMEWORK:
         names = ",".join(b.ident for b in builtin_frameworks())
         rule = DataValidation("list", formula1=f'"{names}"')
         style = "warning"
@@ -437,98 +435,3 @@ def _validation(kind: Kind, maximum: Decimal | None, choices: list[str] | None):
     rule.errorTitle = "填写有误"
     rule.error = message
     return rule
-
-
-# -- filling a workbook from data.yaml's values -------------------------------------------------
-
-_PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_NOTHING = {"", "无", "没有", "不适用", "~"}
-
-
-def fill_from_raw(path: Path, raw: dict) -> list[str]:
-    """Write data.yaml's raw values (as read_yaml gives) into the workbook at path.
-
-    Returns the fields that have no cell in the workbook (dotted key paths); an empty list
-    means every value was placed. Plain numbers are written as numbers (percentages into
-    percent cells as fractions), dates as dates, lists as one item per line; anything else
-    is written as typed, so the reader sees the same text.
-    """
-    path = Path(path)
-    wb = load_workbook(path)
-    cells: dict[tuple, tuple] = {}
-    free: dict[tuple, list[tuple]] = {}
-    for sheet in FORMS:
-        ws = wb[sheet.name]
-        for spot in placed(sheet):
-            entry = spot.entry
-            if isinstance(entry, Field):
-                cells[entry.path] = (ws[f"{VALUE_COLUMN}{spot.row}"], entry.kind)
-            elif isinstance(entry, FreeRows):
-                free[entry.path] = [(ws.cell(r, 1), ws[f"{VALUE_COLUMN}{r}"], entry.kind)
-                                    for r in range(spot.row, spot.row + entry.count)]
-    for record in (CHECKLISTS, JUDGEMENTS, CLAIMS):
-        ws = wb[record.name]
-        for slot in record_slots(ws, record):
-            cells[slot.path] = (ws[slot.coord], slot.kind)
-    unplaced: list[str] = []
-    _fill(raw, (), cells, free, unplaced)
-    save_workbook(wb, path)
-    return unplaced
-
-
-def _fill(node: object, path: tuple, cells: dict, free: dict, unplaced: list[str]) -> None:
-    if path in cells:
-        cell, kind = cells[path]
-        _write(cell, kind, node)
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            _fill(value, (*path, key), cells, free, unplaced)
-    elif isinstance(node, list) and (*path, 0) in cells:
-        for i, value in enumerate(node):
-            _fill(value, (*path, i), cells, free, unplaced)
-    elif not isinstance(node, (dict, list)) and (*path, "合计") in cells:
-        _fill(node, (*path, "合计"), cells, free, unplaced)  # a bare number is the total
-    elif node is None or (isinstance(node, str) and node.strip() in _NOTHING):
-        return  # "无" for an optional group: leaving its cells empty says the same
-    elif path[:-1] in free and free[path[:-1]]:
-        name_cell, cell, kind = free[path[:-1]].pop(0)
-        name_cell.value = str(path[-1])
-        _write(cell, kind, node)
-    else:
-        unplaced.append(".".join(str(p) for p in path))
-
-
-def _write(cell, kind: Kind, value: object) -> None:
-    if isinstance(value, list):
-        cell.value = "\n".join(str(v) for v in value)
-        return
-    text = "" if value is None else str(value).strip()
-    if not text:
-        return
-    percent = "%" in (cell.number_format or "")
-    number = _plain_number(text.removesuffix("%") if percent else text)
-    if kind in (Kind.AMOUNT, Kind.COUNT, Kind.SCORE, Kind.YEAR, Kind.PERCENT) and number is not None:
-        if percent:
-            number /= 100
-        cell.value = int(number) if number == number.to_integral_value() and "." not in text \
-            and not percent else float(number)
-    elif kind is Kind.DATE and _iso_date(text) is not None:
-        cell.value = _iso_date(text)
-    else:
-        cell.value = text
-
-
-def _plain_number(text: str) -> Decimal | None:
-    if not _PLAIN.match(text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-        return None
-
-
-def _iso_date(text: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None

@@ -1,6 +1,6 @@
 """The Excel 填报表 (data.xlsx): one declarative description of its sheets and rows.
 
-xlsx_writer creates the blank workbook from these tables and xlsx_reader reads a filled one
+blank.py creates the blank workbook from these tables and inputs/xlsx_reader.py reads a filled one
 back from the same tables, so a row added here appears in the workbook and is read into
 data.yaml's structure without touching either module.
 
@@ -28,7 +28,7 @@ FORM_HEADER = ("项目", "数值", "单位", "说明")
 VALUE_COLUMN = "B"
 
 
-class Kind(StrEnum):
+class CellKind(StrEnum):
     """How a cell is validated in Excel and turned into data.yaml text."""
 
     AMOUNT = "非负数"        # 金额（万元）、面积：不小于0的数
@@ -51,7 +51,7 @@ class Field:
     label: str
     unit: str
     key: str                 # data.yaml key path, parts joined by "/"
-    kind: Kind
+    kind: CellKind
     note: str
     indent: int = 0          # label indentation: 0 group, 1 part, 2 part of a part
 
@@ -61,7 +61,7 @@ class Field:
 
 
 @dataclass(frozen=True)
-class Heading:
+class SheetHeading:
     """A bold row that opens a group of fields (indent 1: a sub-group); nothing to fill in."""
 
     text: str
@@ -76,7 +76,7 @@ class FreeRows:
     key: str
     count: int
     unit: str
-    kind: Kind
+    kind: CellKind
     note: str
     indent: int = 1
 
@@ -85,7 +85,7 @@ class FreeRows:
         return tuple(self.key.split("/"))
 
 
-Entry = Field | Heading | FreeRows
+Entry = Field | SheetHeading | FreeRows
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Column:
     header: str
     width: int
     key: str | None = None
-    kind: Kind | None = None
+    kind: CellKind | None = None
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,7 @@ class RecordSheet:
 #   财决08表 一般公共预算财政拨款基本支出决算表 · 财决附02表 基本数字表 · 财决附03表 机构运行信息表
 # ---------------------------------------------------------------------------------------------
 
-_M, _P, _CNT = Kind.AMOUNT, "万元", Kind.COUNT
+_M, _P, _CNT = CellKind.AMOUNT, "万元", CellKind.COUNT
 
 _THREE_PUBLIC_PARTS = ("因公出国（境）费", "公务用车购置费", "公务用车运行维护费", "公务接待费")
 
@@ -145,7 +145,7 @@ _THREE_PUBLIC_PARTS = ("因公出国（境）费", "公务用车购置费", "公
 def _three_public(key: str, title: str, source: str) -> tuple[Entry, ...]:
     """A 三公经费 block: 合计 plus the four standard parts."""
     return (
-        Heading(f"“三公”经费{title}", source),
+        SheetHeading(f"“三公”经费{title}", source),
         Field("合计", _P, f"三公经费/{key}/合计", _M,
               f"“三公”经费{title}合计（四项之和）；{source}"),
         *(Field(part, _P, f"三公经费/{key}/{part}", _M, f"“三公”经费{title}中的{part}；{source}",
@@ -155,33 +155,33 @@ def _three_public(key: str, title: str, source: str) -> tuple[Entry, ...]:
 
 
 BASIC = FormSheet("基本信息", (
-    Heading("评价对象"),
-    Field("评价框架", "文字", "评价框架", Kind.FRAMEWORK,
+    SheetHeading("评价对象"),
+    Field("评价框架", "文字", "评价框架", CellKind.FRAMEWORK,
           "评分所用的指标体系：内置框架的标识（如 湘西州本级2018），或自定义框架文件（.yaml）"
           "相对于本文件夹的路径。清单评价、评议、自填数各表按生成时的框架列出指标，更换框架后请重新生成填报表"),
-    Field("单位名称", "文字", "基本信息/单位名称", Kind.TEXT,
+    Field("单位名称", "文字", "基本信息/单位名称", CellKind.TEXT,
           "部门（单位）全称，与部门决算封面、机关赋码证书上的名称一致。必填"),
-    Field("统一社会信用代码", "文字", "基本信息/统一社会信用代码", Kind.TEXT,
+    Field("统一社会信用代码", "文字", "基本信息/统一社会信用代码", CellKind.TEXT,
           "18位统一社会信用代码，见机关赋码证书或事业单位法人证书；按文字填写，避免 Excel 变成科学计数法"),
-    Field("预算编码", "文字", "基本信息/预算编码", Kind.TEXT,
+    Field("预算编码", "文字", "基本信息/预算编码", CellKind.TEXT,
           "财政部门核定的预算单位编码，见部门预算批复或部门决算封面"),
-    Field("地址", "文字", "基本信息/地址", Kind.TEXT, "单位办公地址"),
-    Field("年度", "年", "基本信息/年度", Kind.YEAR,
+    Field("地址", "文字", "基本信息/地址", CellKind.TEXT, "单位办公地址"),
+    Field("年度", "年", "基本信息/年度", CellKind.YEAR,
           "被评价的预算年度（即决算年度，四位数字，如 2018），不是报告撰写年度。必填"),
-    Field("报告日期", "日期", "基本信息/报告日期", Kind.DATE,
+    Field("报告日期", "日期", "基本信息/报告日期", CellKind.DATE,
           "自评报告落款日期，如 2019-06-15"),
-    Field("评价方式", "文字", "基本信息/评价方式", Kind.TEXT, "留空时按“部门自评”"),
-    Heading("机构设置", "按“三定”方案和部门决算单位构成填写"),
-    Field("内设机构", "文字", "基本信息/内设机构", Kind.LINES,
+    Field("评价方式", "文字", "基本信息/评价方式", CellKind.TEXT, "留空时按“部门自评”"),
+    SheetHeading("机构设置", "按“三定”方案和部门决算单位构成填写"),
+    Field("内设机构", "文字", "基本信息/内设机构", CellKind.LINES,
           "“三定”方案确定的内设科室，每行一个（单元格内换行按 Alt+Enter），或用顿号“、”分隔"),
-    Field("下属单位", "文字", "基本信息/下属单位", Kind.LINES,
+    Field("下属单位", "文字", "基本信息/下属单位", CellKind.LINES,
           "纳入本部门决算的下属预算单位（见部门决算单位构成），每行一个或用顿号“、”分隔"),
 ))
 
 _STAFF_SOURCE = "部门决算《基本数字表》（财决附02表）"
 
 STAFF = FormSheet("人员", (
-    Heading("编制数", f"机构编制部门核定的编制数；{_STAFF_SOURCE}“编制人数”栏"),
+    SheetHeading("编制数", f"机构编制部门核定的编制数；{_STAFF_SOURCE}“编制人数”栏"),
     Field("合计", "人", "人员/编制数/合计", _CNT, f"核定编制总数；{_STAFF_SOURCE}编制人数合计"),
     Field("行政编制（小计）", "人", "人员/编制数/行政编制/合计", _CNT, "行政编制数小计", 1),
     Field("政府机关人员", "人", "人员/编制数/行政编制/政府机关人员", _CNT,
@@ -194,7 +194,7 @@ STAFF = FormSheet("人员", (
           "财政补助事业编制", 2),
     Field("经费自理人员", "人", "人员/编制数/事业编制/经费自理人员", _CNT,
           "经费自理事业编制；没有的留空", 2),
-    Heading("年末实有人数", f"{_STAFF_SOURCE}“年末实有人数”栏，按人员类别填写"),
+    SheetHeading("年末实有人数", f"{_STAFF_SOURCE}“年末实有人数”栏，按人员类别填写"),
     Field("合计", "人", "人员/年末实有人数/合计", _CNT,
           "年末实有人数总计（在职＋聘用等其他＋离休＋退休）"),
     Field("在职人员（小计）", "人", "人员/年末实有人数/在职人员/合计", _CNT,
@@ -218,25 +218,25 @@ STAFF = FormSheet("人员", (
 _TOTAL_TABLE = "部门决算《收入支出决算总表》（财决01表）"
 
 FINANCE = FormSheet("收支", (
-    Heading("收入决算数", _TOTAL_TABLE),
+    SheetHeading("收入决算数", _TOTAL_TABLE),
     Field("合计", _P, "收支/收入决算数/合计", _M, f"{_TOTAL_TABLE}“本年收入合计”"),
     Field("财政拨款收入", _P, "收支/收入决算数/财政拨款收入", _M,
           f"{_TOTAL_TABLE}第1行“一般公共预算财政拨款收入”与“政府性基金预算财政拨款收入”之和", 1),
     Field("其他收入", _P, "收支/收入决算数/其他收入", _M,
           f"{_TOTAL_TABLE}财政拨款以外的各项收入（上级补助、事业、经营、附属单位上缴及其他收入）之和", 1),
-    Heading("年初结转和结余", f"{_TOTAL_TABLE}“年初结转和结余”"),
+    SheetHeading("年初结转和结余", f"{_TOTAL_TABLE}“年初结转和结余”"),
     Field("合计", _P, "收支/年初结转和结余/合计", _M, "上年结转到本年的资金合计，即“上年结转”"),
     Field("基本支出结转", _P, "收支/年初结转和结余/基本支出结转", _M, "年初结转和结余中的基本支出结转", 1),
     Field("项目支出结转和结余", _P, "收支/年初结转和结余/项目支出结转和结余", _M,
           "年初结转和结余中的项目支出结转和结余", 1),
-    Heading("支出决算数", "合计及三种分类：按支出性质、按经济分类（按功能分类可选），每种分类各项之和应等于合计"),
+    SheetHeading("支出决算数", "合计及三种分类：按支出性质、按经济分类（按功能分类可选），每种分类各项之和应等于合计"),
     Field("合计", _P, "收支/支出决算数/合计", _M, f"{_TOTAL_TABLE}“本年支出合计”"),
-    Heading("按支出性质", "部门决算《支出决算表》（财决04表）", indent=1),
+    SheetHeading("按支出性质", "部门决算《支出决算表》（财决04表）", indent=1),
     Field("基本支出", _P, "收支/支出决算数/按支出性质/基本支出", _M,
           "财决04表“基本支出”栏合计", 2),
     Field("项目支出", _P, "收支/支出决算数/按支出性质/项目支出", _M,
           "财决04表“项目支出”栏合计", 2),
-    Heading("按经济分类", "部门决算《支出决算明细表》（财决05表），按支出经济分类类级科目", indent=1),
+    SheetHeading("按经济分类", "部门决算《支出决算明细表》（财决05表），按支出经济分类类级科目", indent=1),
     Field("工资福利支出", _P, "收支/支出决算数/按经济分类/工资福利支出", _M,
           "财决05表 301 工资福利支出", 2),
     Field("商品和服务支出", _P, "收支/支出决算数/按经济分类/商品和服务支出", _M,
@@ -249,19 +249,19 @@ FINANCE = FormSheet("收支", (
           "财决05表 311、312 对企业补助", 2),
     Field("其他经济分类支出", _P, "收支/支出决算数/按经济分类/其他支出", _M,
           "上述以外的科目（债务利息及费用、对社会保障基金补助、399 其他支出等）之和；没有的留空", 2),
-    Heading("按功能分类（可选）",
+    SheetHeading("按功能分类（可选）",
             "在“项目”列填写功能分类类级科目名称，“数值”列填写金额；见财决04表", indent=1),
     FreeRows("收支/支出决算数/按功能分类", 6, _P, _M,
              "功能分类类级科目（如“商业服务业等支出”“社会保障和就业支出”）的支出决算数", indent=2),
-    Heading("转入事业基金", f"{_TOTAL_TABLE}结余分配"),
+    SheetHeading("转入事业基金", f"{_TOTAL_TABLE}结余分配"),
     Field("转入事业基金", _P, "收支/转入事业基金", _M,
           f"{_TOTAL_TABLE}“结余分配”中的转入事业基金；没有的留空"),
-    Heading("年末结转和结余", f"{_TOTAL_TABLE}“年末结转和结余”"),
+    SheetHeading("年末结转和结余", f"{_TOTAL_TABLE}“年末结转和结余”"),
     Field("合计", _P, "收支/年末结转和结余/合计", _M, "结转到下年的资金合计，即“年末结余”"),
     Field("基本支出结转", _P, "收支/年末结转和结余/基本支出结转", _M, "年末结转和结余中的基本支出结转", 1),
     Field("项目支出结转和结余", _P, "收支/年末结转和结余/项目支出结转和结余", _M,
           "年末结转和结余中的项目支出结转和结余", 1),
-    Heading("上年度（可选）", "上年度部门决算数，供与本年对比"),
+    SheetHeading("上年度（可选）", "上年度部门决算数，供与本年对比"),
     Field("收入决算数", _P, "上年度/收入决算数", _M, f"上年度{_TOTAL_TABLE}“本年收入合计”"),
     Field("支出决算数", _P, "上年度/支出决算数", _M, f"上年度{_TOTAL_TABLE}“本年支出合计”"),
     Field("年末结转和结余", _P, "上年度/年末结转和结余", _M, f"上年度{_TOTAL_TABLE}“年末结转和结余”"),
@@ -270,7 +270,7 @@ FINANCE = FormSheet("收支", (
 _OPERATIONS = "部门决算《机构运行信息表》（财决附03表）"
 
 BUDGET = FormSheet("预算与三公", (
-    Heading("预算", "预算完成率、预算控制率的依据"),
+    SheetHeading("预算", "预算完成率、预算控制率的依据"),
     Field("年初预算", _P, "预算/年初预算", _M,
           "本级人大批准、财政批复的年初部门预算数（见部门预算批复文件）"),
     Field("本年追加预算", _P, "预算/本年追加预算", _M,
@@ -279,16 +279,16 @@ BUDGET = FormSheet("预算与三公", (
     *_three_public("上年预算", "上年预算", "上年度部门预算批复的“三公”经费预算数；可只填合计"),
     *_three_public("本年实际", "本年实际支出", f"{_OPERATIONS}“三公”经费支出"),
     *_three_public("上年实际", "上年实际支出", f"上年度{_OPERATIONS}“三公”经费支出（可选）"),
-    Heading("公用经费", "基本支出中的商品和服务支出"),
+    SheetHeading("公用经费", "基本支出中的商品和服务支出"),
     Field("预算", _P, "公用经费/预算", _M, "年初预算中基本支出的公用经费（商品和服务支出）安排数"),
     Field("实际", _P, "公用经费/实际", _M,
           "部门决算《一般公共预算财政拨款基本支出决算表》（财决08表）公用经费合计"),
     Field("上年实际", _P, "公用经费/上年实际", _M, "上年度公用经费实际支出（可选）"),
-    Heading("政府采购", _OPERATIONS),
+    SheetHeading("政府采购", _OPERATIONS),
     Field("预算", _P, "政府采购/预算", _M, "经批准的政府采购预算数（含年中调整）"),
     Field("实际", _P, "政府采购/实际", _M, f"{_OPERATIONS}“政府采购支出”合计"),
     Field("上年实际", _P, "政府采购/上年实际", _M, "上年度政府采购实际金额（可选）"),
-    Heading("新建楼堂馆所", "本年度完工的新建楼堂馆所项目；没有的四项均留空（按满分计）"),
+    SheetHeading("新建楼堂馆所", "本年度完工的新建楼堂馆所项目；没有的四项均留空（按满分计）"),
     Field("批准面积", "平方米", "新建楼堂馆所/批准面积", _M, "发展改革部门批准的建设面积"),
     Field("实际面积", "平方米", "新建楼堂馆所/实际面积", _M, "竣工实际建设面积"),
     Field("批准投资", _P, "新建楼堂馆所/批准投资", _M, "批准的投资概算"),
@@ -296,10 +296,10 @@ BUDGET = FormSheet("预算与三公", (
 ))
 
 ASSESSMENT = FormSheet("考核与调查", (
-    Heading("重点工作考核", "“重点工作实际完成率”的依据"),
-    Field("绩效办考核得分", "分", "考核与调查/绩效办考核得分", Kind.SCORE,
+    SheetHeading("重点工作考核", "“重点工作实际完成率”的依据"),
+    Field("绩效办考核得分", "分", "考核与调查/绩效办考核得分", CellKind.SCORE,
           "绩效办对本部门为民办实事和重点工程、重点工作的考核得分（百分制），见绩效考核结果通报"),
-    Heading("满意度调查", "“社会公众或服务对象满意度”的依据：满意份数÷收回份数"),
+    SheetHeading("满意度调查", "“社会公众或服务对象满意度”的依据：满意份数÷收回份数"),
     Field("发放", "份", "考核与调查/满意度调查/发放", _CNT, "发放的调查问卷份数"),
     Field("收回", "份", "考核与调查/满意度调查/收回", _CNT, "收回的有效问卷份数"),
     Field("满意", "份", "考核与调查/满意度调查/满意", _CNT, "收回问卷中评价为满意（含基本满意）的份数"),
@@ -311,24 +311,24 @@ CHECKLISTS = RecordSheet("清单评价", "清单评价", "list", (
     Column("指标", 22),
     Column("序号", 6),
     Column("评价标准", 60),
-    Column("是否符合", 10, key="", kind=Kind.YES_NO),
+    Column("是否符合", 10, key="", kind=CellKind.YES_NO),
     Column("计分方法", 30),
 ))
 
 JUDGEMENTS = RecordSheet("评议", "评议", "fields", (
     Column("指标", 16),
     Column("分值", 8),
-    Column("得分", 10, key="得分", kind=Kind.SCORE),
-    Column("等级", 10, key="等级", kind=Kind.LEVEL),
-    Column("依据", 60, key="依据", kind=Kind.TEXT),
+    Column("得分", 10, key="得分", kind=CellKind.SCORE),
+    Column("等级", 10, key="等级", kind=CellKind.LEVEL),
+    Column("依据", 60, key="依据", kind=CellKind.TEXT),
     Column("评分标准", 40),
 ))
 
 CLAIMS = RecordSheet("自填数", "自填数/指标", "fields", (
     Column("指标", 26),
     Column("分值", 8),
-    Column("自填值", 12, key="值", kind=Kind.PERCENT),
-    Column("自填得分", 12, key="得分", kind=Kind.SCORE),
+    Column("自填值", 12, key="值", kind=CellKind.PERCENT),
+    Column("自填得分", 12, key="得分", kind=CellKind.SCORE),
     Column("说明", 50),
 ), total_label="总分", total_key="自填数/总分", total_column="自填得分")
 
