@@ -31,7 +31,6 @@ from jinja2.sandbox import SandboxedEnvironment
 from reportgen.batch import run_batch
 from reportgen.build import default_template, template_context
 from reportgen.compose import compose_report
-from reportgen.inputs.narratives import read_narratives
 from reportgen.inputs.yaml_source import read_yaml
 from reportgen.pipeline import evaluate
 
@@ -71,7 +70,7 @@ def generate(root: Path, count: int, seed: int = 2018) -> None:
 
 def bare_docxtpl_ms(folder: Path, n: int = 20) -> float:
     ev = evaluate(folder)
-    doc, _ = compose_report(ev, read_narratives(ev.department.narratives_dir))
+    doc, _ = compose_report(ev)
     context = template_context(doc)
     times = []
     for _ in range(n + 1):

@@ -20,7 +20,6 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from reportgen.build import default_template, render_docx, template_context
 from reportgen.compose import compose_report
-from reportgen.inputs.narratives import read_narratives
 from reportgen.pipeline import evaluate
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "xiangxi-commerce-2018"
@@ -62,7 +61,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=30, help="renders per measurement")
     args = parser.parse_args()
     ev = evaluate(EXAMPLE)
-    doc, _ = compose_report(ev, read_narratives(ev.department.narratives_dir))
+    doc, _ = compose_report(ev)
     context = template_context(doc)
     bare = median_ms(lambda: bare_docxtpl(context), args.n)
     ours = median_ms(reportgen_build, args.n)

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
-import sys
-import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,46 +115,33 @@ def _worker(args: tuple[Path, list[Path], Path, Path | None, bool]) -> list[Outc
     return [_build_and_collect(root, folder, out_dir, template, pdf) for folder in folders]
 
 
-class Progress:
-    """A one-line bar on a terminal; a line per tenth otherwise (logs stay short)."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done, self.started = total, 0, time.perf_counter()
-        self.tty = sys.stderr.isatty()
-        self.next_log = 0
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        if self.tty:
-            filled = int(30 * self.done / max(self.total, 1))
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
-            if self.done >= self.total:
-                sys.stderr.write("\n")
-        elif self.done * 10 >= self.next_log * self.total:
-            print(f"进度：{self.done}/{self.total}", file=sys.stderr)
-            self.next_log = self.done * 10 // max(self.total, 1) + 1
-        sys.stderr.flush()
+# Told (done, total) after each finished department; the command line draws a bar.
+ProgressCallback = Callable[[int, int], None]
 
 
 def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = None,
-              pdf: bool = False, chunk: int = 8) -> list[Outcome]:
+              pdf: bool = False, chunk: int = 8,
+              on_progress: ProgressCallback | None = None) -> list[Outcome]:
     folders = find_departments(root)
     out_dir.mkdir(parents=True, exist_ok=True)
-    progress = Progress(len(folders))
     results: list[Outcome] = []
+
+    def advance() -> None:
+        if on_progress is not None:
+            on_progress(len(results), len(folders))
+
     if jobs <= 1:
         for folder in folders:
             results.append(_build_and_collect(root, folder, out_dir, template, pdf))
-            progress.advance(1)
+            advance()
     else:
         # Small chunks: workers reuse their caches, and the bar still moves.
         chunks = [folders[i:i + chunk] for i in range(0, len(folders), chunk)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             futures = [pool.submit(_worker, (root, c, out_dir, template, pdf)) for c in chunks]
             for future in as_completed(futures):
-                batch = future.result()
-                results.extend(batch)
-                progress.advance(len(batch))
+                results.extend(future.result())
+                advance()
     if hasattr(os, "sync"):
         os.sync()  # the reports were written atomically but not flushed one by one
     order = {folder.relative_to(root).as_posix() or ".": i for i, folder in enumerate(folders)}

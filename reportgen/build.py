@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from functools import cache
@@ -14,7 +12,6 @@ from pathlib import Path
 from .compose import compose_report
 from .document import ReportDocument
 from .findings import Finding, InputError, count_errors, error
-from .inputs.narratives import read_narratives
 from .manifest import describe_changes, make_manifest, manifest_path
 from .manifest import dump as dump_manifest
 from .manifest import load as load_manifest
@@ -42,8 +39,7 @@ def template_context(doc: ReportDocument) -> dict[str, object]:
 
 
 def render_docx(ev: Evaluation, template: Path | None = None) -> tuple[bytes, list[Finding]]:
-    narratives = read_narratives(ev.department.narratives_dir)
-    doc, findings = compose_report(ev, narratives)
+    doc, findings = compose_report(ev)
     compiled = load_template(template or default_template())
     title = f"{doc.fields['单位名称']}{doc.fields['年度']}年度部门整体支出绩效评价报告"
     return compiled.render(template_context(doc), title), findings
@@ -102,17 +98,3 @@ def build_one(folder: Path, output: Path, template: Path | None = None,
     # A record, not the deliverable: written in place (a torn one reads as "no record").
     record.write_bytes(dump_manifest(after))
     return Built(output, ev, ev.findings + notes, describe_changes(before, after))
-
-
-def build_report(args: argparse.Namespace) -> int:
-    template = Path(args.template) if args.template else None
-    built = build_one(Path(args.dir), Path(args.output), template)
-    for f in built.findings:
-        print(f.render(), file=sys.stderr)
-    card = built.evaluation.scorecard
-    print(f"已生成 {built.output}（总分 {card.total}，等级 {card.grade}；"
-          f"{built.errors} 个错误，{built.warnings} 个警告，详见 reportgen check）")
-    print(built.change)
-    if args.pdf:
-        print(f"已生成 {convert_to_pdf(built.output)}")
-    return 0

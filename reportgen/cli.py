@@ -10,10 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
-from .findings import Finding, InputError, count_errors
+from .findings import Finding, InputError, count_errors, error
 from .framework import builtin_frameworks
 from .numbers import fmt2
-from .pipeline import Evaluation, evaluate
+from .pipeline import evaluate
 from .scoring import Scorecard
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -25,21 +25,15 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .compose import compose_report  # what composing says: missing sections, names
+
     ev = evaluate(Path(args.dir))
-    findings = ev.findings + _narrative_findings(ev)
+    findings = ev.findings + compose_report(ev)[1]
     errors = count_errors(findings)
     for f in findings:
         print(f.render())
     print(f"检查完成：{errors} 个错误，{len(findings) - errors} 个警告。")
     return EXIT_ERRORS if errors else EXIT_OK
-
-
-def _narrative_findings(ev: Evaluation) -> list[Finding]:
-    """What composing the report would say: missing sections, reasons, unknown names."""
-    from .compose import compose_report
-    from .inputs.narratives import read_narratives
-
-    return compose_report(ev, read_narratives(ev.department.narratives_dir))[1]
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -98,9 +92,18 @@ def cmd_frameworks(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_report
+    from .build import build_one, convert_to_pdf
 
-    return build_report(args)
+    template = Path(args.template) if args.template else None
+    built = build_one(Path(args.dir), Path(args.output), template)
+    _print_findings(built.findings)
+    card = built.evaluation.scorecard
+    print(f"已生成 {built.output}（总分 {card.total}，等级 {card.grade}；"
+          f"{built.errors} 个错误，{built.warnings} 个警告，详见 reportgen check）")
+    print(built.change)
+    if args.pdf:
+        print(f"已生成 {convert_to_pdf(built.output)}")
+    return EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -112,7 +115,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"[错误] {root}：不是文件夹", file=sys.stderr)
         return EXIT_UNREADABLE
     outcomes = run_batch(root, out_dir, args.jobs, Path(args.template) if args.template else None,
-                         args.pdf)
+                         args.pdf, on_progress=ProgressBar())
     if not outcomes:
         print(f"[错误] {root}：没有找到部门文件夹（内含 data.yaml 或 data.xlsx 的文件夹）",
               file=sys.stderr)
@@ -131,10 +134,42 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if failed else EXIT_OK
 
 
-def cmd_diff(args: argparse.Namespace) -> int:
-    from .manifest import changes, manifest_of
+class ProgressBar:
+    """A one-line bar on a terminal; a line per tenth otherwise (logs stay short)."""
 
-    old, new = manifest_of(Path(args.a)), manifest_of(Path(args.b))
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.next_log = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.tty:
+            filled = int(30 * done / max(total, 1))
+            sys.stderr.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total}")
+            if done >= total:
+                sys.stderr.write("\n")
+        elif done * 10 >= self.next_log * total:
+            print(f"进度：{done}/{total}", file=sys.stderr)
+            self.next_log = done * 10 // max(total, 1) + 1
+        sys.stderr.flush()
+
+
+def _manifest_of(path: Path) -> dict:
+    """A manifest file, or a department folder evaluated now."""
+    from .manifest import load, make_manifest
+
+    if path.is_file():
+        manifest = load(path)
+        if manifest is None:
+            raise InputError([error("不是 reportgen 生成的 .manifest.json 文件", str(path))],
+                             unreadable=True)
+        return manifest
+    return make_manifest(evaluate(path))
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .manifest import changes
+
+    old, new = _manifest_of(Path(args.a)), _manifest_of(Path(args.b))
     lines = changes(old, new)
     print("\n".join(lines) if lines else "两者的指标值、得分和总分相同。")
     return EXIT_OK

@@ -259,9 +259,8 @@ def numbered(parts: list[tuple[str, list[Block]]]) -> list[Block]:
     return blocks
 
 
-def compose_report(ev: Evaluation, narratives: Narratives) -> tuple[ReportDocument,
-                                                                    list[Finding]]:
-    composer = Composer(ev, narratives)
+def compose_report(ev: Evaluation) -> tuple[ReportDocument, list[Finding]]:
+    composer = Composer(ev, ev.narratives)
     doc = composer.compose()
     return doc, composer.findings
 

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .facts import FACTS
 from .findings import Finding, InputError, error
@@ -83,6 +83,11 @@ class Framework(_Node):
     note: str = Field("", alias="说明")
     grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), alias="等级")
     categories: list[Category] = Field(alias="一级指标", min_length=1)
+    _digest: str = PrivateAttr("")  # sha256 of the file it was loaded from
+
+    @property
+    def digest(self) -> str:
+        return self._digest
 
     def indicators(self) -> list[tuple[Category, Group, Indicator]]:
         return [(c, g, i) for c in self.categories for g in c.groups for i in g.indicators]
@@ -146,6 +151,7 @@ def load_framework(path: Path) -> Framework:
     problems = validate_framework(framework, file)
     if problems:
         raise InputError(problems)
+    framework._digest = source.digest
     return framework
 
 

@@ -11,8 +11,6 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .findings import InputError, error
-from .inputs.folder import data_file
 from .numbers import fmt2, fmt_points
 from .pipeline import Evaluation
 
@@ -23,22 +21,14 @@ def manifest_path(report: Path) -> Path:
     return report.with_name(report.stem + SUFFIX)
 
 
-def input_files(ev: Evaluation) -> list[Path]:
-    files = [data_file(ev.department.folder)]
-    narratives = ev.department.narratives_dir
-    if narratives.is_dir():
-        files.extend(sorted(p for p in narratives.glob("*.md") if p.is_file()))
-    files.append(ev.framework_file)
-    return files
-
-
-def digest(files: list[Path], base: Path) -> str:
+def digest(sources: list[tuple[Path, str]], base: Path) -> str:
+    """One digest of the inputs' names and contents, from the sha256s taken when read."""
     h = hashlib.sha256()
-    for path in files:
+    for path, sha in sources:
         name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
         h.update(name.encode())
         h.update(b"\0")
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(bytes.fromhex(sha))
     return h.hexdigest()
 
 
@@ -50,7 +40,7 @@ def make_manifest(ev: Evaluation, output: Path | None = None,
         "reportgen": __version__,
         "单位名称": data.basic.name,
         "年度": data.basic.year,
-        "输入摘要": digest(input_files(ev), base),
+        "输入摘要": digest(ev.inputs.sources(), base),
         "评价框架": card.framework.ident,
         "指标": [{"名称": r.name, "值": None if r.value is None else r.value_text,
                   "得分": fmt_points(r.score), "分值": fmt_points(r.points)}
@@ -118,16 +108,3 @@ def describe_changes(old: dict | None, new: dict) -> str:
     if not lines:
         return "输入有改动（文字或数据），各项指标得分和总分不变。"
     return "与上次生成相比：" + "，".join(lines) + "。"
-
-
-def manifest_of(path: Path) -> dict:
-    """A manifest file, or a department folder evaluated now."""
-    if path.is_file():
-        manifest = load(path)
-        if manifest is None:
-            raise InputError([error("不是 reportgen 生成的 .manifest.json 文件", str(path))],
-                             unreadable=True)
-        return manifest
-    from .pipeline import evaluate
-
-    return make_manifest(evaluate(path))

@@ -1,4 +1,8 @@
-"""Input folder → validated model → scorecard → findings: the steps every command shares."""
+"""Values in, judgement out: the scores, checks and findings of a loaded department.
+
+assess is pure (no file access): tests and the web page give it values they made;
+evaluate is the usual way in from a folder on disk.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +10,48 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import run_checks
-from .findings import Finding, InputError
-from .framework import Framework, load_framework, resolve_framework
-from .inputs.folder import Department, load_department
+from .findings import Finding
+from .framework import Framework
+from .inputs.folder import Department
+from .inputs.narratives import Narratives
+from .loading import FolderInputs, load_folder
 from .scoring import Scorecard, score
 
 
 @dataclass
 class Evaluation:
-    department: Department
-    framework: Framework
+    inputs: FolderInputs
     scorecard: Scorecard
     findings: list[Finding]
-    framework_file: Path
+
+    @property
+    def department(self) -> Department:
+        return self.inputs.department
+
+    @property
+    def framework(self) -> Framework:
+        return self.inputs.framework
+
+    @property
+    def narratives(self) -> Narratives:
+        return self.inputs.narratives
+
+    @property
+    def framework_file(self) -> Path:
+        return self.inputs.framework_file
+
+
+def assess(inputs: FolderInputs) -> Evaluation:
+    dept = inputs.department
+    file, _ = dept.locator.place(())
+    card = score(dept.data, inputs.framework, file)
+    card.findings = [_locate(f, dept) for f in card.findings]
+    return Evaluation(inputs, card, run_checks(dept, card))
 
 
 def evaluate(folder: Path) -> Evaluation:
-    """Raises InputError when the folder or its framework cannot be used at all."""
-    dept = load_department(folder)
-    try:
-        framework_file = resolve_framework(dept.data.framework, folder)
-    except InputError as exc:  # say where 评价框架 was written
-        file, line = dept.locator.place(("评价框架",))
-        raise InputError([replace(f, file=f.file or file, line=f.line or line)
-                          for f in exc.findings], exc.unreadable) from None
-    framework = load_framework(framework_file)
-    file, _ = dept.locator.place(())
-    card = score(dept.data, framework, file)
-    card.findings = [_locate(f, dept) for f in card.findings]
-    return Evaluation(dept, framework, card, run_checks(dept, card), framework_file)
+    """Load the folder and assess it. Raises InputError when it cannot be used at all."""
+    return assess(load_folder(folder))
 
 
 def _locate(finding: Finding, dept: Department) -> Finding:

@@ -34,21 +34,21 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLE, example_raw
 from reportgen.build import render_docx
-from reportgen.checks import run_checks
 from reportgen.compose import compose_report
 from reportgen.findings import InputError
 from reportgen.framework import builtin_frameworks, load_framework
 from reportgen.inputs.folder import Department, YamlLocator
 from reportgen.inputs.narratives import read_narratives
+from reportgen.loading import FolderInputs
 from reportgen.model import DepartmentYear
 from reportgen.numbers import round2
-from reportgen.pipeline import Evaluation, evaluate
-from reportgen.scoring import score
+from reportgen.pipeline import assess, evaluate
 from reportgen.text import clean_text
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.too_slow])
 NARRATIVE = "职责概述.md"
+NO_NARRATIVES = read_narratives(Path("no-narratives"))  # the shipped defaults only
 
 
 def is_binary_looking(data: bytes) -> bool:
@@ -231,17 +231,17 @@ def department_data(draw) -> dict:
 def test_scores_lie_within_their_points_and_add_up(raw: dict):
     data = DepartmentYear.model_validate(raw)
     framework = FRAMEWORKS[raw["评价框架"]]
-    card = score(data, framework, "data.yaml")
+    dept = Department(Path("d"), data, YamlLocator("data.yaml", {}))
+    ev = assess(FolderInputs(dept, NO_NARRATIVES, framework, Path("framework.yaml")))
+    card = ev.scorecard
     assert len(card.results) == len(framework.indicators())
     for r in card.results:
         assert Decimal(0) <= r.score <= r.points, (r.name, r.score, r.points)
         assert r.score == round2(r.score), (r.name, r.score)
     assert sum(r.score for r in card.results) == card.total
     assert Decimal(0) <= card.total <= Decimal(100)
-    # the rest of the pipeline takes any valid data too: checks and the composed report
-    dept = Department(Path("d"), data, YamlLocator("data.yaml", {}))
-    ev = Evaluation(dept, framework, card, run_checks(dept, card), Path("framework.yaml"))
-    compose_report(ev, read_narratives(Path("no-narratives")))
+    # the rest of the pipeline takes any valid data too: the composed report
+    compose_report(ev)
 
 
 # -- any structure ---------------------------------------------------------------------------
@@ -290,6 +290,4 @@ def test_any_value_anywhere_is_read_or_refused_never_a_traceback(changes):
     framework = FRAMEWORKS.get(dept.data.framework)
     if framework is None:
         return
-    card = score(dept.data, framework, "data.yaml")
-    ev = Evaluation(dept, framework, card, run_checks(dept, card), Path("framework.yaml"))
-    compose_report(ev, read_narratives(Path("no-narratives")))
+    compose_report(assess(FolderInputs(dept, NO_NARRATIVES, framework, Path("framework.yaml"))))

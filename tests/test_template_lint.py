@@ -16,7 +16,6 @@ from conftest import EXAMPLE
 from reportgen.build import default_template, render_docx, template_context
 from reportgen.compose import compose_report
 from reportgen.findings import InputError, Severity
-from reportgen.inputs.narratives import read_narratives
 from reportgen.pipeline import evaluate
 from reportgen.render.lint import FIELDS, SECTIONS, lint_template
 
@@ -76,7 +75,7 @@ FULL = "".join(para(f"{{{{p {name} }}}}") for name in SECTIONS) + \
 # -- what reportgen supplies ----------------------------------------------------------------
 def test_the_known_names_are_what_a_build_supplies():
     ev = evaluate(EXAMPLE)
-    doc, _ = compose_report(ev, read_narratives(ev.department.narratives_dir))
+    doc, _ = compose_report(ev)
     context = template_context(doc)
     assert set(FIELDS) | set(SECTIONS) == set(context)
     assert set(SECTIONS) == set(doc.sections)

@@ -128,7 +128,7 @@ def test_findings_name_sheet_and_cell(filled: Path):
 
 def test_locator_places_fields_groups_and_the_file(filled: Path):
     path = filled / "data.xlsx"
-    _, locator, notes = read_xlsx(path)
+    _, locator, notes, _ = read_xlsx(path)
     assert notes == []
     sheet, coord = cell_of("收支", "收入决算数", "财政拨款收入")
     assert locator.place(("收支", "收入决算数", "财政拨款收入")) == (f"{path}「{sheet}」!{coord}", None)
@@ -145,7 +145,7 @@ def test_locator_places_fields_groups_and_the_file(filled: Path):
 
 
 def test_raw_values_are_text_like_yaml(filled: Path):
-    raw, _, _ = read_xlsx(filled / "data.xlsx")
+    raw, _, _, _ = read_xlsx(filled / "data.xlsx")
     assert raw["收支"]["收入决算数"] == {"合计": "6927.32", "财政拨款收入": "6914.61",
                                     "其他收入": "12.71"}
     assert raw["人员"]["编制数"]["行政编制"] == {"合计": "38", "政府机关人员": "35", "工勤人员": "3"}
@@ -191,7 +191,7 @@ def test_numbers_typed_as_text_are_read_right(filled: Path):
         cell_of("收支", "收入决算数", "其他收入"): "12.71万元",
         cell_of("人员", "编制数", "合计"): " 78 ",
     })
-    raw, _, _ = read_xlsx(book)
+    raw, _, _, _ = read_xlsx(book)
     assert raw["收支"]["收入决算数"]["合计"] == "6,927.32"
     data = load_department(filled).data
     assert data.finance.income.total() == Decimal("6927.32")
@@ -232,7 +232,7 @@ def test_formula_without_cached_value_is_an_error(filled: Path):
     book = filled / "data.xlsx"
     sheet, coord = cell_of("收支", "收入决算数", "合计")
     edit(book, {(sheet, coord): "=B4+B5"})
-    _, _, notes = read_xlsx(book)
+    _, _, notes, _ = read_xlsx(book)
     [note] = notes
     assert note.severity is Severity.ERROR
     assert note.message == f"「收支」!{coord} 是公式但没有保存计算结果，请在 Excel/WPS 中打开并保存后再试"
@@ -255,7 +255,7 @@ def test_formula_with_cached_value_uses_the_value(filled: Path, tmp_path: Path):
                                     b"<f>B4+B5</f><v>6927.3200000000006</v>")
             dst.writestr(info, data)
     shutil.move(patched, book)
-    raw, _, notes = read_xlsx(book)
+    raw, _, notes, _ = read_xlsx(book)
     assert notes == []
     assert raw["收支"]["收入决算数"]["合计"] == "6927.32"
 
@@ -268,7 +268,7 @@ def test_percent_and_date_cells(filled: Path):
     assert claims.cell(row, 3).number_format == "0.00%"
     claims.cell(row, 3).value = 3.4883  # typed "348.83%" in Excel
     wb.save(book)
-    raw, _, _ = read_xlsx(book)
+    raw, _, _, _ = read_xlsx(book)
     assert raw["自填数"]["指标"]["预算控制率"]["值"] == "348.83%"
     assert load_department(filled).data.claims.indicators["预算控制率"].value == Decimal("348.83")
     assert load_department(filled).data.basic.report_date.isoformat() == "2019-06-15"
@@ -314,7 +314,7 @@ def test_function_classes_in_free_rows(filled: Path):
     ws[f"B{spot.row + 1}"] = 633
     ws[f"B{spot.row + 2}"] = 1  # an amount without a name
     wb.save(book)
-    raw, locator, notes = read_xlsx(book)
+    raw, locator, notes, _ = read_xlsx(book)
     assert raw["收支"]["支出决算数"]["按功能分类"] == {"商业服务业等支出": "5800.12",
                                               "社会保障和就业支出": "633"}
     assert locator.place(("收支", "支出决算数", "按功能分类", "社会保障和就业支出"))[0] \
@@ -328,7 +328,7 @@ def test_changed_structure_is_reported(filled: Path):
     wb = load_workbook(book)
     wb["收支"].delete_rows(4)
     wb.save(book)
-    _, _, notes = read_xlsx(book)
+    _, _, notes, _ = read_xlsx(book)
     [note] = notes
     assert note.severity is Severity.ERROR
     assert "「收支」!A4 应为“财政拨款收入”" in note.message
@@ -340,7 +340,7 @@ def test_unknown_and_missing_sheets_are_warnings(filled: Path):
     wb.create_sheet("草稿")
     del wb[CLAIMS.name]
     wb.save(book)
-    raw, _, notes = read_xlsx(book)
+    raw, _, notes, _ = read_xlsx(book)
     assert {n.severity for n in notes} == {Severity.WARNING}
     messages = " ".join(n.message for n in notes)
     assert "「草稿」" in messages and "「自填数」" in messages
@@ -411,7 +411,7 @@ def test_blank_workbook_layout(tmp_path: Path):
     assert wb.active.title == "填表说明"
     assert [ws.title for ws in wb if ws.sheet_view.tabSelected] == ["填表说明"]
     # nothing but the framework is filled in
-    raw, _, notes = read_xlsx(book)
+    raw, _, notes, _ = read_xlsx(book)
     assert raw == {"评价框架": "湘西州本级2018"} and notes == []
 
 
@@ -487,5 +487,5 @@ def test_fill_reports_what_has_no_cell(tmp_path: Path):
     raw = {"基本信息": {"单位名称": "某局", "传真": "123"}, "清单评价": {"不存在的指标": ["是"]},
            "新建楼堂馆所": "无", "三公经费": {"上年预算": "76.40"}}
     assert fill_from_raw(book, raw) == ["基本信息.传真", "清单评价.不存在的指标"]
-    raw_back, _, _ = read_xlsx(book)
+    raw_back, _, _, _ = read_xlsx(book)
     assert raw_back["三公经费"] == {"上年预算": {"合计": "76.4"}}

@@ -43,6 +43,8 @@ class Department:
     data: DepartmentYear
     locator: Locator
     notes: list[Finding] = field(default_factory=list)
+    data_file: Path | None = None
+    digest: str = ""  # sha256 of data_file's bytes as read
 
     @property
     def narratives_dir(self) -> Path:
@@ -71,15 +73,16 @@ def load_department(folder: Path) -> Department:
     if path.suffix == ".xlsx":
         from .xlsx_reader import read_xlsx  # openpyxl is only needed for Excel input
 
-        raw, locator, notes = read_xlsx(path)
+        raw, locator, notes, digest = read_xlsx(path)
     else:
         source = read_yaml(path, display_name=str(path))
-        raw, notes = source.data, list(source.notes)
+        raw, notes, digest = source.data, list(source.notes), source.digest
         locator = YamlLocator(source.file, source.lines)
-    return build_model(folder, raw, locator, notes)
+    return build_model(folder, raw, locator, notes, path, digest)
 
 
-def build_model(folder: Path, raw: object, locator: Locator, notes: list[Finding]) -> Department:
+def build_model(folder: Path, raw: object, locator: Locator, notes: list[Finding],
+                source: Path | None = None, digest: str = "") -> Department:
     file, _ = locator.place(())
     if not isinstance(raw, dict):
         raise InputError([error("文件顶层应为一组“字段: 值”", file, 1)], unreadable=True)
@@ -90,4 +93,5 @@ def build_model(folder: Path, raw: object, locator: Locator, notes: list[Finding
         raise InputError(errors + findings_from(exc, DepartmentYear, locator.place)) from None
     if errors:
         raise InputError(errors)
-    return Department(folder=folder, data=data, locator=locator, notes=notes)
+    return Department(folder=folder, data=data, locator=locator, notes=notes,
+                      data_file=source, digest=digest)

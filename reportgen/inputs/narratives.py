@@ -6,8 +6,9 @@ references with computed figures happens when the report is composed.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -50,6 +51,7 @@ class Narratives:
     reasons_file: str | None
     reason_headings: list[MdBlock]
     notes: list[Finding]  # warnings met while reading (a GBK file, say)
+    files: list[tuple[Path, str]] = field(default_factory=list)  # the department's own, sha256
 
     def reason_for(self, indicator: str) -> tuple[list[MdBlock], str] | None:
         return self.reasons.get(normalize_name(indicator))
@@ -65,11 +67,12 @@ def read_narratives(folder: Path) -> Narratives:
     problems: list[Finding] = []
     notes: list[Finding] = []
     sections: dict[str, Narrative] = {}
+    files: list[tuple[Path, str]] = []
     defaults = data_dir("narratives")
     for name in NARRATIVE_SECTIONS:
         own = folder / f"{name}.md"
         if own.is_file():
-            text = _read(own, problems, notes)
+            text = _read(own, problems, notes, files)
             if text is not None:
                 blocks = _checked(parse_blocks(text), own, problems)
                 sections[name] = Narrative(name, str(own), tuple(blocks))
@@ -82,7 +85,7 @@ def read_narratives(folder: Path) -> Narratives:
     reasons_path = folder / f"{REASONS}.md"
     reasons_file = None
     if reasons_path.is_file():
-        text = _read(reasons_path, problems, notes)
+        text = _read(reasons_path, problems, notes, files)
         if text is not None:
             reasons_file = str(reasons_path)
             blocks = _checked(parse_blocks(text), reasons_path, problems)
@@ -90,7 +93,7 @@ def read_narratives(folder: Path) -> Narratives:
             reasons = _split_reasons(blocks, reasons_file)
     if problems:
         raise InputError(problems, unreadable=True)
-    return Narratives(sections, reasons, reasons_file, headings, notes)
+    return Narratives(sections, reasons, reasons_file, headings, notes, sorted(files))
 
 
 @cache
@@ -102,7 +105,8 @@ def _default(path: Path) -> Narrative | None:
     return Narrative(path.stem, str(path), tuple(parse_blocks(text)), True)
 
 
-def _read(path: Path, problems: list[Finding], notes: list[Finding]) -> str | None:
+def _read(path: Path, problems: list[Finding], notes: list[Finding],
+          files: list[tuple[Path, str]]) -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as exc:  # locked by another program, no permission …
@@ -122,6 +126,7 @@ def _read(path: Path, problems: list[Finding], notes: list[Finding]) -> str | No
         return None
     problems.extend(n for n in said if n.is_error)
     notes.extend(n for n in said if not n.is_error)
+    files.append((path, hashlib.sha256(raw).hexdigest()))
     return text
 
 

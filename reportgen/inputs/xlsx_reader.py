@@ -8,12 +8,15 @@ Decimal) by the model; a location is `data.xlsx「收支」!B7` instead of a lin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import io
 import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from ..findings import Finding, InputError, error, warning
 from ..text import quoted
@@ -68,10 +71,17 @@ class RecordSlot:
     name: str
 
 
-def read_xlsx(path: Path) -> tuple[dict, XlsxLocator, list[Finding]]:
+class XlsxSource(NamedTuple):
+    data: dict
+    locator: XlsxLocator
+    notes: list[Finding]
+    digest: str  # sha256 of the bytes read, for the build record
+
+
+def read_xlsx(path: Path) -> XlsxSource:
     """Raises InputError(unreadable=True) when the file is not a readable .xlsx workbook."""
     file = str(path)
-    values, formulas = _open(path, file)
+    values, formulas, digest = _open(path, file)
     known = [name for name in values.sheetnames if name in SHEET_NAMES]
     if not known:
         raise InputError([error(
@@ -87,7 +97,7 @@ def read_xlsx(path: Path) -> tuple[dict, XlsxLocator, list[Finding]]:
     for name in values.sheetnames:
         if name not in SHEET_NAMES:
             reader.notes.append(warning(f"工作表「{name}」不是填报表的一部分，其内容未被读取", file))
-    return reader.raw, reader.locator, reader.notes
+    return XlsxSource(reader.raw, reader.locator, reader.notes, digest)
 
 
 def _open(path: Path, file: str):
@@ -97,8 +107,9 @@ def _open(path: Path, file: str):
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it skips
-            values = load_workbook(path, data_only=True)
-            formulas = load_workbook(path, data_only=False)
+            content = Path(path).read_bytes()  # once: both views and the digest share it
+            values = load_workbook(io.BytesIO(content), data_only=True)
+            formulas = load_workbook(io.BytesIO(content), data_only=False)
     except FileNotFoundError:
         raise InputError([error("找不到文件", file)], unreadable=True) from None
     except PermissionError:
@@ -108,7 +119,7 @@ def _open(path: Path, file: str):
         raise InputError([error(f"无法读取 Excel 文件 {Path(path).name}：文件已损坏、不是 .xlsx 格式"
                                 f"或设置了打开密码（{type(exc).__name__}）；{hint}", file)],
                          unreadable=True) from None
-    return values, formulas
+    return values, formulas, hashlib.sha256(content).hexdigest()
 
 
 class _Reader:
@@ -339,4 +350,4 @@ def _put(raw: dict, path: tuple, value: object) -> None:
     node[path[-1]] = value
 
 
-__all__ = ["read_xlsx", "XlsxLocator", "RecordSlot", "record_slots", "number_text"]
+__all__ = ["read_xlsx", "XlsxSource", "XlsxLocator", "RecordSlot", "record_slots", "number_text"]

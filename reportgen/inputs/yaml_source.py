@@ -6,6 +6,7 @@ Scalars stay text (BaseLoader semantics), so no number ever passes through a flo
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ class YamlSource:
     file: str
     lines: dict[Path_, int] = field(default_factory=dict)
     notes: list[Finding] = field(default_factory=list)
+    digest: str = ""  # sha256 of the bytes read, for the build record
 
     def line_of(self, path: Path_) -> int | None:
         """Line of the deepest known prefix of path (1-based)."""
@@ -81,7 +83,9 @@ def read_yaml(path: Path, display_name: str | None = None) -> YamlSource:
     except OSError as exc:
         raise InputError([error(f"无法读取文件：{exc.strerror}", file)], unreadable=True) from None
     text, notes = decode(raw, file)
-    return parse_yaml(text, file, notes)
+    source = parse_yaml(text, file, notes)
+    source.digest = hashlib.sha256(raw).hexdigest()
+    return source
 
 
 def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> YamlSource:
