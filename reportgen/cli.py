@@ -10,10 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__
+from .cli_argparse import ChineseArgumentParser, whole_number
 from .findings import Finding, InputError, count_errors, error
 from .framework import builtin_frameworks
 from .numbers import fmt2
-from .pipeline import evaluate
+from .pipeline import Evaluation, evaluate
 from .scoring import Scorecard
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -25,15 +26,25 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .compose import compose_report  # what composing says: missing sections, names
-
-    ev = evaluate(Path(args.dir))
-    findings = ev.findings + compose_report(ev)[1]
+    findings = all_findings(evaluate(Path(args.dir)))
     errors = count_errors(findings)
     for f in findings:
         print(f.render())
     print(f"检查完成：{errors} 个错误，{len(findings) - errors} 个警告。")
-    return EXIT_ERRORS if errors else EXIT_OK
+    return check_status(findings)
+
+
+def check_status(findings: list[Finding]) -> int:
+    """The one rule check and score exit by: errors make 1, warnings alone 0."""
+    return EXIT_ERRORS if count_errors(findings) else EXIT_OK
+
+
+def all_findings(ev: Evaluation) -> list[Finding]:
+    """What check lists: the data's findings and what composing the report would say
+    (missing sections and reasons, unknown names)."""
+    from .compose import compose_report
+
+    return ev.findings + compose_report(ev)[1]
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -43,8 +54,9 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(json.dumps(scorecard_json(card), ensure_ascii=False, indent=2))
     else:
         print(scorecard_table(card))
-    _print_findings([f for f in card.findings])
-    return EXIT_ERRORS if card.findings else EXIT_OK
+    findings = all_findings(ev)
+    _print_findings(findings)
+    return check_status(findings)
 
 
 def scorecard_json(card: Scorecard) -> dict:
@@ -112,7 +124,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     root, out_dir = Path(args.root), Path(args.output)
     if not root.is_dir():
-        print(f"[错误] {root}：不是文件夹", file=sys.stderr)
+        what = "不是文件夹" if root.exists() else "找不到这个文件夹"
+        print(f"[错误] {root}：{what}，请给出包含各部门文件夹的总文件夹", file=sys.stderr)
         return EXIT_UNREADABLE
     outcomes = run_batch(root, out_dir, args.jobs, Path(args.template) if args.template else None,
                          args.pdf, on_progress=ProgressBar())
@@ -202,46 +215,93 @@ def cmd_template_check(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if errors else EXIT_OK
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="reportgen", description="部门整体支出绩效评价报告生成工具")
-    p.add_argument("--version", action="version", version=f"reportgen {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="命令")
-    i = sub.add_parser("init", help="新建部门文件夹：Excel 填报表、文字材料模板和填报说明")
-    i.add_argument("dir", help="要新建的部门文件夹")
-    i.add_argument("--framework", default="湘西州本级2018",
+# Each command's help: what it does, an example, and what its exit status means.
+HELP: dict[str, tuple[str, str, str]] = {
+    "init": ("新建部门文件夹：Excel 填报表、文字材料模板和填报说明",
+             "reportgen init 某部门-2024 --framework 长沙县级",
+             "0 已创建；2 文件夹中已有数据文件（不会覆盖）或评价框架无法读取"),
+    "check": ("检查部门数据，一次列出全部错误和警告（注明文件和行号，Excel 为工作表和单元格）",
+              "reportgen check examples/xiangxi-commerce-2018",
+              "0 没有错误（可能有警告）；1 有错误；2 无法读取（文件夹、数据文件或评价框架）"),
+    "score": ("计算各项指标的数值、得分、扣分，以及总分和等级",
+              "reportgen score examples/xiangxi-commerce-2018 --json",
+              "与 check 相同：0 没有错误（可能有警告）；1 有错误；2 无法读取"),
+    "frameworks": ("列出内置评价框架（标识、名称、文件）", "reportgen frameworks", "0"),
+    "build": ("生成 Word 报告；输出文件名的后缀决定格式：.docx 生成 Word，.pdf 生成 PDF"
+              "（同时在旁边保留 .docx），加 --pdf 两者都生成",
+              "reportgen build examples/xiangxi-commerce-2018 -o 输出/湘西州商务局2018.docx --pdf",
+              "0 已生成（检查问题列在报告之后，见 reportgen check）；1 数据有错误，无法生成；"
+              "2 无法读取输入或无法写入输出；3 Word 报告已生成，但 PDF 未能生成"),
+    "batch": ("批量生成总文件夹下所有部门的报告，并生成 汇总表.xlsx；某个部门出错不影响其他部门，"
+              "没有数据文件的子文件夹列为“跳过”并写明原因",
+              "reportgen batch 各部门2024 -o 输出 -j 2 --按单位命名",
+              "0 全部成功且没有检查错误；1 有部门失败、被跳过或有检查错误（见汇总表“状态”列）；"
+              "2 总文件夹无法读取或其中没有任何部门"),
+    "diff": ("比较两个部门文件夹或两次生成记录（.manifest.json）的指标值、得分和总分",
+             "reportgen diff 输出/甲.docx.manifest.json examples/xiangxi-commerce-2018",
+             "0 已比较（有无差别都是 0）；2 某一方不存在或无法读取"),
+    "template": ("模板工具", "reportgen template check 我的模板.docx", "见 template check"),
+    "template check": ("检查自定义 .docx 模板：未知的变量名、被 Word 拆开的标记、未配对的 for/if",
+                       "reportgen template check 我的模板.docx",
+                       "0 没有错误；1 有错误；2 无法读取模板"),
+}
+
+
+def _command(sub, name: str, func: Callable[[argparse.Namespace], int] | None = None,
+             title: str | None = None) -> ChineseArgumentParser:
+    summary, example, codes = HELP[title or name]
+    p = sub.add_parser(name, help=summary, description=summary,
+                       epilog=f"示例：\n  {example}\n\n退出码：{codes}")
+    if func is not None:
+        p.set_defaults(func=func)
+    return p
+
+
+def parser() -> ChineseArgumentParser:
+    p = ChineseArgumentParser(
+        prog="reportgen", description="部门整体支出绩效评价报告生成工具",
+        epilog="示例：\n  reportgen check 某部门-2018\n  reportgen build 某部门-2018 -o 报告.docx\n\n"
+               "每个命令的用法、示例和退出码：reportgen 命令 -h")
+    p.add_argument("--version", action="version", version=f"reportgen {__version__}",
+                   help="显示版本号并退出")
+    sub = p.add_subparsers(dest="command", required=True, metavar="命令", title="命令",
+                             help="下列命令之一")
+    i = _command(sub, "init", cmd_init)
+    i.add_argument("dir", metavar="部门文件夹", help="要新建的部门文件夹")
+    i.add_argument("--framework", metavar="框架", default="湘西州本级2018",
                    help="评价框架（内置标识或框架文件路径，默认 湘西州本级2018）")
-    i.set_defaults(func=cmd_init)
-    c = sub.add_parser("check", help="检查部门数据，一次列出全部错误和警告")
-    c.add_argument("dir", help="部门文件夹（内含 data.yaml 或 data.xlsx）")
-    c.set_defaults(func=cmd_check)
-    s = sub.add_parser("score", help="计算各项指标得分、总分和等级")
-    s.add_argument("dir", help="部门文件夹")
+    c = _command(sub, "check", cmd_check)
+    c.add_argument("dir", metavar="部门文件夹", help="内含 data.yaml 或 data.xlsx 的部门文件夹")
+    s = _command(sub, "score", cmd_score)
+    s.add_argument("dir", metavar="部门文件夹", help="内含 data.yaml 或 data.xlsx 的部门文件夹")
     s.add_argument("--json", action="store_true", help="以 JSON 输出")
-    s.set_defaults(func=cmd_score)
-    f = sub.add_parser("frameworks", help="列出内置评价框架")
-    f.set_defaults(func=cmd_frameworks)
-    b = sub.add_parser("build", help="生成 Word 报告")
-    b.add_argument("dir", help="部门文件夹")
-    b.add_argument("-o", "--output", required=True, help="输出的 .docx 文件")
-    b.add_argument("--template", help="另用的 .docx 模板")
-    b.add_argument("--pdf", action="store_true", help="同时用 LibreOffice 生成 PDF")
-    b.set_defaults(func=cmd_build)
-    m = sub.add_parser("batch", help="批量生成一个文件夹下所有部门的报告和汇总表")
-    m.add_argument("root", help="包含各部门文件夹的总文件夹")
-    m.add_argument("-o", "--output", required=True, help="输出文件夹")
-    m.add_argument("-j", "--jobs", type=int, default=1, help="并行进程数（默认 1）")
-    m.add_argument("--template", help="另用的 .docx 模板")
-    m.add_argument("--pdf", action="store_true", help="同时生成 PDF")
-    m.set_defaults(func=cmd_batch)
-    d = sub.add_parser("diff", help="比较两个部门文件夹或两次生成记录（.manifest.json）")
-    d.add_argument("a", help="原来的部门文件夹或 .manifest.json")
-    d.add_argument("b", help="新的部门文件夹或 .manifest.json")
-    d.set_defaults(func=cmd_diff)
-    t = sub.add_parser("template", help="模板工具")
-    tsub = t.add_subparsers(dest="template_command", required=True, metavar="子命令")
-    tc = tsub.add_parser("check", help="检查 .docx 模板：未知名称、被 Word 拆开的标记、未配对的 for/if")
-    tc.add_argument("file", help="要检查的 .docx 模板")
-    tc.set_defaults(func=cmd_template_check)
+    _command(sub, "frameworks", cmd_frameworks)
+    b = _command(sub, "build", cmd_build)
+    b.add_argument("dir", metavar="部门文件夹", help="内含 data.yaml 或 data.xlsx 的部门文件夹")
+    b.add_argument("-o", "--output", metavar="输出文件", required=True,
+                   help="报告文件名，以 .docx 或 .pdf 结尾，如 输出/报告.docx")
+    b.add_argument("--template", metavar="模板", help="另用的 .docx 模板")
+    b.add_argument("--pdf", action="store_true",
+                   help="另用 LibreOffice 生成同名 PDF（需安装 LibreOffice）")
+    m = _command(sub, "batch", cmd_batch)
+    m.add_argument("root", metavar="总文件夹", help="包含各部门文件夹的总文件夹")
+    m.add_argument("-o", "--output", metavar="输出文件夹", required=True,
+                   help="报告和 汇总表.xlsx 写入的文件夹")
+    m.add_argument("-j", "--jobs", metavar="进程数", type=whole_number(1, 64), default=1,
+                   help="并行进程数（默认 1）")
+    m.add_argument("--template", metavar="模板", help="另用的 .docx 模板")
+    m.add_argument("--pdf", action="store_true", help="同时生成 PDF（需安装 LibreOffice）")
+    m.add_argument("--按单位命名", "--name-by-unit", dest="name_by_unit", action="store_true",
+                   help="报告以“单位名称＋年度”命名（如 湘西州商务局2018年度绩效评价报告.docx），"
+                        "而不是以部门文件夹命名")
+    d = _command(sub, "diff", cmd_diff)
+    d.add_argument("a", metavar="甲", help="原来的部门文件夹或 .manifest.json")
+    d.add_argument("b", metavar="乙", help="新的部门文件夹或 .manifest.json")
+    t = _command(sub, "template")
+    tsub = t.add_subparsers(dest="template_command", required=True, metavar="子命令",
+                            title="子命令", help="下列子命令之一")
+    tc = _command(tsub, "check", cmd_template_check, title="template check")
+    tc.add_argument("file", metavar="模板", help="要检查的 .docx 模板")
     return p
 
 

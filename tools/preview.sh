@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Preview a .docx: LibreOffice -> PDF, then poppler -> one PNG per page (60 dpi).
-# Usage: tools/preview.sh DOCX OUTDIR
+# 用法：tools/preview.sh 报告.docx 输出文件夹
 # Fonts: tools/preview-fonts.conf maps the official Chinese fonts (仿宋_GB2312, 黑体 …),
 # which Linux lacks, to free look-alikes. Previews only; the .docx is unchanged.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
-    echo "usage: $0 DOCX OUTDIR" >&2
+    echo "用法：$0 报告.docx 输出文件夹（把报告转为 PDF 和每页一张的 PNG 预览图）" >&2
     exit 2
 fi
 docx=$1
 outdir=$2
-[[ -f $docx ]] || { echo "no such file: $docx" >&2; exit 1; }
+[[ -f $docx ]] || { echo "找不到文件：$docx" >&2; exit 1; }
 for tool in soffice pdftoppm; do
-    command -v "$tool" >/dev/null || { echo "missing $tool (apt-get install libreoffice-writer-nogui poppler-utils)" >&2; exit 1; }
+    command -v "$tool" >/dev/null || { echo "未找到 $tool；请安装：sudo apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk" >&2; exit 1; }
 done
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,7 +29,8 @@ FONTCONFIG_FILE="$here/preview-fonts.conf" soffice \
 stem=$(basename "${docx%.*}")
 pdf="$outdir/$stem.pdf"
 # soffice exits 0 even when the conversion fails, so check for the PDF.
-[[ -s $pdf ]] || { echo "conversion failed: no $pdf" >&2; exit 1; }
+[[ -s $pdf ]] || { echo "LibreOffice 转换失败：没有生成 $pdf" >&2; exit 1; }
 pdftoppm -r 60 -png "$pdf" "$outdir/$stem"
-echo "$pdf"
+echo "已生成 PDF：$pdf"
+echo "预览图："
 ls "$outdir/$stem"*.png

@@ -54,7 +54,8 @@ class Department:
 def data_file(folder: Path) -> Path:
     """The folder's one data file; both or neither is an error that says so."""
     if not folder.is_dir():
-        raise InputError([error("不是文件夹，请给出部门文件夹（内含 data.yaml 或 data.xlsx）",
+        what = "不是文件夹" if folder.exists() else "找不到这个文件夹"
+        raise InputError([error(f"{what}，请给出部门文件夹（内含 data.yaml 或 data.xlsx）",
                                 str(folder))], unreadable=True)
     yaml_file, xlsx_file = folder / DATA_YAML, folder / DATA_XLSX
     if yaml_file.exists() and xlsx_file.exists():

@@ -26,6 +26,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..findings import Finding, error, warning
+from .syntax_messages import describe as describe_syntax
 
 # What reportgen supplies to a template (build.template_context): one-line texts, and
 # sections of whole paragraphs and tables, which must stand alone as {{p 名称 }}.
@@ -220,7 +221,7 @@ class _Linter:
         try:
             ast = _ENV.parse(f"{{{{ {body} }}}}")
         except TemplateSyntaxError as exc:
-            self.add(True, where, f"标记“{_clip(tag)}”写法有误（{exc.message}）")
+            self.add(True, where, f"标记“{_clip(tag)}”写法有误：{describe_syntax(exc)}")
             return
         self.names(tag, ast, where, scopes)
         if any(isinstance(n, (nodes.BinExpr, nodes.Call)) for n in ast.find_all(nodes.Expr)):
@@ -302,7 +303,7 @@ class _Linter:
         try:
             ast = _ENV.parse(snippet)
         except TemplateSyntaxError as exc:
-            self.add(True, where, f"标记“{_clip(tag)}”写法有误（{exc.message}）")
+            self.add(True, where, f"标记“{_clip(tag)}”写法有误：{describe_syntax(exc)}")
             return None
         self.names(tag, ast, where, scopes)
         return ast

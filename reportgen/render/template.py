@@ -24,6 +24,7 @@ from lxml import etree
 
 from ..findings import Finding, InputError, error
 from .lint import lint_parts, read_parts
+from .syntax_messages import describe as describe_syntax
 from .wordml import RawXml
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -94,7 +95,7 @@ class CompiledTemplate:
             except TemplateSyntaxError as exc:
                 text = re.sub(r"<[^>]+>", "", patched.splitlines()[exc.lineno - 1]
                               if exc.lineno and exc.lineno <= len(patched.splitlines()) else "")
-                problems.append(error(f"模板标记有误：{exc.message}（附近文字：{text[:60]}）",
+                problems.append(error(f"模板标记有误：{describe_syntax(exc)}（附近文字：{text[:60]}）",
                                       f"{name}:{info.filename}"))
         if problems:  # the lint says where, in Chinese
             located = [f for f in lint_parts(name, self.sources) if f.is_error]
