@@ -19,7 +19,7 @@ from .document import Block, Heading, Paragraph, ReportDocument, Run
 from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
-from .numbers import fmt2, fmt_points
+from .numbers import fmt_points, fmt_score
 from .pipeline import Evaluation
 from .scoring import IndicatorScore, Status, formatted_facts
 from .tables import basic_data_table, indicator_table
@@ -48,11 +48,11 @@ def references(ev: Evaluation) -> dict[str, object]:
     data, card = ev.department.data, ev.scorecard
     refs: dict[str, object] = dict(formatted_facts(data))
     refs.update({"次年": str(data.basic.year + 1), "上年": str(data.basic.year - 1),
-                 "总分": fmt_points(card.total), "等级": card.grade})
+                 "总分": fmt_score(card.total), "等级": card.grade})
     for r in card.results:
         refs[normalize_name(r.name)] = IndicatorRef({
-            "值": r.value_text or fmt_points(r.score), "得分": fmt_points(r.score),
-            "分值": fmt_points(r.points), "扣分": fmt_points(r.lost)})
+            "值": r.value_display or fmt_score(r.score), "得分": fmt_score(r.score),
+            "分值": fmt_points(r.points), "扣分": fmt_score(r.lost)})
     return refs
 
 
@@ -169,7 +169,7 @@ class Composer:
             got = card.category_score(category.name)
             blocks: list[Block] = [Paragraph.of(
                 f"{category.name}类指标满分{fmt_points(category.points)}分，"
-                f"本部门得{fmt_points(got)}分。")]
+                f"本部门得{fmt_score(got)}分。")]
             results = [r for r in card.results if r.category == category.name]
             for i, r in enumerate(results, 1):
                 blocks.append(Heading(3, f"{i}. {r.name}（{fmt_points(r.points)}分）"))
@@ -188,11 +188,11 @@ class Composer:
         blocks: list[Block] = []
         for i, r in enumerate(lost, 1):
             blocks.append(Heading(3, f"{i}. {r.name}"))
-            blocks.append(Paragraph.of(_lost_sentence(r, year)))
+            blocks.append(Paragraph.of(lost_sentence(r, year)))
             reason = self.narratives.reason_for(r.name)
             if reason is None or not reason[0]:
                 self.findings.append(warning(
-                    f"指标{quoted(r.name)}扣{fmt_points(r.lost)}分，但没有写明原因；请在 "
+                    f"指标{quoted(r.name)}扣{fmt_score(r.lost)}分，但没有写明原因；请在 "
                     f"narratives/需要说明事项.md 中加一节“## {r.name}”",
                     self.narratives.reasons_file or str(self.ev.department.narratives_dir)))
                 blocks.append(Paragraph.of(f"【待补充：{r.name}扣分原因】"))
@@ -209,22 +209,40 @@ class Composer:
     def conclusion(self) -> list[Block]:
         ev = self.ev
         card, data = ev.scorecard, ev.department.data
-        split = "，".join(f"{c.name}{fmt_points(card.category_score(c.name))}分（满分"
+        split = "，".join(f"{c.name}{fmt_score(card.category_score(c.name))}分（满分"
                          f"{fmt_points(c.points)}分）" for c in card.framework.categories)
         score_blocks: list[Block] = [Paragraph.of(
             f"根据部门整体支出绩效评价指标体系，经{clean_text(data.basic.name)}自评，"
-            f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt2(card.total)}分，"
+            f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_score(card.total)}分，"
             f"绩效评价等级为“{card.grade}”。其中{split}。")]
-        lost = self.lost_points()
-        if lost:
-            problems: list[Block] = [Paragraph.of(
-                f"本年度共有{chinese_number(len(lost))}项指标未得满分，合计扣"
-                f"{fmt_points(sum((r.lost for r in lost), Decimal(0)))}分，存在的主要绩效问题是：")]
-            for i, r in enumerate(lost, 1):
-                problems.append(_paragraph(f"{_problem_text(r)}。", f"{i}."))
+        return numbered([("绩效评价得分", score_blocks),
+                         ("存在的绩效问题", problem_blocks(self.lost_points()))])
+
+
+def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:
+    """The deductions as performance problems; an indicator that could not be computed
+    (a zero denominator) is an outcome to explain, not a problem of performance."""
+    if not lost:
+        return [Paragraph.of("各项指标均得满分，未发现明显的绩效问题。")]
+    problems = [r for r in lost if r.status is Status.SCORED]
+    others = [r for r in lost if r.status is not Status.SCORED]
+    total = fmt_score(sum((r.lost for r in lost), Decimal(0)))
+    blocks: list[Block] = []
+    head = f"本年度共有{chinese_number(len(lost))}项指标未得满分，合计扣{total}分。"
+    if problems:
+        blocks.append(Paragraph.of(f"{head}存在的主要绩效问题是："))
+        for i, r in enumerate(problems, 1):
+            blocks.append(_paragraph(f"{problem_text(r)}。", f"{i}."))
+    else:
+        blocks.append(Paragraph.of(head))
+    for r in others:
+        if r.reason.endswith("为0"):
+            text = (f"另有{quoted(r.name)}因{r.reason}无法按公式计算，该项得{fmt_score(r.score)}分，"
+                    "原因已在需要说明事项中说明。")
         else:
-            problems = [Paragraph.of("各项指标均得满分，未发现明显的绩效问题。")]
-        return numbered([("绩效评价得分", score_blocks), ("存在的绩效问题", problems)])
+            text = f"另有{quoted(r.name)}{r.reason}，该项得{fmt_score(r.score)}分。"
+        blocks.append(Paragraph.of(text))
+    return blocks
 
 
 def _paragraph(text: str, prefix: str = "") -> Paragraph:
@@ -234,20 +252,32 @@ def _paragraph(text: str, prefix: str = "") -> Paragraph:
     return Paragraph(runs or (Run(""),))
 
 
-def _lost_sentence(r: IndicatorScore, year: int) -> str:
+def lost_sentence(r: IndicatorScore, year: int) -> str:
+    """The lead-in of an indicator's item under 需要说明事项: what it scored and why."""
+    lost = f"扣{fmt_score(r.lost)}分"
     if r.status is Status.NOT_COMPUTABLE:
-        return f"{year}年度{r.name}无法计算（{r.reason}），暂计0分，扣{fmt_points(r.lost)}分。"
-    value = f"{r.value_phrase}，" if r.value is not None else ""
-    return (f"{year}年度本部门{r.name}{value}该项得{fmt_points(r.score)}分，"
-            f"扣{fmt_points(r.lost)}分。")
+        return f"{year}年度{r.explanation}，{lost}。"
+    if r.value is not None and r.indicator.rule.unit == "%":
+        text = f"{year}年度本部门{r.value_clause}，{r.explanation}"
+    elif r.value is not None:
+        text = f"{year}年度{r.value_clause}，{r.name}{r.explanation}"
+    elif r.indicator.rule.kind == "清单":
+        text = f"{year}年度本部门{r.name}评价中，{r.explanation}"
+    else:
+        text = f"{year}年度本部门{r.name}{r.explanation}"
+    # Rules that deduct say 扣…分 themselves; a level or a band says only what it gives.
+    return f"{text}。" if "扣" in r.explanation else f"{text}，{lost}。"
 
 
-def _problem_text(r: IndicatorScore) -> str:
-    if r.status is Status.NOT_COMPUTABLE:
-        return f"{r.name}无法计算（{r.reason}），计0分（扣{fmt_points(r.lost)}分）"
+def problem_text(r: IndicatorScore) -> str:
+    """One item of 存在的绩效问题: the framework's wording, then the figure and the loss,
+    in one bracket that holds no other bracket."""
     what = r.indicator.problem or f"{r.name}未达到评价标准"
-    value = f"{r.name}{r.value_phrase}，" if r.value is not None else ""
-    return f"{what}（{value}扣{fmt_points(r.lost)}分）"
+    if r.value is not None and r.indicator.rule.unit == "%":
+        detail = f"{r.value_clause}，扣{fmt_score(r.lost)}分"
+    else:
+        detail = f"{r.name}得{fmt_score(r.score)}分，扣{fmt_score(r.lost)}分"
+    return f"{what}（{detail}）"
 
 
 def numbered(parts: list[tuple[str, list[Block]]]) -> list[Block]:

@@ -16,6 +16,7 @@ from .model import Breakdown, DepartmentYear, MoneyBreakdown
 class FactKind(StrEnum):
     MONEY = "万元"
     COUNT = "人"
+    SCORE = "分"  # written like every score, with two decimals
     NUMBER = ""
 
 
@@ -120,7 +121,7 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
          _building("approved_investment")),
     Fact("新建楼堂馆所实际投资", _M, ("新建楼堂馆所", "实际投资"),
          _building("actual_investment")),
-    Fact("绩效办考核得分", _N, ("考核与调查", "绩效办考核得分"),
+    Fact("绩效办考核得分", FactKind.SCORE, ("考核与调查", "绩效办考核得分"),
          lambda d: d.assessment.performance_office_score),
     Fact("问卷发放数", _C, ("考核与调查", "满意度调查", "发放"), _survey("sent")),
     Fact("问卷收回数", _C, ("考核与调查", "满意度调查", "收回"), _survey("returned")),

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from . import __version__
-from .numbers import fmt2, fmt_points
+from .numbers import fmt2, fmt_points, fmt_score
 from .pipeline import Evaluation
 
 SUFFIX = ".manifest.json"
@@ -43,7 +43,7 @@ def make_manifest(ev: Evaluation, output: Path | None = None,
         "输入摘要": digest(ev.inputs.sources(), base),
         "评价框架": card.framework.ident,
         "指标": [{"名称": r.name, "值": None if r.value is None else r.value_text,
-                  "得分": fmt_points(r.score), "分值": fmt_points(r.points)}
+                  "得分": fmt_score(r.score), "分值": fmt_points(r.points)}
                  for r in card.results],
         "总分": fmt2(card.total),
         "等级": card.grade,

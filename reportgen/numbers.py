@@ -112,3 +112,16 @@ def fmt_points(value: Decimal) -> str:
 
 def fmt_count(value: Decimal) -> str:
     return fmt_points(value)
+
+
+# The one rule for scores (得分, 扣分, subtotals, 总分): two decimals, as rounded, in the
+# body, 需要说明事项, 结论, the appendix and 汇总表 alike (the xlsx cells use "0.00").
+# A framework's weights (分值 3, 每步扣0.5分) are its own constants and keep fmt_points.
+fmt_score = fmt2
+
+MINUS = "\u2212"  # a proper minus sign: an ASCII hyphen before a figure reads as a dash
+
+
+def signed(text: str) -> str:
+    """"-5.76" as "−5.76" for print; machine-read values keep the ASCII sign."""
+    return MINUS + text[1:] if text.startswith("-") else text

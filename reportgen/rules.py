@@ -14,7 +14,8 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .numbers import fmt2, fmt_points, parse_decimal, round2
+from .numbers import fmt2, fmt_points, fmt_score, parse_decimal, round2
+from .text import chinese_number
 
 ZERO = Decimal(0)
 
@@ -82,29 +83,39 @@ class Stepwise(_Rule):
         value, points = given.value, given.points
         assert value is not None
         gap = self._gap(value)
-        t = fmt_points(self.target)
+        t = _percent(self.target)
+        full = f"得满分{fmt_score(points)}分"
         if gap <= 0:
-            return RuleOutcome(points, f"{self._within(t)}，得满分{fmt_points(points)}分")
+            if self.direction == "高于" and self.target == 0 and value < 0:
+                # A change below zero is a decrease: said in words, not as "−5.76%未超过0".
+                return RuleOutcome(points, f"即较上年下降{fmt2(-value)}%，{full}")
+            return RuleOutcome(points, f"{self._within(t)}，{full}")
+        step = fmt_points(self.step)
         steps = gap / self.step
         if self.partial_step == "不扣":
             steps = steps.to_integral_value(rounding=ROUND_FLOOR)
-            policy = f"不足{fmt_points(self.step)}个百分点的部分不扣分"
+            policy = f"不足{step}个百分点的部分不扣分"
         elif self.partial_step == "按一步":
             steps = steps.to_integral_value(rounding=ROUND_CEILING)
-            policy = f"不足{fmt_points(self.step)}个百分点的按{fmt_points(self.step)}个百分点计"
+            policy = f"不足{step}个百分点的按{step}个百分点计"
         else:
             policy = "不足一档的按比例扣分"
-        lost = min(round2(steps * self.deduction), points)
+        due = round2(steps * self.deduction)
+        lost = min(due, points)
         score = _clamp(points - lost, points)
         side = {"高于": "超过", "低于": "低于", "偏离": "偏离"}[self.direction]
-        if lost == 0:
-            return RuleOutcome(score, (f"{side}{t}%达{fmt2(gap)}个百分点，不足{fmt_points(self.step)}"
-                                   f"个百分点，不扣分，得满分{fmt_points(points)}分"))
+        off = f"{side}{t}达{fmt2(gap)}个百分点"
+        if self.direction == "高于" and self.target == 0:
+            off = f"即较上年增长{fmt2(gap)}%"
+        if due == 0:
+            return RuleOutcome(score, f"{off}，不足{step}个百分点，不扣分，{full}")
         every = {"高于": "每超过", "低于": "每低于", "偏离": "每偏离"}[self.direction]
-        return RuleOutcome(score, (
-            f"{side}{t}%达{fmt2(gap)}个百分点，按{every}{fmt_points(self.step)}个百分点"
-            f"扣{fmt_points(self.deduction)}分计（{policy}），扣{fmt_points(lost)}分，"
-            f"得{fmt_points(score)}分"))
+        rule = f"按{every}{step}个百分点扣{fmt_points(self.deduction)}分计"
+        if due > points:
+            return RuleOutcome(score, (f"{off}，{rule}应扣{fmt_score(due)}分，超过该项分值"
+                                   f"{fmt_points(points)}分，扣完为止，得{fmt_score(score)}分"))
+        return RuleOutcome(score, (f"{off}，{rule}（{policy}），扣{fmt_score(lost)}分，"
+                               f"得{fmt_score(score)}分"))
 
     def _gap(self, value: Decimal) -> Decimal:
         if self.direction == "高于":
@@ -114,7 +125,12 @@ class Stepwise(_Rule):
         return abs(value - self.target)
 
     def _within(self, t: str) -> str:
-        return {"高于": f"未超过{t}%", "低于": f"达到{t}%", "偏离": f"等于{t}%"}[self.direction]
+        return {"高于": f"未超过{t}", "低于": f"达到{t}", "偏离": f"等于{t}"}[self.direction]
+
+
+def _percent(value: Decimal) -> str:
+    """100%, 10%; zero is written 0, as the frameworks write "变动率≤0"."""
+    return "0" if value == 0 else f"{fmt_points(value)}%"
 
 
 _INTERVAL = re.compile(
@@ -136,14 +152,20 @@ class Interval:
             value > self.high or (value == self.high and not self.high_closed)))
 
     def describe(self) -> str:
-        if self.low is not None and self.high is not None and self.low == self.high:
-            return f"等于{fmt_points(self.low)}%"
-        parts = []
-        if self.low is not None:
-            parts.append(("不低于" if self.low_closed else "高于") + f"{fmt_points(self.low)}%")
-        if self.high is not None:
-            parts.append(("不超过" if self.high_closed else "低于") + f"{fmt_points(self.high)}%")
-        return "且".join(parts) or "任意值"
+        """The band as a 评价标准 writes it: 10%～30%（含）, 90%（含）以上, 大于100%."""
+        low = None if self.low is None else _percent(self.low)
+        high = None if self.high is None else _percent(self.high)
+        if low is not None and high is not None:
+            if self.low == self.high:
+                return f"为{low}"
+            # A closed lower end of 0 needs no （含）: nothing lies below it.
+            left = f"{low}（含）" if self.low_closed and self.low != 0 else low
+            return f"处于{left}～{high}{'（含）' if self.high_closed else ''}区间"
+        if low is not None:
+            return f"在{low}（含）以上" if self.low_closed else f"大于{low}"
+        if high is not None:
+            return f"在{high}（含）以下" if self.high_closed else f"低于{high}"
+        return "在任意值范围内"
 
 
 def parse_interval(text: str) -> Interval:
@@ -185,9 +207,9 @@ class Bands(_Rule):
         assert given.value is not None
         for band in self.bands:
             if band.interval.contains(given.value):
-                return RuleOutcome(_clamp(band.score, given.points),
-                               f"属于“{band.interval.describe()}”区间，得{fmt_points(band.score)}分")
-        return RuleOutcome(ZERO, "不属于任何评分区间，得0分")
+                score = _clamp(band.score, given.points)
+                return RuleOutcome(score, f"{band.interval.describe()}，得{fmt_score(score)}分")
+        return RuleOutcome(ZERO, f"不在评价标准所列的任何区间内，得{fmt_score(ZERO)}分")
 
 
 class Linear(_Rule):
@@ -204,8 +226,8 @@ class Linear(_Rule):
         assert given.value is not None
         capped = min(max(given.value, ZERO), self.full_value)
         score = _clamp(capped / self.full_value * given.points, given.points)
-        return RuleOutcome(score, (f"得分＝{fmt_points(capped)}÷{fmt_points(self.full_value)}×"
-                               f"{fmt_points(given.points)}＝{fmt_points(score)}分"))
+        return RuleOutcome(score, (f"得分＝{fmt2(capped)}÷{fmt_points(self.full_value)}×"
+                               f"{fmt_points(given.points)}＝{fmt_score(score)}分"))
 
 
 class Checklist(_Rule):
@@ -231,16 +253,26 @@ class Checklist(_Rule):
             raise MissingInput(f"清单评价应有{n}项 是/否，实际填写了{len(answers)}项")
         failed = [i for i, ok in enumerate(answers) if not ok]
         if not failed:
-            return RuleOutcome(given.points, f"{n}项评价标准均符合，得满分{fmt_points(given.points)}分")
-        names = "；".join(f"{_circled(i)}{self.items[i]}" for i in failed)
+            return RuleOutcome(given.points, f"各项均符合要求，得满分{fmt_score(given.points)}分")
+        # Which criteria fell short, by their own number and words.
+        names = "、".join(f"第{_circled(i)}项“{self.items[i]}”" for i in failed)
+        shortfall = f"{names}未达到要求"
+        per = fmt_points(self.per_item)
         if self.mode == "得分":
             score = _clamp(self.per_item * (n - len(failed)), given.points)
-            return RuleOutcome(score, (f"{n}项评价标准中{n - len(failed)}项符合，不符合的有：{names}，"
-                                   f"得{fmt_points(score)}分"))
-        lost = min(self.per_item * len(failed), given.points)
+            met = n - len(failed)
+            rest = f"其余{chinese_number(met)}项符合要求，" if met else ""
+            return RuleOutcome(score, f"{shortfall}，{rest}每项{per}分，得{fmt_score(score)}分")
+        due = self.per_item * len(failed)
+        lost = min(due, given.points)
         score = _clamp(given.points - lost, given.points)
-        return RuleOutcome(score, (f"有{len(failed)}项不符合：{names}，每项扣{fmt_points(self.per_item)}分，"
-                               f"扣{fmt_points(lost)}分，得{fmt_points(score)}分"))
+        if due > given.points:
+            return RuleOutcome(score, (f"{shortfall}，每项扣{per}分，应扣{fmt_score(due)}分，"
+                                   f"超过该项分值，扣完为止，得{fmt_score(score)}分"))
+        if len(failed) == 1:
+            return RuleOutcome(score, f"{shortfall}，扣{fmt_score(lost)}分，得{fmt_score(score)}分")
+        return RuleOutcome(score, (f"{shortfall}，每项扣{per}分，共扣{fmt_score(lost)}分，"
+                               f"得{fmt_score(score)}分"))
 
 
 def _circled(i: int) -> str:
@@ -262,7 +294,7 @@ class JudgementRule(_Rule):
             raise MissingInput(
                 f"评议得分{fmt_points(given.manual_score)}超过分值{fmt_points(given.points)}")
         score = round2(given.manual_score)
-        return RuleOutcome(score, f"评定得{fmt_points(score)}分")
+        return RuleOutcome(score, f"评定得{fmt_score(score)}分")
 
 
 class Level(BaseModel):
@@ -288,9 +320,12 @@ class Levels(_Rule):
             raise MissingInput(f"缺少评定等级，请在“评议”下填写 等级（{names}之一）")
         for lv in self.levels:
             if lv.name == given.level.strip():
-                meaning = f"（{lv.meaning}）" if lv.meaning else ""
-                return RuleOutcome(_clamp(lv.score, given.points),
-                               f"评定为“{lv.name}”{meaning}，得{fmt_points(lv.score)}分")
+                # "“一般”（效果一般）" says one thing twice: the gloss only where it adds
+                # (a one-character name such as 好 inside 效果较好 is no repetition).
+                repeats = len(lv.name) > 1 and lv.name in lv.meaning
+                meaning = f"（{lv.meaning}）" if lv.meaning and not repeats else ""
+                score = _clamp(lv.score, given.points)
+                return RuleOutcome(score, f"评定为“{lv.name}”{meaning}，得{fmt_score(score)}分")
         raise MissingInput(f"等级“{given.level}”不在可选范围内，应为{names}之一")
 
 

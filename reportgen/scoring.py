@@ -11,7 +11,7 @@ from .findings import Finding, error, warning
 from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
-from .numbers import fmt2, fmt_count, fmt_points, round2
+from .numbers import fmt2, fmt_count, fmt_points, fmt_score, round2, signed
 from .rules import MissingInput, RuleInput
 from .text import quoted
 
@@ -49,20 +49,26 @@ class IndicatorScore:
         return self.points - self.score
 
     @property
-    def value_phrase(self) -> str:
-        """为87.75% for a rate; （绩效办对应部分考核得分为91.20分） where the value is a score."""
-        if self.value is None:
-            return ""
-        if self.indicator.rule.unit == "%":
-            return f"为{self.value_text}"
-        label = self.indicator.formula_label or "计算值"
-        return f"（{label}为{self.value_text}）"
-
-    @property
     def value_text(self) -> str:
+        """The value as data (ASCII sign): manifests, check messages, 汇总表."""
         if self.value is None:
             return ""
         return f"{fmt2(self.value)}{self.indicator.rule.unit}"
+
+    @property
+    def value_display(self) -> str:
+        """The value as printed: a proper minus sign (−5.76%)."""
+        return signed(self.value_text)
+
+    @property
+    def value_clause(self) -> str:
+        """预算完成率为87.75%; 绩效办对应部分考核得分为91.20分 where the value is a score."""
+        if self.value is None:
+            return ""
+        if self.indicator.rule.unit == "%":
+            return f"{self.name}为{self.value_display}"
+        label = self.indicator.formula_label or f"{self.name}的计算值"
+        return f"{label}为{self.value_display}"
 
 
 @dataclass
@@ -93,7 +99,8 @@ def formatted_facts(data: DepartmentYear) -> dict[str, str]:
     out: dict[str, str] = {"年度": str(data.basic.year), "单位名称": data.basic.name}
     for name, value in fact_values(data).items():
         if value is not None:
-            out[name] = fmt2(value) if FACTS[name].kind is FactKind.MONEY else fmt_count(value)
+            kind = FACTS[name].kind
+            out[name] = fmt2(value) if kind in (FactKind.MONEY, FactKind.SCORE) else fmt_count(value)
     return out
 
 
@@ -117,19 +124,24 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
             value = round2(formula.evaluate(values))
         except NotComputable as exc:
             if exc.missing and ind.not_applicable is not None:
-                text = f"{ind.not_applicable.statement}，按评分标准得满分{points}分"
+                text = f"{ind.not_applicable.statement}，按评分标准得满分{fmt_score(ind.points)}分"
                 return None, ind.points, text, f"{text}。", Status.NOT_APPLICABLE, ""
             involved = exc.missing or exc.zero
             fields = "、".join(".".join(FACTS[m].path) for m in involved)
             if exc.missing:
                 findings.append(error(f"指标{quoted(ind.name)}无法计算（{exc.reason}），请填写 {fields}",
                                       data_file, field=fields))
-            else:  # a real zero (a department new this year): stated, not an input error
-                findings.append(warning(
-                    f"指标{quoted(ind.name)}无法计算（{exc.reason}），该项计0分；请核对 {fields}，"
-                    "如确为0，请在需要说明事项中说明原因", data_file, field=fields or ind.name))
-            text = f"无法计算（{exc.reason}），暂计0分"
-            return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, exc.reason
+                text = f"缺少计算所需的数据（{fields}），无法计算，该项得{fmt_score(ZERO)}分"
+                return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, text
+            # A real zero (a department new this year): an outcome stated in words, not an
+            # input error and not a performance problem.
+            findings.append(warning(
+                f"指标{quoted(ind.name)}无法计算（{exc.reason}），该项计0分；请核对 {fields}，"
+                "如确为0，请在需要说明事项中说明原因", data_file, field=fields or ind.name))
+            what = "、".join(readable_fact(m) for m in exc.zero) or "计算分母"
+            reason = f"{what}为0"
+            text = f"{reason}，{ind.name}无法按公式计算，该项得{fmt_score(ZERO)}分"
+            return None, ZERO, text, f"{text}。", Status.NOT_COMPUTABLE, reason
     judgement = data.judgements.get(ind.name)
     given = RuleInput(
         points=ind.points, value=value, answers=data.checklists.get(ind.name),
@@ -141,19 +153,31 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
     except MissingInput as exc:
         where = "清单评价" if ind.rule.kind == "清单" else "评议"
         findings.append(error(f"指标{quoted(ind.name)}：{exc}", data_file, field=f"{where}.{ind.name}"))
-        text = f"{exc}，暂计0分"
+        text = f"{exc}，该项得{fmt_score(ZERO)}分"
         return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, str(exc)
     names = dict(texts)
     names.update({
-        "名称": ind.name, "分值": points, "得分": fmt_points(outcome.score),
-        "扣分": fmt_points(ind.points - outcome.score), "规则说明": outcome.explanation,
+        "名称": ind.name, "分值": points, "得分": fmt_score(outcome.score),
+        "扣分": fmt_score(ind.points - outcome.score), "规则说明": outcome.explanation,
         "公式说明": ind.formula_label or (ind.formula_text or ""),
-        "值": "" if value is None else f"{fmt2(value)}{ind.rule.unit}",
+        "值": "" if value is None else signed(f"{fmt2(value)}{ind.rule.unit}"),
         "依据": given.grounds.strip().rstrip("。"),
     })
     pattern = ind.pattern or _default_pattern(ind)
     return value, outcome.score, outcome.explanation, fill_pattern(pattern, names), \
         Status.SCORED, ""
+
+
+# Data groups whose field names (预算, 实际 …) need the group's name to be read alone.
+_GROUPED = ("三公经费", "公用经费", "政府采购", "新建楼堂馆所")
+
+
+def readable_fact(name: str) -> str:
+    """A fact as a sentence names it: “三公经费”上年预算, 编制数 (never a variable name)."""
+    path = FACTS[name].path
+    if len(path) >= 2 and path[0] in _GROUPED:
+        return f"{quoted(path[0])}{path[-1]}"
+    return path[-1]
 
 
 def _default_pattern(ind: Indicator) -> str:

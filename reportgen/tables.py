@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from .document import Cell, Paragraph, Row, Table
 from .model import Breakdown, DepartmentYear
-from .numbers import fmt2, fmt_points
+from .numbers import fmt2, fmt_points, fmt_score
 from .scoring import Scorecard
 from .text import clean_text
 
@@ -46,11 +46,11 @@ def indicator_table(card: Scorecard) -> Table:
                     _cell(fmt_points(ind.points)),
                     _cell(ind.standard, "TableText"),
                     _cell(ind.description, "TableText"),
-                    _cell(fmt_points(result.score) if result else "—"),
+                    _cell(fmt_score(result.score) if result else "—"),
                 )))
                 first_in_category = first_in_group = False
     rows.append(Row((_cell("合计"), _cell("100"), _cell("", span=6),
-                     _cell(fmt_points(card.total)))))
+                     _cell(fmt_score(card.total)))))
     return Table(INDICATOR_WIDTHS, tuple(rows))
 
 

@@ -62,7 +62,7 @@ def test_cover_and_title(report):
 
 def test_generated_figures(report):
     text = body_text(report)
-    for piece in ("＝92.31%", "＝-5.76%", "＝348.83%", "＝84.87%", "＝83.43%", "＝95.15%",
+    for piece in ("＝92.31%", "＝\u22125.76%，即较上年下降5.76%，得满分4.00分", "＝348.83%", "＝84.87%", "＝83.43%", "＝95.15%",
                   "＝87.75%", "得分为90.47分", "绩效评价等级为“优”",
                   "2018年收入决算数6927.32万元，其中：财政拨款收入6914.61万元，其他收入12.71万元",
                   "年末实有人数188人", "得分＝93.34÷100×8＝7.47分"):
@@ -75,7 +75,8 @@ def test_one_explanation_per_indicator_below_full_points(report):
     items = [t for t in paragraphs(report, {"Heading3"}) if t in text[start:end]]
     assert items == ["1. 预算完成率", "2. 预算控制率", "3. 重点工作实际完成率"]
     section = "\n".join(text[start:end])
-    assert "预算完成率为87.75%，该项得1分，扣4分" in section
+    assert ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点扣2分计"
+            "（不足5个百分点的部分不扣分），扣4.00分，得1.00分。") in section
     assert "3775.30万元" in section          # the department's own reason
     assert "【待补充" not in section
 
@@ -84,10 +85,11 @@ def test_problems_derived_from_deductions(report):
     text = paragraphs(report)
     start = text.index("（二）存在的绩效问题")
     problems = text[start + 1:start + 5]
-    assert problems[0] == "本年度共有三项指标未得满分，合计扣9.53分，存在的主要绩效问题是："
-    assert problems[1].startswith("1.预算执行进度偏慢")
-    assert problems[2].startswith("2.年初预算编制与实际需求差距较大")
-    assert problems[3].startswith("3.部分重点工作未全面完成")
+    assert problems[0] == "本年度共有三项指标未得满分，合计扣9.53分。存在的主要绩效问题是："
+    assert problems[1] == "1.预算执行进度偏慢，年末结转和结余较多（预算完成率为87.75%，扣4.00分）。"
+    assert problems[2] == ("2.年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率为348.83%，"
+                           "扣5.00分）。")
+    assert problems[3] == "3.部分重点工作未全面完成（重点工作实际完成率得7.47分，扣0.53分）。"
 
 
 def test_appendix_table_merges_and_header(report):
@@ -194,7 +196,7 @@ def test_missing_narrative_and_reason_build_with_markers(tmp_path, capsys):
     assert main(["check", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "[警告]" in out and "缺少“部门项目实施情况”的文字材料" in out
-    assert "指标“预算控制率”扣5分，但没有写明原因" in out
+    assert "指标“预算控制率”扣5.00分，但没有写明原因" in out
 
 
 def test_unknown_reference_is_reported_with_file_and_line(tmp_path, capsys):
@@ -213,7 +215,7 @@ def test_references_to_indicator_values(tmp_path):
     folder = write_department(tmp_path / "d", example_raw())
     (folder / "narratives" / "建议和请求.md").write_text(
         "控制率{{ 预算控制率 }}，得{{ 预算控制率.得分 }}分；总分{{ 总分 }}。", encoding="utf-8")
-    assert "控制率348.83%，得0分；总分90.47。" in body_text(_build(folder))
+    assert "控制率348.83%，得0.00分；总分90.47。" in body_text(_build(folder))
 
 
 def test_corrected_figure_flows_into_text(tmp_path):

@@ -51,14 +51,14 @@ def test_procurement_partial_step_keeps_full_points(example_dir):
     result = evaluate(example_dir).scorecard.by_name("政府采购执行率")
     assert result.score == 6
     assert "偏离100%达4.85个百分点" in result.explanation
-    assert result.explanation.endswith("不足5个百分点，不扣分，得满分6分")
+    assert result.explanation == "偏离100%达4.85个百分点，不足5个百分点，不扣分，得满分6.00分"
 
 
 def test_analysis_sentence_has_figures_formula_and_score(example_dir):
     result = evaluate(example_dir).scorecard.by_name("预算完成率")
     text = result.analysis
     for piece in ("407.30万元", "1543.40万元", "5383.91万元", "898.35万元", "87.75%",
-                  "低于100%达12.25个百分点", "扣4分", "得1分"):
+                  "低于100%达12.25个百分点", "扣4.00分", "得1.00分"):
         assert piece in text, piece
 
 
@@ -119,7 +119,7 @@ def test_zero_denominator_is_stated_not_raised(make_department):
     result = ev.scorecard.by_name("在职人员控制率")
     assert result.status.value == "not_computable"
     assert result.score == 0
-    assert "分母“编制数”为0" in result.analysis
+    assert result.analysis == "编制数为0，在职人员控制率无法按公式计算，该项得0.00分。"
     assert any("在职人员控制率" in f.message and "无法计算" in f.message for f in ev.findings)
 
 
@@ -128,7 +128,7 @@ def test_failed_checklist_item_is_named(make_department):
         raw["清单评价"]["资金使用合规性"] = ["是", "是", "否", "是", "是"]
     result = evaluate(make_department(change)).scorecard.by_name("资金使用合规性")
     assert result.score == 5
-    assert "③项目支出按规定经过评估论证" in result.explanation
+    assert result.explanation == "第③项“项目支出按规定经过评估论证”未达到要求，扣1.00分，得5.00分"
 
 
 def test_satisfaction_band(make_department):

@@ -55,7 +55,7 @@ def test_rebuild_says_what_changed(tmp_path, capsys):
     write_department(folder, raw)
     assert main(["build", str(folder), "-o", str(out)]) == 0
     said = capsys.readouterr().out
-    assert "预算完成率 87.75% → 100.00%，得分 1 → 5，总分 90.47 → 94.47" in said
+    assert "预算完成率 87.75% → 100.00%，得分 1.00 → 5.00，总分 90.47 → 94.47" in said
     manifest = out.with_name("report.manifest.json").read_text(encoding="utf-8")
     assert '"总分": "94.47"' in manifest
 
@@ -66,7 +66,7 @@ def test_diff_between_folders_and_manifests(tmp_path, capsys):
     other = write_department(tmp_path / "d", raw)
     assert main(["diff", str(EXAMPLE), str(other)]) == 0
     out = capsys.readouterr().out
-    assert "“三公经费”变动率 -5.76% → 20.00%，得分 4 → 0" in out
+    assert "“三公经费”变动率 -5.76% → 20.00%，得分 4.00 → 0.00" in out
     assert "总分 90.47 → 86.47" in out
 
 
@@ -116,7 +116,7 @@ def test_emergency_example_is_xlsx_with_a_zero_denominator():
     card = ev.scorecard
     growth = card.by_name("“三公经费”变动率")
     assert growth.status.value == "not_computable" and growth.score == 0
-    assert "分母“三公经费上年预算”为0" in growth.analysis
+    assert growth.analysis == "“三公经费”上年预算为0，“三公经费”变动率无法按公式计算，该项得0.00分。"
     assert card.by_name("资金使用合规性").score == 5
     assert card.total == Decimal("89.30") and card.grade == "良"
     zero = [f for f in ev.findings if "分母“三公经费上年预算”为0" in f.message]

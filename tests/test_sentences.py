@@ -1,0 +1,207 @@
+"""Every kind of generated sentence, asserted word for word (issue #8: a bureau reviewer
+reads each one). Rules are exercised directly; lead-ins and problems through an example."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from reportgen.compose import lost_sentence, problem_blocks, problem_text
+from reportgen.pipeline import evaluate
+from reportgen.rules import Bands, Checklist, JudgementRule, Levels, Linear, RuleInput, Stepwise
+
+D = Decimal
+
+
+def step(**kw) -> Stepwise:
+    base = {"类型": "阶梯扣分", "目标": "100", "方向": "高于", "步长": "1", "每步扣分": "1"}
+    return Stepwise.model_validate({**base, **kw})
+
+
+def say(rule, points="8", **given) -> tuple[Decimal, str]:
+    out = rule.apply(RuleInput(points=D(points), **given))
+    return out.score, out.explanation
+
+
+# -- 阶梯扣分 ------------------------------------------------------------------------------
+def test_stepwise_full_points():
+    assert say(step(), value=D("84.87")) == (D(8), "未超过100%，得满分8.00分")
+    assert say(step(方向="低于", 步长="5", 每步扣分="2"), "5", value=D("100.00")) == (
+        D(5), "达到100%，得满分5.00分")
+
+
+def test_stepwise_partial_deduction_states_step_policy_and_score():
+    assert say(step(方向="低于", 步长="5", 每步扣分="2"), "5", value=D("87.75")) == (
+        D(1), "低于100%达12.25个百分点，按每低于5个百分点扣2分计（不足5个百分点的部分不扣分），"
+              "扣4.00分，得1.00分")
+
+
+def test_stepwise_within_one_step_keeps_full_points():
+    assert say(step(方向="偏离", 步长="5", 每步扣分="2"), "6", value=D("95.15")) == (
+        D(6), "偏离100%达4.85个百分点，不足5个百分点，不扣分，得满分6.00分")
+
+
+def test_stepwise_capped_deduction_says_kou_wan_wei_zhi():
+    # 15 points over at 0.8 a point would be 12 of 8: the rule stops at zero.
+    score, text = say(step(目标="0", 每步扣分="0.8"), "8", value=D("15.00"))
+    assert score == 0
+    assert text == "即较上年增长15.00%，按每超过1个百分点扣0.8分计应扣12.00分，超过该项分值8分，扣完为止，得0.00分"
+
+
+def test_stepwise_negative_change_is_a_decrease_in_words():
+    score, text = say(step(目标="0", 每步扣分="0.4"), "4", value=D("-5.76"))
+    assert (score, text) == (D(4), "即较上年下降5.76%，得满分4.00分")
+    assert "-" not in text
+
+
+def test_stepwise_rounding_is_half_up():
+    assert say(step(每步扣分="0.5"), "3", value=D("102.00"))[1] == (
+        "超过100%达2.00个百分点，按每超过1个百分点扣0.5分计（不足1个百分点的部分不扣分），扣1.00分，得2.00分")
+
+
+# -- 区间: bands as the framework's 评价标准 writes them --------------------------------------
+BANDS = Bands.model_validate({"类型": "区间", "区间表": [
+    {"区间": "[0, 10]", "得分": 5}, {"区间": "(10, 30]", "得分": 4},
+    {"区间": "(30, 60]", "得分": 3}, {"区间": "(60, 100]", "得分": 2},
+    {"区间": "(100, +∞)", "得分": 0}]})
+SURVEY = Bands.model_validate({"类型": "区间", "区间表": [
+    {"区间": "[90, +∞)", "得分": 6}, {"区间": "[80, 90)", "得分": 4},
+    {"区间": "[70, 80)", "得分": 2}, {"区间": "[0, 70)", "得分": 0}]})
+
+
+@pytest.mark.parametrize(("rule", "value", "expected"), [
+    (BANDS, "5.00", "处于0～10%（含）区间，得5.00分"),
+    (BANDS, "40.58", "处于30%～60%（含）区间，得3.00分"),
+    (BANDS, "348.83", "大于100%，得0.00分"),
+    (SURVEY, "93.97", "在90%（含）以上，得6.00分"),
+    (SURVEY, "85.00", "处于80%（含）～90%区间，得4.00分"),
+])
+def test_band_sentences(rule, value, expected):
+    assert say(rule, "6", value=D(value))[1] == expected
+
+
+def test_band_equal_to_zero():
+    rule = Bands.model_validate({"类型": "区间", "区间表": [{"区间": "[0, 0]", "得分": 5}]})
+    assert say(rule, "5", value=D("0"))[1] == "为0，得5.00分"
+
+
+# -- 线性 (a score-valued indicator) ---------------------------------------------------------
+def test_linear_score_valued():
+    assert say(Linear.model_validate({"类型": "线性"}), "8", value=D("91.2")) == (
+        D("7.30"), "得分＝91.20÷100×8＝7.30分")
+
+
+# -- 清单: met, failed as a shortfall, both modes, capped ------------------------------------
+ITEMS = ["符合国家法律法规", "符合部门“三定”方案确定的职责", "符合部门制定的中长期实施规划"]
+
+
+def checklist(mode: str, per: str, items=ITEMS) -> Checklist:
+    return Checklist.model_validate({"类型": "清单", "方式": mode, "每项分值": per, "项目": items})
+
+
+def test_checklist_all_met():
+    assert say(checklist("扣分", "1"), "3", answers=[True] * 3) == (D(3), "各项均符合要求，得满分3.00分")
+
+
+def test_checklist_one_failed_named_as_shortfall():
+    assert say(checklist("扣分", "1"), "3", answers=[True, True, False])[1] == (
+        "第③项“符合部门制定的中长期实施规划”未达到要求，扣1.00分，得2.00分")
+
+
+def test_checklist_several_failed():
+    assert say(checklist("扣分", "1"), "3", answers=[False, True, False])[1] == (
+        "第①项“符合国家法律法规”、第③项“符合部门制定的中长期实施规划”未达到要求，每项扣1分，"
+        "共扣2.00分，得1.00分")
+
+
+def test_checklist_deductions_capped():
+    assert say(checklist("扣分", "2"), "3", answers=[False, False, True]) == (
+        D(0), "第①项“符合国家法律法规”、第②项“符合部门“三定”方案确定的职责”未达到要求，每项扣2分，"
+              "应扣4.00分，超过该项分值，扣完为止，得0.00分")
+
+
+def test_checklist_award_mode():
+    rule = checklist("得分", "2", ITEMS + ["相关管理制度得到有效执行"])
+    assert say(rule, "8", answers=[True, True, False, True]) == (
+        D(6), "第③项“符合部门制定的中长期实施规划”未达到要求，其余三项符合要求，每项2分，得6.00分")
+
+
+# -- 评议 and 等级 ----------------------------------------------------------------------------
+def test_judgement():
+    assert say(JudgementRule.model_validate({"类型": "评议"}), "3", manual_score=D("2.5"),
+               grounds="x")[1] == "评定得2.50分"
+
+
+LEVELS = Levels.model_validate({"类型": "等级", "等级表": [
+    {"名称": "好", "得分": 6, "说明": "效果较好"}, {"名称": "一般", "得分": 3, "说明": "效果一般"}]})
+
+
+def test_level_with_and_without_gloss():
+    assert say(LEVELS, "6", level="好")[1] == "评定为“好”（效果较好），得6.00分"
+    # "“一般”（效果一般）" would say the same thing twice.
+    assert say(LEVELS, "6", level="一般")[1] == "评定为“一般”，得3.00分"
+
+
+# -- through a department: N/A, zero denominator, lead-ins, problems -------------------------
+def test_not_applicable(example_dir):
+    r = evaluate(example_dir).scorecard.by_name("新建楼堂馆所面积控制率")
+    assert r.analysis == "本年度本部门没有新建楼堂馆所项目，按评分标准得满分5.00分。"
+
+
+@pytest.fixture
+def zero_and_losses(make_department):
+    def change(raw):
+        raw["三公经费"]["上年预算"] = "0"
+        raw["清单评价"]["绩效指标明确性"] = ["是", "是", "否", "是"]
+        raw["评议"]["行政效能"] = {"等级": "一般", "依据": "网上可办率偏低"}
+    return evaluate(make_department(change)).scorecard
+
+
+def test_zero_denominator_has_no_variable_name_nor_provisional_word(zero_and_losses):
+    r = zero_and_losses.by_name("“三公经费”变动率")
+    assert r.analysis == "“三公经费”上年预算为0，“三公经费”变动率无法按公式计算，该项得0.00分。"
+    assert lost_sentence(r, 2018) == (
+        "2018年度“三公经费”上年预算为0，“三公经费”变动率无法按公式计算，该项得0.00分，扣4.00分。")
+    for word in ("暂计", "三公经费上年预算", "分母"):
+        assert word not in r.analysis
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("预算完成率", "2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点扣2分计"
+                  "（不足5个百分点的部分不扣分），扣4.00分，得1.00分。"),
+    ("预算控制率", "2018年度本部门预算控制率为348.83%，大于100%，得0.00分，扣5.00分。"),
+    ("重点工作实际完成率", "2018年度绩效办对应部分考核得分为93.34分，重点工作实际完成率得分＝"
+                          "93.34÷100×8＝7.47分，扣0.53分。"),
+    ("绩效指标明确性", "2018年度本部门绩效指标明确性评价中，第③项“与部门年度的任务数或计划数相对应”"
+                      "未达到要求，扣1.00分，得2.00分。"),
+    ("行政效能", "2018年度本部门行政效能评定为“一般”，得3.00分，扣3.00分。"),
+])
+def test_explanation_lead_ins(zero_and_losses, name, expected):
+    assert lost_sentence(zero_and_losses.by_name(name), 2018) == expected
+
+
+def test_problem_items_have_no_bracket_inside_a_bracket(zero_and_losses):
+    card = zero_and_losses
+    assert problem_text(card.by_name("重点工作实际完成率")) == (
+        "部分重点工作未全面完成（重点工作实际完成率得7.47分，扣0.53分）")
+    assert problem_text(card.by_name("预算控制率")) == (
+        "年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率为348.83%，扣5.00分）")
+
+
+def test_zero_denominator_is_not_a_performance_problem(zero_and_losses):
+    lost = [r for r in zero_and_losses.results if r.lost > 0]
+    texts = [p.text for p in problem_blocks(lost)]
+    assert texts[0] == "本年度共有六项指标未得满分，合计扣17.53分。存在的主要绩效问题是："
+    assert not any("变动率" in t for t in texts[1:-1])
+    assert texts[-1] == ("另有“三公经费”变动率因“三公经费”上年预算为0无法按公式计算，该项得0.00分，"
+                         "原因已在需要说明事项中说明。")
+
+
+def test_no_problem_when_all_full():
+    assert [p.text for p in problem_blocks([])] == ["各项指标均得满分，未发现明显的绩效问题。"]
+
+
+def test_checklist_analysis_keeps_one_kind_of_numeral(example_dir):
+    r = evaluate(example_dir).scorecard.by_name("绩效目标合理性")
+    assert r.analysis == "对照部门整体绩效目标的三项评价标准逐项核查，各项均符合要求，得满分3.00分。"
