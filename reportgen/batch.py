@@ -91,13 +91,13 @@ def _build_and_collect(root: Path, folder: Path, out_dir: Path, template: Path |
     global _built
     outcome = build_department(root, folder, out_dir, template, pdf)
     _built += 1
-    if _built == 1:
-        # What the first report loaded (modules, template, caches) stays for the whole
-        # batch; frozen, the collector no longer walks it, so collecting is cheap.
+    if _built == 1 or _built % COLLECT_EVERY == 0:
+        # Collect the cycles of the last few reports (docxtpl/lxml leave some), then freeze
+        # what survives (modules, template, caches, outcomes kept so far): later collections
+        # walk only what the next reports create, so each costs the same at the
+        # 10,000th report as at the 10th.
         gc.collect()
         gc.freeze()
-    elif _built % COLLECT_EVERY == 0:
-        gc.collect()  # the cycles of a few reports: memory stays flat
     outcome.pid, outcome.rss_mb = os.getpid(), _rss_mb()
     return outcome
 
@@ -134,6 +134,7 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
         for folder in folders:
             results.append(_build_and_collect(root, folder, out_dir, template, pdf))
             advance()
+        gc.unfreeze()  # this process goes on (a test, a server): let it collect everything
     else:
         # Small chunks: workers reuse their caches, and the bar still moves.
         chunks = [folders[i:i + chunk] for i in range(0, len(folders), chunk)]

@@ -12,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import InputError, error
@@ -101,21 +103,42 @@ def _keep_mode(path: Path, temp: Path) -> None:
         os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
 
 
-_swept: set[tuple[Path, str]] = set()
+_TEMP_NAME = re.compile(r"^\.(.+)\.[0-9a-f]{8}\.tmp$")
+
+
+@dataclass
+class _FolderScan:
+    """Leftover temporary files of one folder, by the name of the report they were for."""
+
+    at: float
+    leftovers: dict[str, list[Path]] = field(default_factory=dict)
+
+
+_scans: dict[Path, _FolderScan] = {}
 
 
 def _remove_stale(path: Path) -> None:
-    """Once per target and process: a batch writes hundreds of files into one folder, and
-    scanning it before every write would make the batch quadratic."""
-    key = (path.parent, path.name)
-    if key in _swept:
-        return
-    _swept.add(key)
+    """Remove the target's own leftovers that are over an hour old. The folder is listed
+    once (again after an hour in a long-lived process), not once per report: a batch
+    writes thousands of files into one folder, and a listing per write is quadratic."""
+    scan = _scans.get(path.parent)
+    if scan is None or time.monotonic() - scan.at > STALE_SECONDS:
+        scan = _scans[path.parent] = _scan(path.parent)
     cutoff = time.time() - STALE_SECONDS
-    for temp in temp_files(path):
+    for temp in scan.leftovers.pop(path.name, ()):
         with contextlib.suppress(OSError):
             if temp.stat().st_mtime < cutoff:
                 temp.unlink()
+
+
+def _scan(folder: Path) -> _FolderScan:
+    scan = _FolderScan(time.monotonic())
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            match = _TEMP_NAME.match(entry.name)
+            if match:
+                scan.leftovers.setdefault(match.group(1), []).append(Path(entry.path))
+    return scan
 
 
 def _sync_folder(folder: Path) -> None:

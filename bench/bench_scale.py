@@ -1,0 +1,163 @@
+"""Benchmark: does a batch stay linear from 1,000 to 10,000 departments?
+
+For each size and each -j, one fresh process runs what `reportgen batch` runs (the batch,
+then 汇总表.xlsx) and reports, measured inside that run: CPU seconds per report (its own
+plus its workers', from getrusage), the parent's RSS before and after, each worker's RSS
+from its 10th report to its last, and the time to write 汇总表 per row. Ratios between
+the sizes are printed last. Departments are varied copies of the examples, generated once
+into --work (default /tmp/perf, never the repository) and reused.
+
+The machine is shared: compare figures measured in one run, not across runs.
+Usage: python bench/bench_scale.py [--sizes 1000 10000] [--jobs 1 2] [--work /tmp/perf]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _scale(text: object, factor: Decimal) -> str:
+    return str((Decimal(str(text)) * factor).quantize(Decimal("0.01")))
+
+
+def generate(root: Path, count: int, seed: int = 2018) -> None:
+    """Varied copies: amounts scaled, survey shifted, frameworks mixed (as bench_batch)."""
+    import yaml
+
+    from reportgen.inputs.yaml_source import read_yaml
+
+    rng = random.Random(seed)
+    sources = sorted(p.parent for p in EXAMPLES.glob("*/data.yaml"))
+    raws = [read_yaml(s / "data.yaml").data for s in sources]
+    partial = root.with_name(root.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    for i in range(count):
+        source, raw = sources[i % len(sources)], copy.deepcopy(raws[i % len(sources)])
+        factor = Decimal(rng.randint(50, 200)) / 100
+        raw["基本信息"]["单位名称"] = f"{raw['基本信息']['单位名称']}（样本{i + 1:05d}）"
+        budget = raw.get("预算", {})
+        for key in ("年初预算", "本年追加预算"):
+            if key in budget:
+                budget[key] = _scale(budget[key], factor * Decimal(rng.randint(80, 120)) / 100)
+        survey = raw.get("考核与调查", {}).get("满意度调查")
+        if survey and "收回" in survey:
+            survey["满意"] = str(rng.randint(int(survey["收回"]) * 6 // 10, int(survey["收回"])))
+        if i % 3 == 0:
+            raw["评价框架"] = "长沙县级"
+        raw.pop("自填数", None)
+        folder = partial / f"dept-{i + 1:05d}"
+        folder.mkdir(parents=True)
+        (folder / "data.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True,
+                                                         sort_keys=False), encoding="utf-8")
+        if (source / "narratives").is_dir():
+            shutil.copytree(source / "narratives", folder / "narratives")
+    partial.rename(root)
+
+
+def departments(work: Path, count: int) -> Path:
+    root = work / f"depts-{count}"
+    if not root.is_dir():
+        start = time.perf_counter()
+        generate(root, count)
+        print(f"(generated {count} departments in {time.perf_counter() - start:.0f} s)",
+              file=sys.stderr)
+    return root
+
+
+def _cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _rss_mb() -> float:
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run_one(root: Path, out: Path, jobs: int) -> dict:
+    """Inside a fresh process: what `reportgen batch` does, measured."""
+    from reportgen.batch import run_batch
+    from reportgen.summary import write_summary
+
+    shutil.rmtree(out, ignore_errors=True)
+    cpu0 = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN)
+    rss0, wall0 = _rss_mb(), time.perf_counter()
+    outcomes = run_batch(root, out, jobs)
+    batch_wall = time.perf_counter() - wall0
+    rss_after_batch = _rss_mb()
+    cpu_summary0, start = time.process_time(), time.perf_counter()
+    write_summary(out / "汇总表.xlsx", outcomes)
+    summary_cpu = time.process_time() - cpu_summary0
+    summary_wall = time.perf_counter() - start
+    cpu = _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN) - cpu0
+    series: dict[int, list[float]] = {}
+    for o in outcomes:
+        series.setdefault(o.pid, []).append(o.rss_mb)
+    workers = {str(pid): [v[9], v[-1], len(v)] for pid, v in series.items() if len(v) > 10}
+    return {"n": len(outcomes), "failed": sum(not o.ok for o in outcomes),
+            "cpu": cpu, "wall": time.perf_counter() - wall0, "batch_wall": batch_wall,
+            "parent_rss": [rss0, rss_after_batch, _rss_mb()], "workers": workers,
+            "summary_cpu": summary_cpu, "summary_wall": summary_wall}
+
+
+def measure(root: Path, out: Path, jobs: int) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--run", str(root), str(out), str(jobs)],
+        capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"})
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/perf"))
+    parser.add_argument("--run", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        root, out, jobs = args.run
+        print(json.dumps(run_one(Path(root), Path(out), int(jobs))))
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    results: dict[tuple[int, int], dict] = {}
+    for size in args.sizes:
+        root = departments(args.work, size)
+        for jobs in args.jobs:
+            r = results[size, jobs] = measure(root, args.work / f"out-{size}-j{jobs}", jobs)
+            parent = r["parent_rss"]
+            # -j1: the parent is the worker; its growth is taken from its 10th report on.
+            growth = max(v[1] - v[0] for v in r["workers"].values())
+            parent_growth = parent[1] - parent[0] if jobs > 1 else growth
+            print(f"{size:>6} departments -j{jobs}: wall {r['wall']:6.1f} s "
+                  f"(batch {r['batch_wall']:6.1f}, 汇总表 {r['summary_wall']:5.1f}), "
+                  f"CPU {1000 * r['cpu'] / size:5.1f} ms/report, "
+                  f"汇总表 CPU {1e6 * r['summary_cpu'] / size:6.0f} µs/row, failed {r['failed']}; "
+                  f"RSS parent {parent[0]:.0f}→{parent[1]:.0f} MB in the batch "
+                  f"(growth {parent_growth:+.1f}), {parent[2]:.0f} MB after 汇总表; "
+                  f"worker growth from its 10th report {growth:+.1f} MB")
+            sys.stdout.flush()
+    small, large = min(args.sizes), max(args.sizes)
+    if small != large:
+        for jobs in args.jobs:
+            a, b = results[small, jobs], results[large, jobs]
+            per_report = (b["cpu"] / large) / (a["cpu"] / small)
+            per_row = (b["summary_cpu"] / large) / (a["summary_cpu"] / small)
+            print(f"-j{jobs}: CPU per report at {large} / at {small} = {per_report:4.2f} "
+                  f"(target ≤ 1.10); 汇总表 CPU per row {per_row:4.2f} (linear ≈ 1.0)")
+
+
+if __name__ == "__main__":
+    main()
