@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .facts import Figures
 from .findings import Finding, Severity
 from .inputs.folder import Department
 from .model import TOTAL_KEY, Breakdown
@@ -22,7 +23,7 @@ def run_checks(dept: Department, card: Scorecard) -> list[Finding]:
         file, line = place(path)
         findings.append(Finding(severity, message, file, line, ".".join(map(str, path))))
 
-    _balance(dept, add)
+    _balance(card.figures, add)
     _part_sums(dept, add)
     _claims(dept, card, add)
     _unused_answers(dept, card, add)
@@ -34,22 +35,15 @@ def run_checks(dept: Department, card: Scorecard) -> list[Finding]:
     return findings
 
 
-def _balance(dept: Department, add) -> None:
-    fin = dept.data.finance
-    if None in (fin.income, fin.carried_in, fin.expenditure, fin.carried_out):
+def _balance(fig: Figures, add) -> None:
+    gap = fig["收支差额"]
+    if gap is None or abs(gap) <= TOLERANCE:
         return
-    left = fin.carried_in.total() + fin.income.total()
-    exp = fin.expenditure
-    spent = exp.total if exp.total is not None else (
-        exp.by_nature.total() if exp.by_nature else None)
-    if spent is None:
-        return
-    right = spent + fin.to_reserve_fund + fin.carried_out.total()
-    if abs(left - right) > TOLERANCE:
-        add(Severity.ERROR, (
-            f"收支不平衡：年初结转和结余＋收入决算数＝{fmt2(left)}万元，支出决算数＋转入事业基金＋"
-            f"年末结转和结余＝{fmt2(right)}万元，相差{fmt2(abs(left - right))}万元；请核对这几项数据"),
-            ("收支",))
+    add(Severity.ERROR, (
+        f"收支不平衡：年初结转和结余＋收入决算数＝{fmt2(fig['资金来源合计'])}万元，支出决算数＋"
+        f"转入事业基金＋年末结转和结余＝{fmt2(fig['资金去向合计'])}万元，相差{fmt2(abs(gap))}万元；"
+        "请核对这几项数据"),
+        ("收支",))
 
 
 def _part_sums(dept: Department, add) -> None:

@@ -21,7 +21,7 @@ from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt_points, fmt_score
 from .pipeline import Evaluation
-from .scoring import IndicatorScore, Status, formatted_facts
+from .scoring import IndicatorScore, Status, figure_texts
 from .tables import basic_data_table, indicator_table
 from .text import chinese_number, clean_text, quoted
 
@@ -46,7 +46,7 @@ class IndicatorRef(dict):
 
 def references(ev: Evaluation) -> dict[str, object]:
     data, card = ev.department.data, ev.scorecard
-    refs: dict[str, object] = dict(formatted_facts(data))
+    refs: dict[str, object] = dict(figure_texts(data, card.figures))
     refs.update({"次年": str(data.basic.year + 1), "上年": str(data.basic.year - 1),
                  "总分": fmt_score(card.total), "等级": card.grade})
     for r in card.results:
@@ -149,17 +149,19 @@ class Composer:
                 ("存在的困难和问题", self.narrative("存在的困难和问题")),
                 ("建议和请求", self.narrative("建议和请求"))]),
             "指标表": [indicator_table(self.ev.scorecard)],
-            "基础数据表": [basic_data_table(data)],
+            "基础数据表": [basic_data_table(data, self.ev.scorecard.figures)],
         }
         return doc
 
     def basic_situation(self) -> list[Block]:
         from .describe import expenditure_paragraphs, staffing_paragraph
 
-        duties = self.narrative("职责概述") + staffing_paragraph(self.ev.department.data)
+        duties = self.narrative("职责概述") + staffing_paragraph(self.ev.department.data,
+                                                                self.ev.scorecard.figures)
         return numbered([
             ("部门职责概述", duties),
-            ("部门支出描述", expenditure_paragraphs(self.ev.department.data)),
+            ("部门支出描述", expenditure_paragraphs(self.ev.department.data,
+                                                   self.ev.scorecard.figures)),
             ("部门项目实施情况", self.narrative("项目实施情况"))])
 
     def analysis(self) -> list[Block]:

@@ -1,12 +1,17 @@
-"""Sentences generated entirely from data: head counts (1.1) and expenditure (1.2)."""
+"""Sentences generated entirely from data: head counts (1.1) and expenditure (1.2).
+
+Totals, changes and shares come from the department's Figures (facts.py), never worked
+out here, so a sentence states the same figure as the score, the checks and the tables.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from .document import Paragraph
+from .facts import Figures
 from .model import Breakdown, DepartmentYear
-from .numbers import HUNDRED, fmt2, fmt_count, round2
+from .numbers import fmt2, fmt_count
 from .text import clean_text
 
 
@@ -23,74 +28,73 @@ def _list(tally: Breakdown, unit: str, fmt) -> str:
     return "，".join(items)
 
 
-def _with_parts(label: str, tally: Breakdown, unit: str = "万元", fmt=fmt2) -> str:
+def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str = "万元",
+                fmt=fmt2) -> str:
     parts = _list(tally, unit, fmt)
-    head = f"{label}{fmt(tally.total())}{unit}"
+    head = f"{label}{fmt(total)}{unit}"
     return f"{head}，其中：{parts}" if parts else head
 
 
-def _change(now: Decimal, before: Decimal | None) -> str:
-    if before is None:
+def _change(fig: Figures, name: str) -> str:
+    """，比上年6000.00万元增加433.12万元（增长7.22%）: 上年…, …增减额 and …增长率."""
+    before, diff, growth = fig[f"上年{name}"], fig[f"{name}增减额"], fig[f"{name}增长率"]
+    if before is None or diff is None:
         return ""
-    diff = now - before
     if diff == 0:
         return f"，与上年{fmt2(before)}万元持平"
     word = "增加" if diff > 0 else "减少"
-    rate = f"（{'增长' if diff > 0 else '下降'}{fmt2(abs(diff) / before * HUNDRED)}%）" \
-        if before else ""
+    rate = "" if growth is None else f"（{'增长' if diff > 0 else '下降'}{fmt2(abs(growth))}%）"
     return f"，比上年{fmt2(before)}万元{word}{fmt2(abs(diff))}万元{rate}"
 
 
-def staffing_paragraph(d: DepartmentYear) -> list[Paragraph]:
+def staffing_paragraph(d: DepartmentYear, fig: Figures) -> list[Paragraph]:
     s = d.staffing
     pieces = []
     if s.authorized is not None:
-        pieces.append(_with_parts("经机构编制部门核定的编制数为", s.authorized, "人", fmt_count))
+        pieces.append(_with_parts("经机构编制部门核定的编制数为", s.authorized, fig["编制数"],
+                                  "人", fmt_count))
     if s.year_end is not None:
-        pieces.append(_with_parts("年末实有人数", s.year_end, "人", fmt_count))
+        pieces.append(_with_parts("年末实有人数", s.year_end, fig["年末实有人数"], "人", fmt_count))
     if not pieces:
         return []
     return [Paragraph.of("；".join(pieces) + "。")]
 
 
-def expenditure_paragraphs(d: DepartmentYear) -> list[Paragraph]:
-    f, year, last = d.finance, d.basic.year, d.last_year
+def expenditure_paragraphs(d: DepartmentYear, fig: Figures) -> list[Paragraph]:
+    f, year = d.finance, d.basic.year
     out: list[Paragraph] = []
     income = []
     if f.income is not None:
-        income.append(_with_parts(f"{year}年收入决算数", f.income)
-                      + _change(f.income.total(), last.income if last else None))
+        income.append(_with_parts(f"{year}年收入决算数", f.income, fig["收入决算数"])
+                      + _change(fig, "收入决算数"))
     if f.carried_in is not None:
-        income.append(_with_parts("年初结转和结余", f.carried_in))
+        income.append(_with_parts("年初结转和结余", f.carried_in, fig["年初结转和结余"]))
     if income:
         out.append(Paragraph.of("；".join(income) + "。"))
     spending = []
-    exp = f.expenditure
+    exp, total = f.expenditure, fig["支出决算数"]
     if exp is not None:
-        total = exp.total if exp.total is not None else (
-            exp.by_nature.total() if exp.by_nature else None)
         if total is not None:
             head = f"{year}年支出决算数{fmt2(total)}万元"
             if exp.by_nature is not None:
                 head += f"（{_list(exp.by_nature, '万元', fmt2)}）"
-            spending.append(head + _change(total, last.expenditure if last else None))
+            spending.append(head + _change(fig, "支出决算数"))
         for label, split in (("按经济分类", exp.by_economic_class),
                              ("按功能分类", exp.by_function)):
             if split is not None:
                 spending.append(f"{label}：{_list(split, '万元', fmt2)}")
-    if f.to_reserve_fund:
-        spending.append(f"转入事业基金{fmt2(f.to_reserve_fund)}万元")
+    if fig["转入事业基金"]:
+        spending.append(f"转入事业基金{fmt2(fig['转入事业基金'])}万元")
     if f.carried_out is not None:
-        spending.append(_with_parts("年末结转和结余", f.carried_out)
-                        + _change(f.carried_out.total(), last.carried_out if last else None))
+        spending.append(_with_parts("年末结转和结余", f.carried_out, fig["年末结转和结余"])
+                        + _change(fig, "年末结转和结余"))
     if spending:
         out.append(Paragraph.of("；".join(spending) + "。"))
-    b = d.budget
-    if b.initial is not None and b.supplementary is not None:
-        whole = b.initial + b.supplementary
-        share = f"，追加预算占年初预算的{fmt2(round2(b.supplementary / b.initial * HUNDRED))}%" \
-            if b.initial else ""
+    initial, extra, whole = fig["年初预算"], fig["本年追加预算"], fig["全年预算"]
+    if initial is not None and extra is not None and whole is not None:
+        share = fig["追加预算占年初预算比例"]
+        share_text = "" if share is None else f"，追加预算占年初预算的{fmt2(share)}%"
         out.append(Paragraph.of(
-            f"{year}年年初预算{fmt2(b.initial)}万元，本年追加预算{fmt2(b.supplementary)}万元，"
-            f"全年预算合计{fmt2(whole)}万元{share}。"))
+            f"{year}年年初预算{fmt2(initial)}万元，本年追加预算{fmt2(extra)}万元，"
+            f"全年预算合计{fmt2(whole)}万元{share_text}。"))
     return out or [Paragraph.of("【待补充：收入支出决算数据】")]

@@ -1,16 +1,21 @@
-"""Named figures of a department-year: what framework formulas and narratives may cite.
+"""Named figures of a department-year: the one place any total, rate or derived figure is made.
 
-Each fact knows where it is written in data.yaml, so a missing one is reported there.
+Framework formulas and narratives cite them by name; scoring, the checks, the generated
+sentences and the appendix tables all read them from the one Figures view computed per
+department, so 支出决算数 is the same figure everywhere however it was written (合计, or
+only one of its breakdowns). Each fact knows where it is written in data.yaml, so a
+missing one is reported there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
 from .model import Breakdown, DepartmentYear, MoneyBreakdown
+from .numbers import HUNDRED, fmt2, fmt_count
 
 
 class FactKind(StrEnum):
@@ -18,6 +23,7 @@ class FactKind(StrEnum):
     COUNT = "人"
     SCORE = "分"  # written like every score, with two decimals
     NUMBER = ""
+    RATE = "%"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ def _nature(d: DepartmentYear, name: str) -> Decimal | None:
 
 
 def _expenditure(d: DepartmentYear) -> Decimal | None:
+    """合计 where written, else the total of whichever breakdown was filled in."""
     exp = d.finance.expenditure
     if exp is None:
         return None
@@ -55,6 +62,39 @@ def _expenditure(d: DepartmentYear) -> Decimal | None:
         if split is not None:
             return split.total()
     return None
+
+
+def _last_year(attr: str) -> Callable[[DepartmentYear], Decimal | None]:
+    return lambda d: None if d.last_year is None else getattr(d.last_year, attr)
+
+
+def _sum(*names: str) -> Callable[[dict[str, Decimal | None]], Decimal | None]:
+    def get(v: dict[str, Decimal | None]) -> Decimal | None:
+        parts = [v[n] for n in names]
+        return None if None in parts else sum(parts, Decimal(0))
+    return get
+
+
+def _difference(a: str, b: str) -> Callable[[dict[str, Decimal | None]], Decimal | None]:
+    def get(v: dict[str, Decimal | None]) -> Decimal | None:
+        return None if v[a] is None or v[b] is None else v[a] - v[b]
+    return get
+
+
+def _ratio(part: str, whole: str) -> Callable[[dict[str, Decimal | None]], Decimal | None]:
+    """part ÷ whole × 100; nothing where either is missing or whole is 0."""
+    def get(v: dict[str, Decimal | None]) -> Decimal | None:
+        a, b = v[part], v[whole]
+        return None if a is None or not b else a / b * HUNDRED
+    return get
+
+
+def _growth(now: str, before: str) -> Callable[[dict[str, Decimal | None]], Decimal | None]:
+    """(now − before) ÷ |before| × 100; nothing where either is missing or before is 0."""
+    def get(v: dict[str, Decimal | None]) -> Decimal | None:
+        a, b = v[now], v[before]
+        return None if a is None or not b else (a - b) / abs(b) * HUNDRED
+    return get
 
 
 def _in_service(d: DepartmentYear) -> Decimal | None:
@@ -126,8 +166,63 @@ FACTS: dict[str, Fact] = {f.name: f for f in [
     Fact("问卷发放数", _C, ("考核与调查", "满意度调查", "发放"), _survey("sent")),
     Fact("问卷收回数", _C, ("考核与调查", "满意度调查", "收回"), _survey("returned")),
     Fact("问卷满意数", _C, ("考核与调查", "满意度调查", "满意"), _survey("satisfied")),
+    Fact("上年收入决算数", _M, ("上年度", "收入决算数"), _last_year("income")),
+    Fact("上年支出决算数", _M, ("上年度", "支出决算数"), _last_year("expenditure")),
+    Fact("上年年末结转和结余", _M, ("上年度", "年末结转和结余"), _last_year("carried_out")),
+    Fact("公用经费上年实际", _M, ("公用经费", "上年实际"), lambda d: d.public_funds.last_year_actual),
+    Fact("政府采购上年实际", _M, ("政府采购", "上年实际"), lambda d: d.procurement.last_year_actual),
 ]}
 
 
-def fact_values(data: DepartmentYear) -> dict[str, Decimal | None]:
-    return {name: fact.get(data) for name, fact in FACTS.items()}
+@dataclass(frozen=True)
+class DerivedFact:
+    """A figure computed from other facts (never from the data directly)."""
+
+    name: str
+    kind: FactKind
+    path: tuple[str, ...]
+    get: Callable[[dict[str, Decimal | None]], Decimal | None]
+
+
+DERIVED: dict[str, DerivedFact] = {f.name: f for f in [
+    DerivedFact("全年预算", _M, ("预算",), _sum("年初预算", "本年追加预算")),
+    DerivedFact("追加预算占年初预算比例", FactKind.RATE, ("预算",), _ratio("本年追加预算", "年初预算")),
+    # Compared with last year (上年度): 收入决算数增减额, 收入决算数增长率, …
+    *(DerivedFact(f"{name}{label}", kind, FACTS[name].path, derive(name, f"上年{name}"))
+      for name in ("收入决算数", "支出决算数", "年末结转和结余")
+      for label, kind, derive in (("增减额", _M, _difference), ("增长率", FactKind.RATE, _growth))),
+    # The balance the checks hold the finance figures to: sources = uses.
+    DerivedFact("资金来源合计", _M, ("收支",), _sum("年初结转和结余", "收入决算数")),
+    DerivedFact("资金去向合计", _M, ("收支",),
+                _sum("支出决算数", "转入事业基金", "年末结转和结余")),
+    DerivedFact("收支差额", _M, ("收支",), _difference("资金来源合计", "资金去向合计")),
+]}
+KINDS: dict[str, FactKind] = {**{n: f.kind for n, f in FACTS.items()},
+                              **{n: f.kind for n, f in DERIVED.items()}}
+PATHS: dict[str, tuple[str, ...]] = {**{n: f.path for n, f in FACTS.items()},
+                                     **{n: f.path for n, f in DERIVED.items()}}
+
+
+_TWO_DECIMALS = (FactKind.MONEY, FactKind.RATE, FactKind.SCORE)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every named figure of one department-year, computed once (exact, not rounded)."""
+
+    values: Mapping[str, Decimal | None]
+
+    def __getitem__(self, name: str) -> Decimal | None:
+        return self.values[name]
+
+    def texts(self) -> dict[str, str]:
+        """Display texts of the figures that exist: 6433.12 (万元), 92.31 (%), 188 (人)."""
+        return {name: fmt2(value) if KINDS[name] in _TWO_DECIMALS else fmt_count(value)
+                for name, value in self.values.items() if value is not None}
+
+
+def figures_of(data: DepartmentYear) -> Figures:
+    values = {name: fact.get(data) for name, fact in FACTS.items()}
+    for name, derived in DERIVED.items():
+        values[name] = derived.get(values)
+    return Figures(values)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from .facts import FACTS
+from .facts import KINDS
 from .findings import Finding, InputError, error
 from .formula import Formula, FormulaError, parse_formula
 from .inputs.validation import findings_from
@@ -53,7 +53,7 @@ class Indicator(_Node):
 
 @cache
 def _formula(text: str) -> Formula:
-    return parse_formula(text, frozenset(FACTS))
+    return parse_formula(text, frozenset(KINDS))
 
 
 class Group(_Node):
@@ -193,10 +193,10 @@ def _indicator_problems(ind: Indicator) -> list[str]:
         problems.append(f"规则“{ind.rule.kind}”需要公式，请填写“公式”")
     if ind.formula_text:
         try:
-            parse_formula(ind.formula_text, frozenset(FACTS))
+            parse_formula(ind.formula_text, frozenset(KINDS))
         except FormulaError as exc:
             problems.append(str(exc))
-    known = PATTERN_NAMES | set(FACTS)
+    known = PATTERN_NAMES | set(KINDS)
     for placeholder in _PLACEHOLDER.findall(ind.pattern):
         if placeholder.strip() not in known:
             problems.append(f"分析句式中的“{{{placeholder}}}”不是可用的名称")

@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from .facts import FACTS, FactKind, fact_values
+from .facts import PATHS, Figures, figures_of
 from .findings import Finding, error, warning
 from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
-from .numbers import fmt2, fmt_count, fmt_points, fmt_score, round2, signed
+from .numbers import fmt2, fmt_points, fmt_score, round2, signed
 from .rules import MissingInput, RuleInput
 from .text import quoted
 
@@ -75,6 +75,7 @@ class IndicatorScore:
 class Scorecard:
     framework: Framework
     results: list[IndicatorScore]
+    figures: Figures  # the one source of every figure the report states
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -95,23 +96,20 @@ class Scorecard:
         return round2(sum((r.score for r in self.results if r.category == name), ZERO))
 
 
-def formatted_facts(data: DepartmentYear) -> dict[str, str]:
-    out: dict[str, str] = {"年度": str(data.basic.year), "单位名称": data.basic.name}
-    for name, value in fact_values(data).items():
-        if value is not None:
-            kind = FACTS[name].kind
-            out[name] = fmt2(value) if kind in (FactKind.MONEY, FactKind.SCORE) else fmt_count(value)
-    return out
+def figure_texts(data: DepartmentYear, figures: Figures) -> dict[str, str]:
+    """What sentence patterns and narratives may cite: the figures, 年度 and 单位名称."""
+    return {"年度": str(data.basic.year), "单位名称": data.basic.name, **figures.texts()}
 
 
 def score(data: DepartmentYear, framework: Framework, data_file: str = "") -> Scorecard:
-    values = fact_values(data)
-    texts = formatted_facts(data)
+    figures = figures_of(data)
+    values = dict(figures.values)
+    texts = figure_texts(data, figures)
     findings: list[Finding] = []
     results = [IndicatorScore(category.name, group.name, indicator,
                               *_score_one(indicator, data, values, texts, findings, data_file))
                for category, group, indicator in framework.indicators()]
-    return Scorecard(framework, results, findings)
+    return Scorecard(framework, results, figures, findings)
 
 
 def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal | None],
@@ -127,7 +125,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
                 text = f"{ind.not_applicable.statement}，按评分标准得满分{fmt_score(ind.points)}分"
                 return None, ind.points, text, f"{text}。", Status.NOT_APPLICABLE, ""
             involved = exc.missing or exc.zero
-            fields = "、".join(".".join(FACTS[m].path) for m in involved)
+            fields = "、".join(".".join(PATHS[m]) for m in involved)
             if exc.missing:
                 findings.append(error(f"指标{quoted(ind.name)}无法计算（{exc.reason}），请填写 {fields}",
                                       data_file, field=fields))
@@ -174,7 +172,7 @@ _GROUPED = ("三公经费", "公用经费", "政府采购", "新建楼堂馆所"
 
 def readable_fact(name: str) -> str:
     """A fact as a sentence names it: “三公经费”上年预算, 编制数 (never a variable name)."""
-    path = FACTS[name].path
+    path = PATHS[name]
     if len(path) >= 2 and path[0] in _GROUPED:
         return f"{quoted(path[0])}{path[-1]}"
     return path[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from .document import Cell, Paragraph, Row, Table
+from .facts import Figures
 from .model import Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score
 from .scoring import Scorecard
@@ -62,12 +63,28 @@ def _part(tally: Breakdown | None, name: str):
     return None if tally is None else tally.part(name)
 
 
-def basic_data_table(d: DepartmentYear) -> Table:
+# 附件2's rows: label → the figures in its columns 上年实际, 本年预算, 本年实际 (None: "—").
+BASIC_DATA_ROWS: tuple[tuple[str, tuple[str | None, str | None, str | None]], ...] = (
+    ("收入决算数", ("上年收入决算数", None, "收入决算数")),
+    ("支出决算数", ("上年支出决算数", "全年预算", "支出决算数")),
+    ("年末结转和结余", ("上年年末结转和结余", None, "年末结转和结余")),
+    ("“三公经费”合计", ("三公经费上年实际", "三公经费本年预算", "三公经费本年实际")),
+)
+BASIC_DATA_TAIL = (
+    ("公用经费", ("公用经费上年实际", "公用经费预算", "公用经费实际")),
+    ("政府采购", ("政府采购上年实际", "政府采购预算", "政府采购实际")),
+)
+
+
+def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
+    def row(label: str, names: tuple[str | None, ...]) -> Row:
+        return Row((_cell(label, "TableText"),
+                    *(_cell(_money(None if n is None else fig[n])) for n in names)))
+
+    rows = [_header(("项目（单位：万元）", "上年实际", "本年预算", "本年实际"))]
+    rows.extend(row(label, names) for label, names in BASIC_DATA_ROWS)
     tp = d.three_public
     columns = (tp.last_year_actual, tp.budget, tp.actual)
-    rows = [_header(("项目（单位：万元）", "上年实际", "本年预算", "本年实际"))]
-    rows.append(Row((_cell("“三公经费”合计", "TableText"),
-                     *(_cell(_money(None if t is None else t.total())) for t in columns))))
     names: list[str] = []
     for tally in columns:
         if tally is not None:
@@ -75,7 +92,5 @@ def basic_data_table(d: DepartmentYear) -> Table:
     for name in names:
         rows.append(Row((_cell(f"　其中：{name}", "TableText"),
                          *(_cell(_money(_part(t, name))) for t in columns))))
-    for label, item in (("公用经费", d.public_funds), ("政府采购", d.procurement)):
-        rows.append(Row((_cell(label, "TableText"), _cell(_money(item.last_year_actual)),
-                         _cell(_money(item.budget)), _cell(_money(item.actual)))))
+    rows.extend(row(label, names) for label, names in BASIC_DATA_TAIL)
     return Table((70.0, 45.0, 45.0, 45.0), tuple(rows), min_row_height_mm=8)

@@ -121,8 +121,12 @@ def test_appendix_table_merges_and_header(report):
 def test_basic_data_table(report):
     table = Document(str(report)).tables[1]
     cells = [[c.text for c in r.cells] for r in table.rows]
-    assert cells[1] == ["“三公经费”合计", "—", "72.00", "60.07"]
-    assert cells[2] == ["　其中：公务接待费", "—", "35.00", "27.08"]
+    assert cells[1] == ["收入决算数", "—", "—", "6927.32"]
+    # 本年预算 of 支出决算数: 年初预算 1543.40 ＋ 本年追加预算 5383.91
+    assert cells[2] == ["支出决算数", "—", "6927.31", "6433.12"]
+    assert cells[3] == ["年末结转和结余", "—", "—", "898.35"]
+    assert cells[4] == ["“三公经费”合计", "—", "72.00", "60.07"]
+    assert cells[5] == ["　其中：公务接待费", "—", "35.00", "27.08"]
     assert cells[-2] == ["公用经费", "—", "349.77", "296.85"]
     assert cells[-1] == ["政府采购", "—", "73.89", "70.31"]
 
