@@ -9,42 +9,61 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import InputError
-from .inputs.folder import DATA_XLSX, DATA_YAML
+from .inputs.root_folder import survey
+from .numbers import fmt_score
+from .pipeline import Evaluation
+from .scoring import Status
 
-SKIP_DIRS = {"narratives", "__pycache__", ".git"}
+SUCCEEDED, FAILED, SKIPPED = "成功", "失败", "跳过"
+
+
+@dataclass(frozen=True)
+class IndicatorCell:
+    """One indicator of one department as 汇总表 shows it.
+
+    unit is "%" or "分" for an indicator with a number, "" for one judged otherwise
+    (a checklist, a judgement, a level), whose result is then a short text."""
+
+    name: str
+    unit: str
+    value: str | None
+    result: str
+    score: str
 
 
 @dataclass
 class Outcome:
     folder: str
+    status: str = FAILED
     output: str = ""
-    ok: bool = False
     name: str = ""
     year: str = ""
+    framework: str = ""
     total: str = ""
     grade: str = ""
     errors: int = 0
     warnings: int = 0
     reason: str = ""
     change: str = ""
-    indicators: list[tuple[str, str | None, str]] = field(default_factory=list)
+    indicators: list[IndicatorCell] = field(default_factory=list)
     pid: int = 0
     rss_mb: float = 0.0  # resident memory of the building process after this report
+
+    @property
+    def ok(self) -> bool:
+        return self.status == SUCCEEDED
 
 
 def find_departments(root: Path) -> list[Path]:
     """Folders holding data.yaml or data.xlsx, in a stable order."""
-    found = []
-    for marker in (DATA_YAML, DATA_XLSX):
-        found.extend(p.parent for p in root.rglob(marker)
-                     if not SKIP_DIRS & set(p.relative_to(root).parts[:-1]))
-    return sorted(set(found))
+    return survey(root).departments
 
 
 def output_name(root: Path, folder: Path) -> str:
@@ -52,16 +71,55 @@ def output_name(root: Path, folder: Path) -> str:
     return (relative.replace("/", "-") if relative != "." else folder.resolve().name) + ".docx"
 
 
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def unit_output_name(ev: Evaluation, fallback: str) -> str:
+    """单位名称＋年度 as a file name any system accepts; the folder's name when it is empty."""
+    basic = ev.department.data.basic
+    name = _UNSAFE.sub("_", basic.name).strip(" .")[:80]
+    if not name:
+        return fallback
+    return f"{name}{basic.year}年度部门整体支出绩效评价报告.docx"
+
+
+def indicator_cells(ev: Evaluation) -> list[IndicatorCell]:
+    data = ev.department.data
+    cells = []
+    for r in ev.scorecard.results:
+        rule = r.indicator.rule
+        unit = rule.unit if rule.uses_formula else ""
+        if r.status is Status.NOT_COMPUTABLE:
+            result = "无法计算"
+        elif r.status is Status.NOT_APPLICABLE:
+            result = "不适用"
+        elif rule.kind == "清单":
+            answers = data.checklists.get(r.name) or []
+            result = f"{sum(answers)}/{len(answers)}项符合"
+        elif rule.kind == "等级":
+            judgement = data.judgements.get(r.name)
+            result = judgement.level or "" if judgement else ""
+        elif not unit:  # 评议: the evaluators' score is the result
+            result = f"评定得{fmt_score(r.score)}分"
+        else:
+            result = ""
+        cells.append(IndicatorCell(r.name, unit, None if r.value is None else str(r.value),
+                                   result, str(r.score)))
+    return cells
+
+
 def build_department(root: Path, folder: Path, out_dir: Path, template: Path | None,
-                     pdf: bool) -> Outcome:
-    from .build import build_one, convert_to_pdf
+                     pdf: bool, name_by_unit: bool = False) -> Outcome:
+    from .build import build_one, build_pdf
 
     outcome = Outcome(folder=folder.relative_to(root).as_posix() or ".")
-    output = out_dir / output_name(root, folder)
+    by_folder = output_name(root, folder)
     try:
-        built = build_one(folder, output, template, durable=False)
+        built = build_one(
+            folder, (lambda ev: out_dir / unit_output_name(ev, by_folder)) if name_by_unit
+            else out_dir / by_folder, template, durable=False)
         if pdf:
-            convert_to_pdf(output)
+            build_pdf(built)
     except InputError as exc:
         outcome.reason = "；".join(f.render() for f in exc.findings[:3])
         if len(exc.findings) > 3:
@@ -70,15 +128,16 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
     except Exception as exc:  # noqa: BLE001 - one department must never stop the batch
         outcome.reason = f"内部错误：{type(exc).__name__}: {exc}"
         return outcome
-    card, data = built.evaluation.scorecard, built.evaluation.department.data
-    outcome.ok = True
-    outcome.output = output.name
+    ev = built.evaluation
+    card, data = ev.scorecard, ev.department.data
+    outcome.status = SUCCEEDED
+    outcome.output = built.output.name
     outcome.name, outcome.year = data.basic.name, str(data.basic.year)
+    outcome.framework = ev.framework.title
     outcome.total, outcome.grade = str(card.total), card.grade
     outcome.errors, outcome.warnings = built.errors, built.warnings
     outcome.change = built.change
-    outcome.indicators = [(r.name, None if r.value is None else str(r.value), str(r.score))
-                          for r in card.results]
+    outcome.indicators = indicator_cells(ev)
     return outcome
 
 
@@ -87,9 +146,9 @@ COLLECT_EVERY = 8
 
 
 def _build_and_collect(root: Path, folder: Path, out_dir: Path, template: Path | None,
-                       pdf: bool) -> Outcome:
+                       pdf: bool, name_by_unit: bool = False) -> Outcome:
     global _built
-    outcome = build_department(root, folder, out_dir, template, pdf)
+    outcome = build_department(root, folder, out_dir, template, pdf, name_by_unit)
     _built += 1
     if _built == 1 or _built % COLLECT_EVERY == 0:
         # Collect the cycles of the last few reports (docxtpl/lxml leave some), then freeze
@@ -110,9 +169,10 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _worker(args: tuple[Path, list[Path], Path, Path | None, bool]) -> list[Outcome]:
-    root, folders, out_dir, template, pdf = args
-    return [_build_and_collect(root, folder, out_dir, template, pdf) for folder in folders]
+def _worker(args: tuple[Path, list[Path], Path, Path | None, bool, bool]) -> list[Outcome]:
+    root, folders, out_dir, template, pdf, name_by_unit = args
+    return [_build_and_collect(root, folder, out_dir, template, pdf, name_by_unit)
+            for folder in folders]
 
 
 # Told (done, total) after each finished department; the command line draws a bar.
@@ -121,8 +181,11 @@ ProgressCallback = Callable[[int, int], None]
 
 def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = None,
               pdf: bool = False, chunk: int = 8,
-              on_progress: ProgressCallback | None = None) -> list[Outcome]:
-    folders = find_departments(root)
+              on_progress: ProgressCallback | None = None,
+              name_by_unit: bool = False) -> list[Outcome]:
+    """One outcome per sub-folder of root: built, failed, or skipped with its reason."""
+    found = survey(root)
+    folders = found.departments
     out_dir.mkdir(parents=True, exist_ok=True)
     results: list[Outcome] = []
 
@@ -132,18 +195,42 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
 
     if jobs <= 1:
         for folder in folders:
-            results.append(_build_and_collect(root, folder, out_dir, template, pdf))
+            results.append(_build_and_collect(root, folder, out_dir, template, pdf,
+                                              name_by_unit))
             advance()
         gc.unfreeze()  # this process goes on (a test, a server): let it collect everything
     else:
         # Small chunks: workers reuse their caches, and the bar still moves.
         chunks = [folders[i:i + chunk] for i in range(0, len(folders), chunk)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_worker, (root, c, out_dir, template, pdf)) for c in chunks]
+            futures = [pool.submit(_worker, (root, c, out_dir, template, pdf, name_by_unit))
+                       for c in chunks]
             for future in as_completed(futures):
                 results.extend(future.result())
                 advance()
     if hasattr(os, "sync"):
         os.sync()  # the reports were written atomically but not flushed one by one
-    order = {folder.relative_to(root).as_posix() or ".": i for i, folder in enumerate(folders)}
-    return sorted(results, key=lambda o: order[o.folder])
+    _fail_shared_outputs(results)
+    results.extend(Outcome(folder=s.folder.relative_to(root).as_posix(), status=SKIPPED,
+                           reason=s.reason) for s in found.skipped)
+    order = [folder.relative_to(root).as_posix() or "." for folder in folders] + \
+        [s.folder.relative_to(root).as_posix() for s in found.skipped]
+    rank = {name: i for i, name in enumerate(sorted(order))}
+    return sorted(results, key=lambda o: rank[o.folder])
+
+
+def _fail_shared_outputs(results: list[Outcome]) -> None:
+    """Named after 单位名称 and 年度, two departments can claim one file: the later write
+    replaced the earlier one, so neither report can be trusted to be the right one."""
+    claims: dict[str, list[Outcome]] = {}
+    for o in results:
+        if o.ok:
+            claims.setdefault(o.output, []).append(o)
+    for output, owners in claims.items():
+        if len(owners) < 2:
+            continue
+        folders = "、".join(o.folder for o in owners)
+        for o in owners:
+            o.status = FAILED
+            o.reason = (f"{folders} 的单位名称和年度相同，报告都写入了 {output}，互相覆盖；"
+                        "请核对这几个文件夹的单位名称和年度")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -67,6 +68,31 @@ def convert_to_pdf(docx: Path) -> Path:
     return target
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """What one build writes: always the .docx; the PDF beside it when asked for."""
+
+    docx: Path
+    pdf: Path | None
+
+
+def plan_outputs(output: Path, pdf: bool = False) -> Outputs:
+    """The suffix decides the format: .docx a Word report (and its PDF with pdf=True);
+    .pdf a PDF, with the .docx it is made from kept beside it. Anything else is refused
+    before any work is done."""
+    suffix = output.suffix.lower()
+    if suffix == ".docx":
+        return Outputs(output, output.with_suffix(".pdf") if pdf else None)
+    if suffix == ".pdf":
+        docx = output.with_suffix(".docx")
+        return Outputs(docx, docx.with_suffix(".pdf"))
+    found = f"“{output.suffix}”" if output.suffix else "没有后缀"
+    raise InputError([error(
+        f"输出文件名应以 .docx（Word 报告）或 .pdf（PDF，同时在旁边保留 .docx）结尾，"
+        f"实际{found}；例如 -o {output.stem or '报告'}.docx，要两者都生成再加 --pdf",
+        str(output))], unreadable=True)
+
+
 @dataclass
 class Built:
     output: Path
@@ -83,13 +109,16 @@ class Built:
         return len(self.findings) - self.errors
 
 
-def build_one(folder: Path, output: Path, template: Path | None = None,
-              durable: bool = True) -> Built:
+def build_one(folder: Path, output: Path | Callable[[Evaluation], Path],
+              template: Path | None = None, durable: bool = True) -> Built:
     """Evaluate, render, write report and manifest; say what changed since the last build.
 
+    output may be a function of the evaluation (a batch naming reports after 单位名称).
     durable=False leaves the fsync to the caller (a batch syncs once at its end); the
     write is atomic either way."""
     ev = evaluate(folder)
+    if callable(output):
+        output = output(ev)
     data, notes = render_docx(ev, template)
     record = manifest_path(output)
     before = load_manifest(record)
@@ -98,3 +127,11 @@ def build_one(folder: Path, output: Path, template: Path | None = None,
     # A record, not the deliverable: written in place (a torn one reads as "no record").
     record.write_bytes(dump_manifest(after))
     return Built(output, ev, ev.findings + notes, describe_changes(before, after))
+
+
+def build_pdf(built: Built) -> Path:
+    """The PDF of a built report, with its own build record (never the .docx's)."""
+    pdf = convert_to_pdf(built.output)
+    manifest_path(pdf).write_bytes(dump_manifest(make_manifest(built.evaluation, pdf,
+                                                               pdf.read_bytes())))
+    return pdf

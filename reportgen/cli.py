@@ -18,6 +18,7 @@ from .pipeline import Evaluation, evaluate
 from .scoring import Scorecard
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_NO_PDF = 3  # build: the .docx was written, its PDF was not
 
 
 def _print_findings(findings: list[Finding]) -> None:
@@ -104,22 +105,31 @@ def cmd_frameworks(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build_one, convert_to_pdf
+    from .build import build_one, build_pdf, plan_outputs
 
+    outputs = plan_outputs(Path(args.output), args.pdf)
     template = Path(args.template) if args.template else None
-    built = build_one(Path(args.dir), Path(args.output), template)
+    built = build_one(Path(args.dir), outputs.docx, template)
     _print_findings(built.findings)
     card = built.evaluation.scorecard
     print(f"已生成 {built.output}（总分 {card.total}，等级 {card.grade}；"
           f"{built.errors} 个错误，{built.warnings} 个警告，详见 reportgen check）")
     print(built.change)
-    if args.pdf:
-        print(f"已生成 {convert_to_pdf(built.output)}")
+    if outputs.pdf is None:
+        return EXIT_OK
+    try:
+        print(f"已生成 {build_pdf(built)}")
+    except InputError as exc:
+        _print_findings(exc.findings)
+        print(f"Word 报告已生成：{built.output}；PDF 没有生成。装好 LibreOffice 后重新运行本命令"
+              "（Debian：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk），"
+              "或在 Word/WPS 中打开报告另存为 PDF。", file=sys.stderr)
+        return EXIT_NO_PDF
     return EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import FAILED, SKIPPED, run_batch
     from .summary import write_summary
 
     root, out_dir = Path(args.root), Path(args.output)
@@ -128,23 +138,35 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"[错误] {root}：{what}，请给出包含各部门文件夹的总文件夹", file=sys.stderr)
         return EXIT_UNREADABLE
     outcomes = run_batch(root, out_dir, args.jobs, Path(args.template) if args.template else None,
-                         args.pdf, on_progress=ProgressBar())
+                         args.pdf, on_progress=ProgressBar(), name_by_unit=args.name_by_unit)
     if not outcomes:
-        print(f"[错误] {root}：没有找到部门文件夹（内含 data.yaml 或 data.xlsx 的文件夹）",
-              file=sys.stderr)
+        print(f"[错误] {root}：没有找到部门文件夹（内含 data.yaml 或 data.xlsx 的文件夹），"
+              "也没有任何子文件夹", file=sys.stderr)
         return EXIT_UNREADABLE
     summary = out_dir / "汇总表.xlsx"
     write_summary(summary, outcomes)
     ok = [o for o in outcomes if o.ok]
-    failed = [o for o in outcomes if not o.ok]
-    warned = [o for o in ok if o.errors or o.warnings]
-    print(f"\n共 {len(outcomes)} 个部门：成功 {len(ok)} 个（其中 {len(warned)} 个有检查问题），"
-          f"失败 {len(failed)} 个。汇总表：{summary}")
-    for o in warned:
-        print(f"  [有问题] {o.folder}：{o.errors} 个错误，{o.warnings} 个警告（reportgen check 查看）")
+    failed = [o for o in outcomes if o.status == FAILED]
+    skipped = [o for o in outcomes if o.status == SKIPPED]
+    flawed = [o for o in ok if o.errors]
+    warned = [o for o in ok if o.warnings and not o.errors]
+    print(f"\n共 {len(outcomes)} 个文件夹：成功 {len(ok)} 个（其中 {len(flawed)} 个有检查错误，"
+          f"{len(warned)} 个只有警告），失败 {len(failed)} 个，跳过 {len(skipped)} 个。"
+          f"汇总表：{summary}")
+    for o in flawed + warned:
+        print(f"  [有问题] {o.folder}：{o.errors} 个错误，{o.warnings} 个警告；"
+              f"查看：reportgen check {_shell_path(root, o.folder)}")
     for o in failed:
-        print(f"  [失败] {o.folder}：{o.reason}")
-    return EXIT_ERRORS if failed else EXIT_OK
+        print(f"  [失败] {o.folder}：{o.reason}；查看：reportgen check {_shell_path(root, o.folder)}")
+    for o in skipped:
+        print(f"  [跳过] {o.folder}：{o.reason}")
+    return EXIT_ERRORS if failed or skipped or flawed else EXIT_OK
+
+
+def _shell_path(root: Path, folder: str) -> str:
+    """The folder as the clerk can paste it after reportgen check."""
+    path = str(root / folder) if folder != "." else str(root)
+    return f'"{path}"' if any(ch in path for ch in " ()&;'") else path
 
 
 class ProgressBar:
@@ -170,6 +192,9 @@ def _manifest_of(path: Path) -> dict:
     """A manifest file, or a department folder evaluated now."""
     from .manifest import load, make_manifest
 
+    if not path.exists():
+        raise InputError([error("找不到：应为部门文件夹或生成记录（.manifest.json）", str(path))],
+                         unreadable=True)
     if path.is_file():
         manifest = load(path)
         if manifest is None:
@@ -182,8 +207,17 @@ def _manifest_of(path: Path) -> dict:
 def cmd_diff(args: argparse.Namespace) -> int:
     from .manifest import changes
 
-    old, new = _manifest_of(Path(args.a)), _manifest_of(Path(args.b))
-    lines = changes(old, new)
+    sides: list[dict] = []
+    problems: list[InputError] = []
+    for raw in (args.a, args.b):  # both sides are looked at: every problem in one pass
+        try:
+            sides.append(_manifest_of(Path(raw)))
+        except InputError as exc:
+            problems.append(exc)
+    if problems:
+        raise InputError([f for exc in problems for f in exc.findings],
+                         any(exc.unreadable for exc in problems))
+    lines = changes(*sides)
     print("\n".join(lines) if lines else "两者的指标值、得分和总分相同。")
     return EXIT_OK
 

@@ -1,7 +1,9 @@
 """Build manifests: what a report was made from and what it says, to show changes on rebuild.
 
-A manifest sits beside its report (报告.docx → 报告.manifest.json). It holds no time
-stamps, so it is as diffable as the report itself.
+A manifest sits beside its output, named after the whole file name (报告.docx →
+报告.docx.manifest.json, 报告.pdf → 报告.pdf.manifest.json): two outputs differing only in
+their suffix never share a record. It holds no time stamps, so it is as diffable as the
+report itself.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from .pipeline import Evaluation
 SUFFIX = ".manifest.json"
 
 
-def manifest_path(report: Path) -> Path:
-    return report.with_name(report.stem + SUFFIX)
+def manifest_path(output: Path) -> Path:
+    return output.with_name(output.name + SUFFIX)
 
 
 def digest(sources: list[tuple[Path, str]], base: Path) -> str:

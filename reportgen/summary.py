@@ -1,15 +1,44 @@
-"""汇总表.xlsx for the finance bureau: one row per department of a batch."""
+"""汇总表.xlsx for the finance bureau: one row per sub-folder of a batch, built or not.
+
+Each indicator has two columns: its value (headed with its unit, or 结果 for an indicator
+judged by a checklist, a judgement or a level) and its score. A cell tells apart a
+department whose framework has no such indicator (本框架无此指标) from one whose report
+could not be made (left blank, the reason in the last column).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .batch import Outcome
+from .batch import IndicatorCell, Outcome
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
+NOT_IN_FRAMEWORK = "本框架无此指标"
+NUMBER_FORMAT = "0.00"  # scores and rates with two decimals, as the report prints them
+NOTES = (
+    ("状态", "成功：报告已生成；失败：未能生成，原因见“原因或变化”列；"
+             "跳过：子文件夹中没有 data.yaml 或 data.xlsx，原因见同一列"),
+    ("指标的“值”列", "列名注明单位：值（%）为比率，值（分）为分数（如绩效办考核得分）；"
+                   "“结果”列为清单、评议、等级类指标的评价结果（如 4/5项符合、好）"),
+    (NOT_IN_FRAMEWORK, "该部门所用的评价框架中没有这项指标（与“未填写”“无法计算”不同）"),
+    ("无法计算", "公式的分母为0等，该指标计0分，报告中写明原因"),
+    ("不适用", "公式所需的数据不存在（如没有新建楼堂馆所），按框架规定得满分"),
+    ("空白", "该部门的报告没有生成（失败或跳过），没有指标数据"),
+)
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    unit: str
+
+    @property
+    def value_header(self) -> str:
+        return f"{self.name}\n值（{self.unit}）" if self.unit else f"{self.name}\n结果"
 
 
 def summary_workbook(outcomes: list[Outcome]) -> bytes:
@@ -17,26 +46,27 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    names: list[str] = []
+    columns: dict[str, _Column] = {}
     for o in outcomes:
-        names.extend(n for n, _, _ in o.indicators if n not in names)
-    head = ["部门文件夹", "单位名称", "年度"]
-    for n in names:
-        head += [f"{n}\n值(%)", f"{n}\n得分"]
+        for cell in o.indicators:
+            columns.setdefault(cell.name, _Column(cell.name, cell.unit))
+    head = ["部门文件夹", "单位名称", "年度", "评价框架"]
+    for c in columns.values():
+        head += [c.value_header, f"{c.name}\n得分"]
     head += ["总分", "等级", "检查错误数", "检查警告数", "输出文件", "状态", "原因或变化"]
 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
     ws.append(head)
+    grey = Font(color="808080")
     for o in outcomes:
-        values = {n: (v, s) for n, v, s in o.indicators}
-        row: list[object] = [o.folder, o.name, int(o.year) if o.year else None]
-        for n in names:
-            value, score = values.get(n, (None, None))
-            row += [_number(value), _number(score)]
+        cells = {cell.name: cell for cell in o.indicators}
+        row: list[object] = [o.folder, o.name, int(o.year) if o.year else None, o.framework]
+        for c in columns.values():
+            row += _indicator(c, cells.get(c.name), o.ok)
         row += [_number(o.total), o.grade, o.errors if o.ok else None,
-                o.warnings if o.ok else None, o.output, "成功" if o.ok else "失败",
+                o.warnings if o.ok else None, o.output, o.status,
                 o.change if o.ok else o.reason]
         ws.append(row)
     bold = Font(bold=True)
@@ -44,16 +74,24 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    first_number, last_number = 4, 3 + 2 * len(names) + 1
-    for row in ws.iter_rows(min_row=2, min_col=first_number, max_col=last_number):
+    for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.number_format = "0.00"
+            if isinstance(cell.value, Decimal | float | int) and cell.column > 3:
+                cell.number_format = NUMBER_FORMAT
+            elif cell.value == NOT_IN_FRAMEWORK:
+                cell.font = grey
     for i, title in enumerate(head, 1):
-        width = 12 if "\n" in title else max(10, len(title) * 2 + 2)
+        width = 14 if "\n" in title else max(10, len(title) * 2 + 2)
         ws.column_dimensions[get_column_letter(i)].width = min(width, 40)
     ws.row_dimensions[1].height = 45
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = ws.dimensions
+    notes = wb.create_sheet("说明")
+    notes.append(["项目", "含义"])
+    for item in NOTES:
+        notes.append(list(item))
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 90
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "reportgen"
     out = io.BytesIO()
@@ -61,7 +99,21 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     return out.getvalue()
 
 
-def _number(text: str | None) -> Decimal | float | None:
+def _indicator(column: _Column, cell: IndicatorCell | None, built: bool) -> list[object]:
+    """The value and score cells of one indicator for one department."""
+    if not built:
+        return [None, None]  # no report, no figures: the reason is in the last column
+    if cell is None:
+        return [NOT_IN_FRAMEWORK, NOT_IN_FRAMEWORK]
+    score = _number(cell.score)
+    if cell.value is None or not cell.unit:
+        return [cell.result or None, score]
+    if cell.unit != column.unit:  # another framework measures it otherwise: say the unit
+        return [f"{cell.value}{cell.unit}", score]
+    return [_number(cell.value), score]
+
+
+def _number(text: str | None) -> Decimal | None:
     # openpyxl writes Decimal through float; a 2-place figure survives that unchanged.
     return None if text in (None, "") else Decimal(text)
 

@@ -244,8 +244,12 @@ def test_pdf_through_libreoffice(tmp_path):
 def test_pdf_without_libreoffice_says_how_to_install(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(shutil, "which", lambda name: None)
     code = main(["build", str(EXAMPLE), "-o", str(tmp_path / "r.docx"), "--pdf"])
-    assert code == 1
-    assert "apt-get install libreoffice-writer-nogui" in capsys.readouterr().err
+    assert code == 3  # the .docx is there, its PDF is not
+    err = capsys.readouterr().err
+    assert "apt-get install libreoffice-writer-nogui" in err
+    assert f"Word 报告已生成：{tmp_path / 'r.docx'}；PDF 没有生成" in err
+    assert "无法继续" not in err
+    assert (tmp_path / "r.docx").is_file() and not (tmp_path / "r.pdf").exists()
 
 
 def test_gbk_narrative_is_read_and_check_says_so(tmp_path, capsys):

@@ -173,7 +173,7 @@ def assert_old_or_complete(target: Path, old: bytes, new: bytes) -> None:
     assert data in (old, new), "the report is neither the previous one nor a complete new one"
     if data == new:
         assert is_complete_report(data, target)
-    leftovers = {p.name for p in target.parent.iterdir()} - {target.name, "报告.manifest.json"}
+    leftovers = {p.name for p in target.parent.iterdir()} - {target.name, "报告.docx.manifest.json"}
     assert all(name.startswith(".报告.docx.") and name.endswith(".tmp") for name in leftovers)
 
 

@@ -56,7 +56,7 @@ def test_rebuild_says_what_changed(tmp_path, capsys):
     assert main(["build", str(folder), "-o", str(out)]) == 0
     said = capsys.readouterr().out
     assert "预算完成率 87.75% → 100.00%，得分 1.00 → 5.00，总分 90.47 → 94.47" in said
-    manifest = out.with_name("report.manifest.json").read_text(encoding="utf-8")
+    manifest = out.with_name("report.docx.manifest.json").read_text(encoding="utf-8")
     assert '"总分": "94.47"' in manifest
 
 
@@ -80,17 +80,17 @@ def test_batch_builds_all_and_survives_a_broken_department(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["batch", str(root), "-o", str(out), "-j", "2"]) == 1   # one failed
     said = capsys.readouterr().out
-    assert "共 4 个部门：成功 3 个" in said and "失败 1 个" in said
+    assert "共 4 个文件夹：成功 3 个" in said and "失败 1 个" in said
     assert "[失败] 坏部门" in said and "YAML 格式错误" in said
     for name in ("商务局", "交通局", "应急局"):
         assert (out / f"{name}.docx").is_file()
-        assert (out / f"{name}.manifest.json").is_file()
+        assert (out / f"{name}.docx.manifest.json").is_file()
     sheet = load_workbook(out / "汇总表.xlsx")["汇总"]
     header = [c.value for c in sheet[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"商务局", "交通局", "应急局", "坏部门"}
     assert rows["商务局"]["总分"] == pytest.approx(90.47)
-    assert rows["商务局"]["预算控制率\n值(%)"] == pytest.approx(348.83)
+    assert rows["商务局"]["预算控制率\n值（%）"] == pytest.approx(348.83)
     assert rows["商务局"]["等级"] == "优"
     assert rows["商务局"]["检查错误数"] == 4
     assert rows["坏部门"]["状态"] == "失败"

@@ -1,0 +1,161 @@
+"""batch never loses a department silently; 汇总表 reads right for a bureau."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLE, ROOT, example_raw, write_department
+from reportgen.cli import main
+from reportgen.inputs.root_folder import survey
+
+TRANSPORT = ROOT / "examples" / "county-transport-2023"
+EMERGENCY = ROOT / "examples" / "state-emergency-2019"
+
+
+def rows_of(summary: Path) -> dict[str, dict]:
+    sheet = load_workbook(summary)["汇总"]
+    header = [c.value for c in sheet[1]]
+    return {r[0]: dict(zip(header, r, strict=True))
+            for r in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """Two departments, and four sub-folders that are not departments for different reasons."""
+    root = tmp_path / "全州"
+    shutil.copytree(TRANSPORT, root / "交通局")
+    shutil.copytree(EMERGENCY / "narratives", root / "应急局" / "narratives")
+    shutil.copy(EMERGENCY / "data.xlsx", root / "应急局" / "data (1).xlsx")
+    (root / "空文件夹").mkdir()
+    (root / "旧格式").mkdir()
+    (root / "旧格式" / "data.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (root / "材料").mkdir()
+    (root / "材料" / "说明.docx").write_bytes(b"x")
+    shutil.copytree(EXAMPLE, root / "州直" / "商务局")  # a folder grouping departments
+    (root / "州直" / "空").mkdir()
+    return root
+
+
+def test_survey_lists_every_folder(root: Path):
+    found = survey(root)
+    assert [p.relative_to(root).as_posix() for p in found.departments] == ["交通局", "州直/商务局"]
+    reasons = {s.folder.relative_to(root).as_posix(): s.reason for s in found.skipped}
+    assert reasons == {
+        "应急局": "找到“data (1).xlsx”，应命名为 data.xlsx，放在 应急局 文件夹中",
+        "旧格式": "找到“data.xls”，不是 .xlsx 格式；请在 Excel/WPS 中另存为“Excel 工作簿(.xlsx)”，"
+                 "命名为 data.xlsx，放在 旧格式 文件夹中",
+        "材料": "没有 data.yaml 或 data.xlsx（文件夹中有：说明.docx）",
+        "空文件夹": "文件夹是空的，没有 data.yaml 或 data.xlsx",
+        "州直/空": "文件夹是空的，没有 data.yaml 或 data.xlsx",
+    }
+
+
+def test_skipped_folders_are_in_the_summary_and_the_table(root: Path, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["batch", str(root), "-o", str(out)]) == 1  # skipped folders are problems
+    said = capsys.readouterr().out
+    assert "共 7 个文件夹：成功 2 个" in said and "跳过 5 个" in said
+    assert "[跳过] 应急局：找到“data (1).xlsx”，应命名为 data.xlsx" in said
+    assert "[跳过] 空文件夹：文件夹是空的" in said
+    # Each problem names the folder to check.
+    assert f"[有问题] 州直/商务局：4 个错误，0 个警告；查看：reportgen check {root / '州直' / '商务局'}" \
+        in said
+    rows = rows_of(out / "汇总表.xlsx")
+    assert set(rows) == {"交通局", "州直/商务局", "应急局", "旧格式", "材料", "空文件夹", "州直/空"}
+    assert rows["应急局"]["状态"] == "跳过"
+    assert rows["应急局"]["原因或变化"].startswith("找到“data (1).xlsx”")
+    assert rows["空文件夹"]["总分"] is None and rows["空文件夹"]["在职人员控制率\n值（%）"] is None
+
+
+def test_exit_status_reflects_failures_and_check_errors(tmp_path, capsys):
+    clean = tmp_path / "clean"
+    shutil.copytree(TRANSPORT, clean / "交通局")
+    assert main(["batch", str(clean), "-o", str(tmp_path / "o1")]) == 0
+    shutil.copytree(EXAMPLE, clean / "商务局")  # builds, but its claimed figures are errors
+    assert main(["batch", str(clean), "-o", str(tmp_path / "o2")]) == 1
+    broken = tmp_path / "broken"
+    shutil.copytree(TRANSPORT, broken / "交通局")
+    (broken / "坏").mkdir()
+    (broken / "坏" / "data.yaml").write_text("评价框架: [", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["batch", str(broken), "-o", str(tmp_path / "o3")]) == 1
+    said = capsys.readouterr().out
+    assert "[失败] 坏：" in said and f"查看：reportgen check {broken / '坏'}" in said
+
+
+def test_an_empty_root_is_unreadable(tmp_path, capsys):
+    (tmp_path / "root").mkdir()
+    assert main(["batch", str(tmp_path / "root"), "-o", str(tmp_path / "out")]) == 2
+    assert "没有找到部门文件夹" in capsys.readouterr().err
+
+
+def test_outputs_named_after_unit_and_year(tmp_path, capsys):
+    root = tmp_path / "root"
+    shutil.copytree(EXAMPLE, root / "a")
+    shutil.copytree(TRANSPORT, root / "b")
+    out = tmp_path / "out"
+    main(["batch", str(root), "-o", str(out), "--按单位命名"])
+    names = sorted(p.name for p in out.glob("*.docx"))
+    assert names == ["湘西土家族苗族自治州商务局2018年度部门整体支出绩效评价报告.docx",
+                     "示例县交通运输局2023年度部门整体支出绩效评价报告.docx"]
+    rows = rows_of(out / "汇总表.xlsx")
+    assert rows["b"]["输出文件"] == "示例县交通运输局2023年度部门整体支出绩效评价报告.docx"
+
+
+def test_two_departments_with_one_name_fail_instead_of_overwriting(tmp_path, capsys):
+    root = tmp_path / "root"
+    shutil.copytree(TRANSPORT, root / "a")
+    shutil.copytree(TRANSPORT, root / "b")
+    out = tmp_path / "out"
+    assert main(["batch", str(root), "-o", str(out), "--name-by-unit"]) == 1
+    rows = rows_of(out / "汇总表.xlsx")
+    assert rows["a"]["状态"] == rows["b"]["状态"] == "失败"
+    assert "a、b 的单位名称和年度相同" in rows["a"]["原因或变化"]
+
+
+def test_a_unit_name_unsafe_for_a_file_name(tmp_path):
+    raw = example_raw()
+    raw["基本信息"]["单位名称"] = "商务局/外事办:*"
+    root = tmp_path / "root"
+    write_department(root / "a", raw)
+    main(["batch", str(root), "-o", str(tmp_path / "out"), "--按单位命名"])
+    assert [p.name for p in (tmp_path / "out").glob("*.docx")] == \
+        ["商务局_外事办__2018年度部门整体支出绩效评价报告.docx"]
+
+
+def test_summary_columns_for_a_bureau(tmp_path, capsys):
+    root = tmp_path / "root"
+    shutil.copytree(EXAMPLE, root / "商务局")
+    shutil.copytree(TRANSPORT, root / "交通局")
+    shutil.copytree(EMERGENCY, root / "应急局")
+    (root / "坏").mkdir()
+    (root / "坏" / "data.yaml").write_text("评价框架: [", encoding="utf-8")
+    out = tmp_path / "out"
+    main(["batch", str(root), "-o", str(out)])
+    rows = rows_of(out / "汇总表.xlsx")
+    commerce, transport, emergency, broken = (rows[n] for n in ("商务局", "交通局", "应急局", "坏"))
+    assert commerce["评价框架"] == "湘西州州本级部门整体支出绩效评价指标（2018）"
+    assert transport["评价框架"] == "县级部门整体支出绩效评价指标（长沙）"
+    # A score-valued indicator is headed with 分, a rate with %.
+    assert commerce["重点工作实际完成率\n值（分）"] == pytest.approx(93.34)
+    assert commerce["预算完成率\n值（%）"] == pytest.approx(87.75)
+    assert not any("重点工作实际完成率\n值（%）" in k for k in commerce)
+    # Checklists, judgements and levels show their result.
+    assert emergency["资金使用合规性\n结果"] == "4/5项符合"
+    assert commerce["行政效能\n结果"] == "好" and transport["行政效能\n结果"] == "一般"
+    assert commerce["经济效益\n结果"] == "评定得3.00分"
+    # Not in this framework is not missing; not computable and not applicable say so.
+    assert transport["绩效目标合理性\n结果"] == "本框架无此指标"
+    assert transport["绩效目标合理性\n得分"] == "本框架无此指标"
+    assert emergency["“三公经费”变动率\n值（%）"] == "无法计算"
+    assert emergency["“三公经费”变动率\n得分"] == 0
+    assert commerce["新建楼堂馆所面积控制率\n值（%）"] == "不适用"
+    assert broken["状态"] == "失败" and broken["预算完成率\n值（%）"] is None
+    assert broken["绩效目标合理性\n结果"] is None
+    assert "YAML 格式错误" in broken["原因或变化"]
+    notes = load_workbook(out / "汇总表.xlsx")["说明"]
+    assert any(r[0] == "本框架无此指标" for r in notes.iter_rows(values_only=True))
