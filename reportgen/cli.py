@@ -249,6 +249,12 @@ def cmd_template_check(args: argparse.Namespace) -> int:
     return EXIT_ERRORS if errors else EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from .review.command import run_review
+
+    return run_review(args)
+
+
 # Each command's help: what it does, an example, and what its exit status means.
 HELP: dict[str, tuple[str, str, str]] = {
     "init": ("新建部门文件夹：Excel 填报表、文字材料模板和填报说明",
@@ -275,6 +281,10 @@ HELP: dict[str, tuple[str, str, str]] = {
              "reportgen diff 输出/甲.docx.manifest.json examples/xiangxi-commerce-2018",
              "0 已比较（有无差别都是 0）；2 某一方不存在或无法读取"),
     "template": ("模板工具", "reportgen template check 我的模板.docx", "见 template check"),
+    "review": ("审核手写的报告：重算报告中的计算、合计、指标表得分、年份和编号，"
+               "在前后矛盾处加 Word 批注；也可审核整个文件夹并生成 审核汇总表.xlsx",
+               "reportgen review 某单位2018年度绩效评价报告.docx -o 审核后.docx",
+               "0 未发现问题；1 发现问题（或文件夹中有无法读取的报告）；2 无法读取（如 PDF、损坏的文件）"),
     "template check": ("检查自定义 .docx 模板：未知的变量名、被 Word 拆开的标记、未配对的 for/if",
                        "reportgen template check 我的模板.docx",
                        "0 没有错误；1 有错误；2 无法读取模板"),
@@ -336,6 +346,13 @@ def parser() -> ChineseArgumentParser:
                             title="子命令", help="下列子命令之一")
     tc = _command(tsub, "check", cmd_template_check, title="template check")
     tc.add_argument("file", metavar="模板", help="要检查的 .docx 模板")
+    r = _command(sub, "review", cmd_review)
+    r.add_argument("report", metavar="报告", help="报告（.docx、.doc 或 .wps），或装有多份报告的文件夹")
+    r.add_argument("--framework", metavar="框架",
+                   help="评价框架（内置标识或框架文件路径；默认按报告的指标表判断）")
+    r.add_argument("-o", "--output", metavar="输出",
+                   help="带批注的副本（.docx）；审核文件夹时为输出文件夹")
+    r.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
     return p
 
 

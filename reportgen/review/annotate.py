@@ -1,0 +1,94 @@
+"""The annotated copy: the department's own document with a Word comment (批注) at each
+finding, authored "reportgen 审核". Nothing else in the document changes."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from lxml import etree
+
+from ..output import write_atomically
+from .model import Finding
+from .reader import Cell, ReviewedDocument
+
+AUTHOR = "reportgen 审核"
+INITIALS = "审核"
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+# The two styles python-docx's comments refer to, as Word itself defines them when a
+# document gets its first comment; without them a validator reports dangling style names.
+_COMMENT_STYLES = {
+    "CommentReference": ('<w:style {ns} w:type="character" w:styleId="CommentReference">'
+                         '<w:name w:val="annotation reference"/><w:uiPriority w:val="99"/>'
+                         '<w:semiHidden/><w:unhideWhenUsed/>'
+                         '<w:rPr><w:sz w:val="16"/><w:szCs w:val="16"/></w:rPr></w:style>'),
+    "CommentText": ('<w:style {ns} w:type="paragraph" w:styleId="CommentText">'
+                    '<w:name w:val="annotation text"/><w:uiPriority w:val="99"/>'
+                    '<w:unhideWhenUsed/><w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr>'
+                    '</w:style>'),
+}
+
+
+def annotated_bytes(doc: ReviewedDocument, findings: list[Finding]) -> bytes:
+    """Comments go into the document object the review read, then it is saved as a copy."""
+    added = 0
+    for finding in findings:
+        runs = _anchor(finding)
+        if runs:
+            comment = doc.word.add_comment(runs, text=f"【{finding.kind.value}】{finding.message}",
+                                           author=AUTHOR, initials=INITIALS)
+            # No timestamp: the same report reviewed twice gives the same bytes.
+            comment._comment_elm.attrib.pop(qn("w:date"), None)
+            added += 1
+    if added:
+        _add_comment_styles(doc)
+    out = io.BytesIO()
+    doc.word.save(out)
+    return _fixed_times(out.getvalue())
+
+
+def _add_comment_styles(doc: ReviewedDocument) -> None:
+    _add_styles(doc.word.styles.element)
+    # Word 2010's copy of the styles, where a document has one, must list them too.
+    for part in doc.word.part.package.iter_parts():
+        if part.partname == "/word/stylesWithEffects.xml":
+            root = etree.fromstring(part.blob)
+            _add_styles(root)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                        standalone=True)
+
+
+def _add_styles(styles) -> None:
+    present = {s.get(qn("w:styleId")) for s in styles.iterchildren(qn("w:style"))}
+    for style_id, xml in _COMMENT_STYLES.items():
+        if style_id not in present:
+            styles.append(parse_xml(xml.format(ns=nsdecls("w"))))
+
+
+def _fixed_times(data: bytes) -> bytes:
+    """The same entries with a fixed time stamp, so a copy's bytes depend only on its content."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def write_annotated(doc: ReviewedDocument, findings: list[Finding], target: Path) -> None:
+    write_atomically(target, annotated_bytes(doc, findings))
+
+
+def _anchor(finding: Finding):
+    target = finding.target
+    if isinstance(target, Cell):
+        return target.runs()
+    if finding.span is None:
+        return [r for _, _, r in target.runs if r.text]
+    return target.runs_between(*finding.span)

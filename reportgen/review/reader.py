@@ -1,0 +1,212 @@
+"""Reader: a .docx as body paragraphs and tables, each piece knowing its place.
+
+Merged cells are resolved to the grid: a horizontally merged cell (gridSpan) fills every
+column it spans and a vertically merged one (vMerge) every row, each copy pointing at the
+cell where the merge starts, so a table's sums can count a merged value once.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import docx
+from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
+from docx.table import _Cell
+from docx.text.hyperlink import Hyperlink
+from docx.text.paragraph import Paragraph as WordParagraph
+from docx.text.run import Run
+
+from ..findings import InputError, error
+
+_P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a finding is: a body paragraph (numbered among non-empty ones) or a table cell."""
+
+    paragraph: int | None = None
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
+
+    def describe(self) -> str:
+        if self.table is None:
+            return f"第{self.paragraph}段"
+        where = f"表{self.table}"
+        if self.row is not None:
+            where += f"第{self.row}行"
+        if self.column is not None:
+            where += f"第{self.column}列"
+        return where
+
+    def as_json(self) -> dict[str, int]:
+        fields = {"paragraph": self.paragraph, "table": self.table, "row": self.row,
+                  "column": self.column}
+        return {k: v for k, v in fields.items() if v is not None}
+
+
+@dataclass
+class Paragraph:
+    number: int            # among non-empty body paragraphs, 1-based
+    text: str
+    runs: list[tuple[int, int, Run]]  # (start, end, run) over text
+    style: str = ""
+
+    @property
+    def place(self) -> Place:
+        return Place(paragraph=self.number)
+
+    def runs_between(self, start: int, end: int) -> list[Run]:
+        """The runs a comment on text[start:end] should cover (whole runs: Word anchors on runs)."""
+        hit = [r for s, e, r in self.runs if s < end and e > start and e > s]
+        return hit or [r for s, e, r in self.runs if e > s]
+
+
+@dataclass
+class Cell:
+    table: int
+    row: int               # 1-based grid row
+    column: int            # 1-based grid column
+    text: str
+    origin: tuple[int, int]  # (row, column) where a merged cell starts
+    word: _Cell | None = None
+
+    @property
+    def place(self) -> Place:
+        return Place(table=self.table, row=self.origin[0], column=self.origin[1])
+
+    @property
+    def is_origin(self) -> bool:
+        return self.origin == (self.row, self.column)
+
+    def runs(self) -> list[Run]:
+        if self.word is None:
+            return []
+        for paragraph in self.word.paragraphs:
+            runs = [r for _, _, r in _runs_of(paragraph)[1] if r.text]
+            if runs:
+                return runs
+        return []
+
+
+@dataclass
+class Table:
+    number: int
+    rows: list[list[Cell]]
+    after_paragraph: int   # the paragraph number just before the table (0 at the start)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def cell(self, row: int, column: int) -> Cell | None:
+        if 1 <= row <= len(self.rows) and 1 <= column <= len(self.rows[row - 1]):
+            return self.rows[row - 1][column - 1]
+        return None
+
+
+@dataclass
+class ReviewedDocument:
+    path: Path
+    word: WordDocument
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+def read_document(path: Path) -> ReviewedDocument:
+    """Read a .docx; anything that is not one is an InputError marked unreadable."""
+    if not zipfile.is_zipfile(path):
+        raise InputError([error("不是有效的 Word 文档（.docx），无法读取；请用 Word 或 WPS 另存为 .docx 后再试",
+                                str(path))], unreadable=True)
+    try:
+        word = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises several kinds for a damaged package
+        raise InputError([error(f"Word 文档已损坏或不是 .docx（{type(exc).__name__}），无法读取",
+                                str(path))], unreadable=True) from None
+    doc = ReviewedDocument(path, word)
+    body = word.element.body
+    for element in body.iter(_P, _TBL):
+        if _inside_table(element, body):
+            continue
+        if element.tag == _P:
+            paragraph = WordParagraph(element, word)
+            text, runs = _runs_of(paragraph)
+            if text.strip():
+                style = paragraph.style.name if paragraph.style is not None else ""
+                doc.paragraphs.append(Paragraph(len(doc.paragraphs) + 1, text, runs, style))
+        else:
+            doc.tables.append(_read_table(element, len(doc.tables) + 1, len(doc.paragraphs), word))
+    return doc
+
+
+def _inside_table(element, body) -> bool:
+    parent = element.getparent()
+    while parent is not None and parent is not body:
+        if parent.tag == _TBL:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _runs_of(paragraph: WordParagraph) -> tuple[str, list[tuple[int, int, Run]]]:
+    parts: list[tuple[int, int, Run]] = []
+    pos = 0
+    for item in paragraph.iter_inner_content():
+        for run in (item.runs if isinstance(item, Hyperlink) else [item]):
+            text = run.text
+            parts.append((pos, pos + len(text), run))
+            pos += len(text)
+    return "".join(r.text for _, _, r in parts), parts
+
+
+def _read_table(tbl, number: int, after: int, word: WordDocument) -> Table:
+    from docx.table import Table as WordTable
+
+    table = WordTable(tbl, word)
+    rows: list[list[Cell]] = []
+    origins: dict[int, Cell] = {}  # grid column → the cell above (for vMerge continue)
+    for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
+        row: list[Cell] = []
+        column = 1 + _grid_before(tr)
+        for _ in range(column - 1):
+            row.append(Cell(number, r, len(row) + 1, "", (r, len(row) + 1)))
+        for tc in tr.iterchildren(_TC):
+            span = max(1, int(tc.grid_span or 1))
+            word_cell = _Cell(tc, table)
+            above = origins.get(column)
+            if tc.vMerge == "continue" and above is not None:
+                origin, text, source = above.origin, above.text, above.word
+            else:
+                origin, text, source = (r, column), _cell_text(word_cell), word_cell
+            for offset in range(span):
+                cell = Cell(number, r, column + offset, text, origin, source)
+                row.append(cell)
+                origins[column + offset] = cell
+            column += span
+        rows.append(row)
+    return Table(number, rows, after)
+
+
+def _grid_before(tr) -> int:
+    trPr = tr.find(qn("w:trPr"))
+    if trPr is None:
+        return 0
+    before = trPr.find(qn("w:gridBefore"))
+    if before is None:
+        return 0
+    try:
+        return int(before.get(qn("w:val"), "0"))
+    except ValueError:
+        return 0
+
+
+def _cell_text(cell: _Cell) -> str:
+    return "\n".join(_runs_of(p)[0] for p in cell.paragraphs)

@@ -1,0 +1,175 @@
+"""Totals against their parts, as sentences write them:
+
+    "年末实有人数188人，其中：在职政府机关人员32人，……退休人员101人"
+    "实际支出数为60.07万元（公务接待费27.08万元、公务用车运行维护费32.99万元）"
+
+A part is a clause "label + figure" in the total's unit (a parenthetical after it is that
+part's own breakdown). A list may run on into the next figures of the sentence, so the
+total is accepted when any leading run of two or more parts adds up to it; only a total
+that no run of its parts reaches is reported. Parts that are a subset ("其中实现“破零”企业
+17家") are not a breakdown: without "其中：" or a parenthesis right after the total nothing
+is checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .figures import COUNT_UNITS, Figure, figures, normalize, show
+from .model import Finding, Kind
+from .reader import Paragraph
+
+_OPEN, _CLOSE = "(", ")"
+_SEPARATORS = "，,、；;"
+_NOT_A_PART = re.compile(r"为|比|较|增|减|同比|上年|去年|同期|约|近|超过|达到|以上|以下|累计|\d")
+_LEAD = re.compile(r"^\s*(?:其中\s*[:，,]?|含|包括)\s*")
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    total: Figure
+    parts: list[Figure]
+
+
+def check_totals(paragraphs: list[Paragraph]) -> list[Finding]:
+    findings = []
+    for paragraph in paragraphs:
+        for breakdown in breakdowns(paragraph.text):
+            message = _judge(breakdown)
+            if message:
+                span = (breakdown.total.start, breakdown.parts[-1].end)
+                findings.append(Finding(Kind.TOTAL, paragraph, span, message))
+    return findings
+
+
+def breakdowns(text: str) -> list[Breakdown]:
+    norm = normalize(text)
+    figs = figures(text)
+    found: list[Breakdown] = []
+    depth = _depths(norm)
+    for fig in figs:
+        after = fig.end
+        if fig.unit in ("", "%", "年", "月", "日") or depth[fig.start]:
+            continue
+        if after < len(norm) and norm[after] == _OPEN:
+            close = _matching(norm, after)
+            inner_start = after + 1
+            lead = _LEAD.match(norm, inner_start, close)
+            parts = _parts(norm, figs, lead.end() if lead else inner_start, close, fig.unit)
+            if len(parts) >= 2:
+                found.append(Breakdown(fig, parts))
+            after = close + 1 if close < len(norm) else close
+        gap = re.match(r"\s*[，,]?\s*其中\s*:", norm[after:])
+        if gap and not _within_sentence_break(norm, fig.end, after + gap.end()):
+            parts = _parts(norm, figs, after + gap.end(), _sentence_end(norm, after), fig.unit)
+            if len(parts) >= 2:
+                found.append(Breakdown(fig, parts))
+    return found
+
+
+def _judge(b: Breakdown) -> str:
+    decimals = max([b.total.decimals] + [p.decimals for p in b.parts])
+    exact = b.total.unit in COUNT_UNITS
+    tolerance = Decimal(0) if exact else Decimal(len(b.parts)) * Decimal("0.5").scaleb(-decimals)
+    running = Decimal(0)
+    for i, part in enumerate(b.parts):
+        running += part.value
+        if i >= 1 and abs(running - b.total.value) <= tolerance:
+            return ""
+    gap = running - b.total.value
+    names = "＋".join(p.text.strip() for p in b.parts)
+    return (f"合计{b.total.text.strip()}与各项之和不符：{names}＝{show(running, decimals)}"
+            f"{b.total.unit}，{'多' if gap > 0 else '少'}{show(abs(gap), decimals)}{b.total.unit}"
+            f"；请核对合计数或各项数字。")
+
+
+def _parts(norm: str, figs: list[Figure], start: int, end: int, unit: str) -> list[Figure]:
+    parts: list[Figure] = []
+    pos = start
+    while pos < end:
+        clause_end = _clause_end(norm, pos, end)
+        clause = norm[pos:clause_end]
+        inside = [f for f in figs if pos <= f.start and f.end <= clause_end]
+        top = [f for f in inside if not _in_parens(norm, pos, f.start)]
+        if not top:
+            break
+        last = top[-1]
+        tail = norm[last.end:clause_end].strip()
+        if tail and not (tail.startswith(_OPEN) and tail.endswith(_CLOSE)):
+            break
+        if last.unit != unit:
+            break
+        label = norm[pos:last.start]
+        if _NOT_A_PART.search(_strip_parens(label)) or "=" in clause:
+            break
+        following = norm[clause_end + 1:clause_end + 4] if clause_end < end else ""
+        if following.lstrip().startswith("其中"):
+            break
+        parts.append(last)
+        pos = clause_end + 1
+    return parts
+
+
+def _clause_end(norm: str, pos: int, end: int) -> int:
+    depth = 0
+    for i in range(pos, end):
+        ch = norm[i]
+        if ch == _OPEN:
+            depth += 1
+        elif ch == _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in _SEPARATORS:
+            return i
+    return end
+
+
+def _depths(norm: str) -> list[int]:
+    depth, out = 0, []
+    for ch in norm:
+        if ch == _OPEN:
+            depth += 1
+        out.append(depth)
+        if ch == _CLOSE:
+            depth = max(0, depth - 1)
+    out.append(depth)
+    return out
+
+
+def _in_parens(norm: str, start: int, at: int) -> bool:
+    depth = 0
+    for ch in norm[start:at]:
+        if ch == _OPEN:
+            depth += 1
+        elif ch == _CLOSE:
+            depth = max(0, depth - 1)
+    return depth > 0
+
+
+def _strip_parens(text: str) -> str:
+    return re.sub(r"\([^()]*\)", "", text)
+
+
+def _matching(norm: str, open_at: int) -> int:
+    """The closing parenthesis, or the sentence end when the writer never closed it."""
+    depth = 0
+    for i in range(open_at, len(norm)):
+        if norm[i] == _OPEN:
+            depth += 1
+        elif norm[i] == _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+        elif norm[i] in "。\n":
+            return i
+    return len(norm)
+
+
+def _sentence_end(norm: str, pos: int) -> int:
+    ends = [i for i in (norm.find(ch, pos) for ch in "。\n") if i >= 0]
+    return min(ends) if ends else len(norm)
+
+
+def _within_sentence_break(norm: str, a: int, b: int) -> bool:
+    return any(ch in "。\n" for ch in norm[a:b])
