@@ -49,7 +49,7 @@ def test_argument_errors_are_chinese(argv, said, capsys):
 
 
 COMMANDS = [["init"], ["check"], ["score"], ["frameworks"], ["build"], ["batch"], ["diff"],
-            ["template"], ["template", "check"]]
+            ["template"], ["template", "check"], ["review"]]
 
 
 @pytest.mark.parametrize("argv", [[], *COMMANDS], ids=lambda a: " ".join(a) or "reportgen")
