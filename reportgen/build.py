@@ -43,7 +43,7 @@ def render_docx(ev: Evaluation, template: Path | None = None) -> tuple[bytes, li
     doc, findings = compose_report(ev)
     compiled = load_template(template or default_template())
     title = f"{doc.fields['单位名称']}{doc.fields['年度']}年度部门整体支出绩效评价报告"
-    return compiled.render(template_context(doc), title), findings
+    return compiled.render(template_context(doc), title), findings + compiled.warnings
 
 
 def convert_to_pdf(docx: Path) -> Path:

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
-from babel.dates import format_date
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -23,7 +22,7 @@ from .numbers import fmt_points, fmt_score
 from .pipeline import Evaluation
 from .scoring import IndicatorScore, Status, figure_texts
 from .tables import basic_data_table, indicator_table
-from .text import chinese_number, clean_text, quoted
+from .text import chinese_date, chinese_number, clean_text, quoted
 
 # A reference is short and brace-free: bounded, so a run of unclosed {{ stays linear.
 _REFERENCE = re.compile(r"\{\{([^{}]{0,200}?)\}\}")
@@ -125,16 +124,15 @@ class Composer:
     # -- sections ------------------------------------------------------------------
     def compose(self) -> ReportDocument:
         data = self.ev.department.data
-        doc = ReportDocument()
         b = data.basic
-        doc.fields = {
+        fields = {
             "单位名称": clean_text(b.name), "年度": str(b.year),
             "预算编码": clean_text(b.budget_code or ""),
             "评价方式": clean_text(b.evaluation_method),
-            "报告日期": format_date(b.report_date, "long", locale="zh_CN") if b.report_date
-            else "", "统一社会信用代码": clean_text(b.credit_code or ""),
+            "报告日期": chinese_date(b.report_date) if b.report_date else "",
+            "统一社会信用代码": clean_text(b.credit_code or ""),
         }
-        doc.sections = {
+        sections = {
             "引言": self.narrative("引言"),
             "基本情况": self.basic_situation(),
             "绩效评价工作情况": numbered([
@@ -151,7 +149,7 @@ class Composer:
             "指标表": [indicator_table(self.ev.scorecard)],
             "基础数据表": [basic_data_table(data, self.ev.scorecard.figures)],
         }
-        return doc
+        return ReportDocument(fields, sections)
 
     def basic_situation(self) -> list[Block]:
         from .describe import expenditure_paragraphs, staffing_paragraph

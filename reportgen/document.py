@@ -6,8 +6,10 @@ is written. Text here is plain Unicode: escaping belongs to the renderer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
+
+from .template_contract import BODY, FIELDS, SECTIONS
 
 
 @dataclass(frozen=True)
@@ -19,10 +21,10 @@ class Run:
 @dataclass(frozen=True)
 class Paragraph:
     runs: tuple[Run, ...]
-    style: str = "Normal"
+    style: str = BODY  # a paragraph style id of template_contract
 
     @classmethod
-    def of(cls, text: str, style: str = "Normal", bold: bool = False) -> Paragraph:
+    def of(cls, text: str, style: str = BODY, bold: bool = False) -> Paragraph:
         return cls((Run(text, bold),), style)
 
     @property
@@ -66,7 +68,12 @@ Block = Paragraph | Heading | Table
 
 @dataclass
 class ReportDocument:
-    """Values for the template: plain fields (cover, title) and block lists by placeholder."""
+    """Values for the template: plain fields (cover, title) and block lists by placeholder,
+    exactly the names of template_contract (a mismatch is a programming error)."""
 
-    fields: dict[str, str] = field(default_factory=dict)
-    sections: dict[str, list[Block]] = field(default_factory=dict)
+    fields: dict[str, str]
+    sections: dict[str, list[Block]]
+
+    def __post_init__(self) -> None:
+        if set(self.fields) != set(FIELDS) or set(self.sections) != set(SECTIONS):
+            raise ValueError("the composed document's names differ from template_contract's")

@@ -9,6 +9,7 @@ from .facts import Figures
 from .model import Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score
 from .scoring import Scorecard
+from .template_contract import TABLE_CENTER, TABLE_HEADING, TABLE_TEXT
 from .text import clean_text
 
 INDICATOR_HEADER = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评价标准",
@@ -17,14 +18,14 @@ INDICATOR_WIDTHS = (17.0, 10.0, 17.0, 10.0, 24.0, 10.0, 72.0, 62.0, 13.0)
 
 
 @lru_cache(maxsize=4096)
-def _cell(text: str, style: str = "TableCenter", merge=None, span: int = 1) -> Cell:
+def _cell(text: str, style: str = TABLE_CENTER, merge=None, span: int = 1) -> Cell:
     """Cached: a framework's texts fill most cells, the same for every department."""
     lines = clean_text(text).split("\n") or [""]
     return Cell(tuple(Paragraph.of(line, style) for line in lines), merge, span)
 
 
 def _header(names: tuple[str, ...]) -> Row:
-    return Row(tuple(_cell(n, "TableHeading") for n in names), header=True)
+    return Row(tuple(_cell(n, TABLE_HEADING) for n in names), header=True)
 
 
 def indicator_table(card: Scorecard) -> Table:
@@ -45,8 +46,8 @@ def indicator_table(card: Scorecard) -> Table:
                     _cell(fmt_points(group.points) if first_in_group else "", merge=group_merge),
                     _cell(ind.name),
                     _cell(fmt_points(ind.points)),
-                    _cell(ind.standard, "TableText"),
-                    _cell(ind.description, "TableText"),
+                    _cell(ind.standard, TABLE_TEXT),
+                    _cell(ind.description, TABLE_TEXT),
                     _cell(fmt_score(result.score) if result else "—"),
                 )))
                 first_in_category = first_in_group = False
@@ -78,7 +79,7 @@ BASIC_DATA_TAIL = (
 
 def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
     def row(label: str, names: tuple[str | None, ...]) -> Row:
-        return Row((_cell(label, "TableText"),
+        return Row((_cell(label, TABLE_TEXT),
                     *(_cell(_money(None if n is None else fig[n])) for n in names)))
 
     rows = [_header(("项目（单位：万元）", "上年实际", "本年预算", "本年实际"))]
@@ -90,7 +91,7 @@ def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
         if tally is not None:
             names.extend(n for n in tally.parts() if n not in names)
     for name in names:
-        rows.append(Row((_cell(f"　其中：{name}", "TableText"),
+        rows.append(Row((_cell(f"　其中：{name}", TABLE_TEXT),
                          *(_cell(_money(_part(t, name))) for t in columns))))
     rows.extend(row(label, names) for label, names in BASIC_DATA_TAIL)
     return Table((70.0, 45.0, 45.0, 45.0), tuple(rows), min_row_height_mm=8)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 # XML 1.0 cannot hold these at all (C0 controls but tab/newline, surrogates, U+FFFE/U+FFFF).
@@ -21,6 +22,11 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
     return head + (_DIGITS[ones] if ones else "")
+
+
+def chinese_date(day: dt.date) -> str:
+    """2019年6月18日: Arabic numerals, the full year, no leading zeros (GB/T 9704)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def quoted(name: str) -> str:

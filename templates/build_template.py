@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,19 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
+
+if not __package__:  # run as a script from a checkout: python templates/build_template.py
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from reportgen.template_contract import (  # noqa: E402 - after the path fix above
+    BODY,
+    HEADINGS,
+    PARAGRAPH_STYLES,
+    TABLE_CENTER,
+    TABLE_HEADING,
+    TABLE_STYLE,
+    TABLE_STYLE_NAME,
+    TABLE_TEXT,
+)
 
 OUT = Path(__file__).with_name("report.docx")
 
@@ -179,8 +193,8 @@ def para_style_xml(s: ParaStyle) -> str:
 def _heading(level: int, font: str, bold: bool = False) -> ParaStyle:
     # Built-in names ("heading 1") keep Word's navigation pane, TOC and localisation working.
     return ParaStyle(
-        f"Heading{level}",
-        f"heading {level}",
+        HEADINGS.get(level, f"Heading{level}"),
+        PARAGRAPH_STYLES.get(HEADINGS.get(level, ""), f"heading {level}"),
         east_asia=font,
         latin=LATIN if font == FANGSONG else None,
         size_pt=BODY_PT,
@@ -203,7 +217,7 @@ SINGLE = 240  # "auto" line spacing in 240ths of a line
 # fmt: off
 PARA_STYLES: list[ParaStyle] = [
     ParaStyle(
-        "Normal", "Normal", east_asia=FANGSONG, latin=LATIN, size_pt=BODY_PT,
+        BODY, PARAGRAPH_STYLES[BODY], east_asia=FANGSONG, latin=LATIN, size_pt=BODY_PT,
         based_on=None, builtin=True, jc="both", indent_chars=200,
         line=LINE_PITCH, before=0, after=0, widow_control=True,
     ),
@@ -219,14 +233,14 @@ PARA_STYLES: list[ParaStyle] = [
     _heading(3, FANGSONG, bold=True),
     _heading(4, FANGSONG),
     ParaStyle(
-        "TableText", "表格文字", east_asia=SONGTI, latin=LATIN, size_pt=TABLE_PT,
+        TABLE_TEXT, PARAGRAPH_STYLES[TABLE_TEXT], east_asia=SONGTI, latin=LATIN, size_pt=TABLE_PT,
         jc="left", indent_chars=NO_INDENT, left=0, line=SINGLE, line_rule="auto",
         before=0, after=0, snap_to_grid=False,
     ),
-    ParaStyle("TableCenter", "表格文字居中", based_on="TableText", jc="center"),
+    ParaStyle(TABLE_CENTER, PARAGRAPH_STYLES[TABLE_CENTER], based_on=TABLE_TEXT, jc="center"),
     ParaStyle(
-        "TableHeading", "表格标题行", east_asia=HEITI, size_pt=TABLE_PT,
-        based_on="TableText", jc="center",
+        TABLE_HEADING, PARAGRAPH_STYLES[TABLE_HEADING], east_asia=HEITI, size_pt=TABLE_PT,
+        based_on=TABLE_TEXT, jc="center",
     ),
     ParaStyle(
         "AppendixLabel", "附件标识", east_asia=HEITI, size_pt=BODY_PT, jc="left",
@@ -283,8 +297,8 @@ def table_style_xml() -> str:
     )
     pad = mm(1)
     return (
-        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="ReportTable">'
-        '<w:name w:val="报告表格"/><w:basedOn w:val="TableNormal"/>'
+        f'<w:style {nsdecls("w")} w:type="table" w:customStyle="1" w:styleId="{TABLE_STYLE}">'
+        f'<w:name w:val="{TABLE_STYLE_NAME}"/><w:basedOn w:val="TableNormal"/>'
         '<w:uiPriority w:val="59"/><w:qFormat/>'
         '<w:pPr><w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" '
         'w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/>'

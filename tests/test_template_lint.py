@@ -17,7 +17,8 @@ from reportgen.build import default_template, render_docx, template_context
 from reportgen.compose import compose_report
 from reportgen.findings import InputError, Severity
 from reportgen.pipeline import evaluate
-from reportgen.render.lint import FIELDS, SECTIONS, lint_template
+from reportgen.render.lint import lint_template
+from reportgen.template_contract import FIELDS, SECTIONS
 
 SECT = ('<w:sectPr><w:footerReference w:type="default" r:id="{rid}"/>'
         '<w:pgSz w:w="11906" w:h="16838"/></w:sectPr>')

@@ -26,15 +26,17 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..findings import Finding, error, warning
+from ..template_contract import (
+    FIELDS,
+    PARAGRAPH_STYLES,
+    RENDERED_PARTS,
+    SECTIONS,
+    STYLES_PART,
+    TABLE_STYLE,
+    TABLE_STYLE_NAME,
+)
 from .syntax_messages import describe as describe_syntax
 
-# What reportgen supplies to a template (build.template_context): one-line texts, and
-# sections of whole paragraphs and tables, which must stand alone as {{p 名称 }}.
-FIELDS = ("单位名称", "年度", "预算编码", "评价方式", "报告日期", "统一社会信用代码")
-SECTIONS = ("引言", "基本情况", "绩效评价工作情况", "绩效评价分析", "需要说明事项",
-            "绩效评价结论", "经验教训与建议", "指标表", "基础数据表")
-
-RENDERED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OPENER = re.compile(r"\{\{|\{%|\{#")
 _CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
@@ -81,7 +83,8 @@ def lint_template(path: Path, fields: Iterable[str] = FIELDS,
 
 
 def read_parts(path: Path) -> tuple[dict[str, bytes], list[Finding]]:
-    """The template's rendered parts (body, headers, footers), or why it is not a .docx."""
+    """The template's rendered parts (body, headers, footers) and its styles, or why it is
+    not a .docx."""
     file = str(path)
     try:
         with path.open("rb") as handle:
@@ -105,7 +108,8 @@ def read_parts(path: Path) -> tuple[dict[str, bytes], list[Finding]]:
             names = set(archive.namelist())
             if "word/document.xml" not in names:
                 return {}, [error(_not_word(names), file)]
-            parts = {name: archive.read(name) for name in sorted(names) if RENDERED.match(name)}
+            parts = {name: archive.read(name) for name in sorted(names)
+                     if RENDERED_PARTS.match(name) or name == STYLES_PART}
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
             NotImplementedError, ValueError) as exc:
         return {}, [error(f"模板文件已损坏（可能没有完整复制或下载）：{exc}；"
@@ -127,8 +131,37 @@ def lint_parts(file: str, parts: dict[str, bytes], fields: Iterable[str] = FIELD
                sections: Iterable[str] = SECTIONS) -> list[Finding]:
     linter = _Linter(file, frozenset(fields), frozenset(sections))
     for name, data in parts.items():
-        linter.lint(name, data)
+        if RENDERED_PARTS.match(name):
+            linter.lint(name, data)
+    linter.findings.extend(style_problems(file, parts.get(STYLES_PART)))
     return sorted(linter.findings, key=lambda f: not f.is_error)  # errors first, stable
+
+
+def style_problems(file: str, styles: bytes | None) -> list[Finding]:
+    """A warning for each style the generated paragraphs and tables use that the template
+    does not define: Word shows those paragraphs as plain body text instead."""
+    defined: dict[str, str] = {}  # style id → name, as the template has them
+    if styles is not None:
+        try:
+            root = etree.fromstring(styles, etree.XMLParser(resolve_entities=False))
+        except etree.XMLSyntaxError:
+            root = None
+        for style in root.iter(f"{W}style") if root is not None else ():
+            name = style.find(f"{W}name")
+            defined[style.get(f"{W}styleId", "")] = "" if name is None else name.get(f"{W}val", "")
+    by_name = {name.lower(): sid for sid, name in defined.items()}
+    problems = []
+    for sid, name in [*PARAGRAPH_STYLES.items(), (TABLE_STYLE, TABLE_STYLE_NAME)]:
+        if sid in defined:
+            continue
+        kind = "表格样式" if sid == TABLE_STYLE else "段落样式"
+        other = by_name.get(name.lower())
+        hint = (f"模板中名为“{name}”的样式标识是“{other}”，而报告按标识“{sid}”引用它；"
+                f"请把该样式的标识改为“{sid}”" if other else
+                f"请在模板中新建{kind}“{name}”（标识“{sid}”）")
+        problems.append(warning(f"模板缺少报告用到的{kind}“{sid}”，用到它的内容将失去格式；{hint}",
+                                file, field=STYLES_PART))
+    return problems
 
 
 class _Linter:

@@ -23,7 +23,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..findings import Finding, InputError, error
-from .lint import lint_parts, read_parts
+from ..template_contract import RENDERED_PARTS, STYLES_PART
+from .lint import lint_parts, read_parts, style_problems
 from .syntax_messages import describe as describe_syntax
 from .wordml import RawXml
 
@@ -32,7 +33,6 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # entry: CPython ignores ZipFile(compresslevel=…) for entries given as a ZipInfo, and
 # ZipInfo.compress_level is 3.13+; writestr(…, compresslevel=) works from 3.7.
 COMPRESS_LEVEL = 1
-_RENDERED = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
 _BODY = re.compile(r"(<w:body>)(.*)(</w:body>)", re.DOTALL)
 
 
@@ -83,7 +83,7 @@ class CompiledTemplate:
                                     name)], unreadable=True) from None
         problems = []
         for info, data in self.entries:
-            if not _RENDERED.match(info.filename):
+            if not RENDERED_PARTS.match(info.filename):
                 continue
             try:
                 xml = data.decode("utf-8")
@@ -109,6 +109,8 @@ class CompiledTemplate:
                                if info.filename in self.parts
                                or info.filename == "docProps/core.xml"]
         self.static_zip = self._static_zip()
+        # Rendered anyway, but worth saying with every report made from this template.
+        self.warnings = style_problems(name, self.sources.get(STYLES_PART))
 
     def render(self, context: dict[str, object], core_title: str = "") -> bytes:
         problems = self._lint(context)  # unknown names included, with their paragraph

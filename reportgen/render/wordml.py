@@ -11,10 +11,10 @@ from typing import ClassVar
 from xml.sax.saxutils import escape
 
 from ..document import Block, Cell, Heading, Paragraph, Row, Run, Table
+from ..template_contract import HEADINGS, TABLE_STYLE, TABLE_TEXT
 from ..text import clean_text
 
 TWIPS_PER_MM = 1440 / 25.4
-HEADING_STYLES = {2: "Heading2", 3: "Heading3", 4: "Heading4"}
 
 
 def run_xml(run: Run) -> str:
@@ -50,7 +50,7 @@ class HeadingPolicy:
     kind: ClassVar[type] = Heading
 
     def render(self, block: Heading) -> str:
-        return paragraph_xml(HEADING_STYLES[block.level], (Run(block.text),))
+        return paragraph_xml(HEADINGS[block.level], (Run(block.text),))
 
 
 class TablePolicy:
@@ -68,7 +68,7 @@ class TablePolicy:
         rows = "".join(self._row(row, block.widths_mm, height) for row in block.rows)
         return (
             "<w:tbl><w:tblPr>"
-            '<w:tblStyle w:val="ReportTable"/>'
+            f'<w:tblStyle w:val="{TABLE_STYLE}"/>'
             f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/>'
             '<w:tblLayout w:type="fixed"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>")
@@ -103,7 +103,7 @@ def blocks_xml(blocks: list[Block]) -> str:
     parts = [POLICIES[type(block)].render(block) for block in blocks]
     if blocks and isinstance(blocks[-1], Table):
         # A table may not end a cell or a section's body; Word wants a paragraph after it.
-        parts.append('<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>')
+        parts.append(f'<w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT}"/></w:pPr></w:p>')
     return "".join(parts)
 
 

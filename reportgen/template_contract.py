@@ -1,0 +1,36 @@
+"""What a report template and the program agree on, declared once.
+
+Composition fills these placeholders and gives its blocks these styles, the renderer
+writes the style ids into the XML, the linter (reportgen template check) holds a custom
+template to them, and templates/build_template.py defines them in the shipped template.
+"""
+
+from __future__ import annotations
+
+import re
+
+# One-line texts, usable anywhere in a paragraph as {{ 名称 }}.
+FIELDS = ("单位名称", "年度", "预算编码", "评价方式", "报告日期", "统一社会信用代码")
+# Whole paragraphs and tables, each standing alone in its own paragraph as {{p 名称 }}.
+SECTIONS = ("引言", "基本情况", "绩效评价工作情况", "绩效评价分析", "需要说明事项",
+            "绩效评价结论", "经验教训与建议", "指标表", "基础数据表")
+
+# Paragraph style ids the generated blocks use (w:pStyle), with the names the shipped
+# template gives them: a template lacking one shows those paragraphs as plain text.
+BODY = "Normal"
+HEADINGS = {2: "Heading2", 3: "Heading3", 4: "Heading4"}  # （一） / 1. / （1）
+TABLE_TEXT = "TableText"
+TABLE_CENTER = "TableCenter"
+TABLE_HEADING = "TableHeading"
+PARAGRAPH_STYLES: dict[str, str] = {
+    BODY: "Normal", HEADINGS[2]: "heading 2", HEADINGS[3]: "heading 3",
+    HEADINGS[4]: "heading 4", TABLE_TEXT: "表格文字", TABLE_CENTER: "表格文字居中",
+    TABLE_HEADING: "表格标题行",
+}
+# Table style id of every generated table (borders, cell padding).
+TABLE_STYLE = "ReportTable"
+TABLE_STYLE_NAME = "报告表格"
+
+# The package parts that are templates: the body, headers and footers.
+RENDERED_PARTS = re.compile(r"^word/(document|header\d*|footer\d*)\.xml$")
+STYLES_PART = "word/styles.xml"
