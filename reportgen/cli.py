@@ -16,6 +16,7 @@ from .framework import builtin_frameworks
 from .numbers import fmt2
 from .pipeline import Evaluation, evaluate
 from .scoring import Scorecard
+from .text import display_width
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_NO_PDF = 3  # build: the .docx was written, its PDF was not
@@ -80,21 +81,17 @@ def scorecard_table(card: Scorecard) -> str:
     for r in card.results:
         rows.append((r.name, r.value_text or "—", fmt2(r.points), fmt2(r.score),
                      fmt2(r.lost) if r.lost else ""))
-    widths = [max(_width(row[i]) for row in rows) for i in range(5)]
+    widths = [max(display_width(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(_pad(c, w, i) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
              for row in rows]
-    lines.insert(1, "-" * _width(lines[0]))
-    lines.append("-" * _width(lines[0]))
+    lines.insert(1, "-" * display_width(lines[0]))
+    lines.append("-" * display_width(lines[0]))
     lines.append(f"总分 {fmt2(card.total)}　等级 {card.grade}（评价框架：{card.framework.title}）")
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
-
-
 def _pad(text: str, width: int, column: int) -> str:
-    gap = " " * (width - _width(text))
+    gap = " " * (width - display_width(text))
     return text + gap if column == 0 else gap + text
 
 

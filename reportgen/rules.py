@@ -15,7 +15,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .numbers import fmt2, fmt_points, fmt_score, parse_decimal, round2
-from .text import chinese_number
+from .text import chinese_number, circled_number
 
 ZERO = Decimal(0)
 
@@ -255,7 +255,7 @@ class Checklist(_Rule):
         if not failed:
             return RuleOutcome(given.points, f"各项均符合要求，得满分{fmt_score(given.points)}分")
         # Which criteria fell short, by their own number and words.
-        names = "、".join(f"第{_circled(i)}项“{self.items[i]}”" for i in failed)
+        names = "、".join(f"第{circled_number(i + 1)}项“{self.items[i]}”" for i in failed)
         shortfall = f"{names}未达到要求"
         per = fmt_points(self.per_item)
         if self.mode == "得分":
@@ -273,10 +273,6 @@ class Checklist(_Rule):
             return RuleOutcome(score, f"{shortfall}，扣{fmt_score(lost)}分，得{fmt_score(score)}分")
         return RuleOutcome(score, (f"{shortfall}，每项扣{per}分，共扣{fmt_score(lost)}分，"
                                f"得{fmt_score(score)}分"))
-
-
-def _circled(i: int) -> str:
-    return chr(0x2460 + i) if i < 20 else f"({i + 1})"
 
 
 class JudgementRule(_Rule):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 
 # XML 1.0 cannot hold these at all (C0 controls but tab/newline, surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -22,6 +23,16 @@ def chinese_number(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else f"{_DIGITS[tens]}十")
     return head + (_DIGITS[ones] if ones else "")
+
+
+def circled_number(n: int) -> str:
+    """1 → ①, 20 → ⑳, 21 → (21): how 评价标准 number their criteria."""
+    return chr(0x245F + n) if 0 < n <= 20 else f"({n})"
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal or a spreadsheet cell gives text: two for wide (CJK) characters."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def chinese_date(day: dt.date) -> str:

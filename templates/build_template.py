@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,11 +37,11 @@ from reportgen.template_contract import (  # noqa: E402 - after the path fix abo
     TABLE_STYLE_NAME,
     TABLE_TEXT,
 )
+from reportgen.zipfiles import restamped  # noqa: E402
 
 OUT = Path(__file__).with_name("report.docx")
 
 FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Word 2010's copy of styles.xml, full of theme fonts; python-docx has no constant for it.
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 
@@ -537,21 +536,6 @@ def build_appendix(doc: DocxDocument) -> None:
 
 
 # --- Output --------------------------------------------------------------------------
-def deterministic_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed timestamps and sorted entries."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        # "[Content_Types].xml" sorts first, where OPC readers expect it.
-        for name in sorted(src.namelist()):
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0  # same header bytes on every OS
-            info.external_attr = 0
-            dst.writestr(info, src.read(name))
-    return out.getvalue()
-
-
 def build() -> bytes:
     doc = Document()
     drop_unused_parts(doc)
@@ -565,7 +549,7 @@ def build() -> bytes:
     fill_footer(doc, 1)  # main section; the appendix inherits it, the cover has none
     buffer = io.BytesIO()
     doc.save(buffer)
-    return deterministic_zip(buffer.getvalue())
+    return restamped(buffer.getvalue(), sort=True)
 
 
 def main() -> None:

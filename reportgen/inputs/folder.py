@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from ..findings import Finding, InputError, error
 from ..model import DepartmentYear
+from .paths import at_longest_prefix
 from .validation import findings_from
 from .yaml_source import read_yaml
 
@@ -30,11 +31,7 @@ class YamlLocator:
     lines: dict[tuple, int]
 
     def place(self, path: tuple) -> tuple[str, int | None]:
-        for cut in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:cut]))
-            if line is not None:
-                return self.file, line
-        return self.file, None
+        return self.file, at_longest_prefix(self.lines, path)
 
 
 @dataclass

@@ -32,6 +32,7 @@ from ..workbook.layout import (
     RecordSheet,
     placed,
 )
+from .paths import at_longest_prefix
 
 _LINE_SPLIT = re.compile(r"[\r\n、；;]+")
 _TEXT_KINDS = {CellKind.TEXT, CellKind.LINES, CellKind.FRAMEWORK}
@@ -45,11 +46,8 @@ class XlsxLocator:
     cells: dict[tuple, tuple[str, str]] = field(default_factory=dict)
 
     def place(self, path: tuple) -> tuple[str, int | None]:
-        for cut in range(len(path), 0, -1):
-            hit = self.cells.get(tuple(path[:cut]))
-            if hit is not None:
-                return self.label(*hit), None
-        return self.file, None
+        hit = at_longest_prefix(self.cells, path, shortest=1)
+        return (self.file, None) if hit is None else (self.label(*hit), None)
 
     def label(self, sheet: str, coord: str) -> str:
         return f"{self.file}「{sheet}」!{coord}"

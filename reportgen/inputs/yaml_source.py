@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from ..findings import Finding, InputError, error, warning
+from .paths import at_longest_prefix
 
 Path_ = tuple[str | int, ...]
 # libyaml's C parser where the wheel has it (≈20× faster); same nodes, same marks.
@@ -29,11 +30,7 @@ class YamlSource:
 
     def line_of(self, path: Path_) -> int | None:
         """Line of the deepest known prefix of path (1-based)."""
-        for cut in range(len(path), -1, -1):
-            line = self.lines.get(tuple(path[:cut]))
-            if line is not None:
-                return line
-        return None
+        return at_longest_prefix(self.lines, path)
 
 
 def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:

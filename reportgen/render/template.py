@@ -24,11 +24,11 @@ from lxml import etree
 
 from ..findings import Finding, InputError, error
 from ..template_contract import RENDERED_PARTS, STYLES_PART
+from ..zipfiles import fixed_entry
 from .lint import lint_parts, read_parts, style_problems
 from .syntax_messages import describe as describe_syntax
 from .wordml import RawXml
 
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # Level 1: a third of level 6's time on document.xml for ~15 % more bytes. Set on the
 # entry: CPython ignores ZipFile(compresslevel=…) for entries given as a ZipInfo, and
 # ZipInfo.compress_level is 3.13+; writestr(…, compresslevel=) works from 3.7.
@@ -126,7 +126,7 @@ class CompiledTemplate:
                     data = self._render_part(name, context)
                 else:
                     data = core_properties(core_title)
-                archive.writestr(_entry(name), data, compresslevel=COMPRESS_LEVEL)
+                archive.writestr(fixed_entry(name), data, compresslevel=COMPRESS_LEVEL)
         return out.getvalue()
 
     def _lint(self, context: dict[str, object]) -> list[Finding]:
@@ -143,7 +143,7 @@ class CompiledTemplate:
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for info, data in self.entries:
                 if info.filename not in self.rendered_names:
-                    archive.writestr(_entry(info.filename), data,
+                    archive.writestr(fixed_entry(info.filename), data,
                                      compresslevel=COMPRESS_LEVEL)
         return out.getvalue()
 
@@ -186,13 +186,6 @@ _MISPLACED = etree.XPath(
     "parent::w:r or parent::w:tbl or parent::w:tr or parent::w:tc or parent::w:hdr or "
     "parent::w:ftr])",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
-
-
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    return info
 
 
 def _split(xml: str, name: str) -> tuple[str, str, str]:

@@ -4,7 +4,6 @@ finding, authored "reportgen 审核". Nothing else in the document changes."""
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 
 from docx.oxml import parse_xml
@@ -12,12 +11,12 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
 from ..output import write_atomically
+from ..zipfiles import restamped
 from .model import Finding
 from .reader import Cell, ReviewedDocument
 
 AUTHOR = "reportgen 审核"
 INITIALS = "审核"
-FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 # The two styles python-docx's comments refer to, as Word itself defines them when a
 # document gets its first comment; without them a validator reports dangling style names.
 _COMMENT_STYLES = {
@@ -47,7 +46,7 @@ def annotated_bytes(doc: ReviewedDocument, findings: list[Finding]) -> bytes:
         _add_comment_styles(doc)
     out = io.BytesIO()
     doc.word.save(out)
-    return _fixed_times(out.getvalue())
+    return restamped(out.getvalue())
 
 
 def _add_comment_styles(doc: ReviewedDocument) -> None:
@@ -66,19 +65,6 @@ def _add_styles(styles) -> None:
     for style_id, xml in _COMMENT_STYLES.items():
         if style_id not in present:
             styles.append(parse_xml(xml.format(ns=nsdecls("w"))))
-
-
-def _fixed_times(data: bytes) -> bytes:
-    """The same entries with a fixed time stamp, so a copy's bytes depend only on its content."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
 
 
 def write_annotated(doc: ReviewedDocument, findings: list[Finding], target: Path) -> None:

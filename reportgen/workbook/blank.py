@@ -23,6 +23,8 @@ from openpyxl.writer.excel import ExcelWriter
 
 from ..framework import Framework, Indicator, builtin_frameworks, load_framework, resolve_framework
 from ..numbers import fmt_points
+from ..text import circled_number, display_width
+from ..zipfiles import restamped
 from .layout import (
     CHECKLISTS,
     CLAIMS,
@@ -43,7 +45,6 @@ from .layout import (
 )
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -110,14 +111,7 @@ def save_workbook(wb: Workbook, path: Path) -> None:
     props.title = WORKBOOK_TITLE
     first = io.BytesIO()
     ExcelWriter(wb, zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED)).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(first) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            stamped = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            stamped.compress_type = zipfile.ZIP_DEFLATED
-            stamped.external_attr = info.external_attr
-            dst.writestr(stamped, src.read(info.filename))
-    Path(path).write_bytes(out.getvalue())
+    Path(path).write_bytes(restamped(first.getvalue()))
 
 
 # -- sheets -----------------------------------------------------------------------------------
@@ -192,7 +186,7 @@ def _checklists(ws, framework: Framework) -> None:
             continue
         first = row
         for i, item in enumerate(rule.items):
-            ws.cell(row, 2, _circled(i)).alignment = _CENTER
+            ws.cell(row, 2, circled_number(i + 1)).alignment = _CENTER
             ws.cell(row, 3, item).alignment = _WRAP
             answer = ws.cell(row, 4)
             _input(answer, CellKind.YES_NO, f"{ind.name}：{item}。符合选“是”，不符合选“否”")
@@ -360,7 +354,7 @@ def _height(text: str, width: int, scale: float = 0.8) -> float:
     """
     if not text:
         return 18
-    size = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text) * scale
+    size = display_width(text) * scale
     lines = max(1, -(-int(size) // max(width - 2, 1)))
     return max(18, 14 * lines + 4)
 
@@ -373,10 +367,6 @@ def _protect(ws) -> None:
     protection.formatCells = True
     protection.selectLockedCells = False
     protection.selectUnlockedCells = False
-
-
-def _circled(i: int) -> str:
-    return chr(0x2460 + i) if i < 20 else f"({i + 1})"
 
 
 class _Validations:
