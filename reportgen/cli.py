@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +23,8 @@ from .text import display_width
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_NO_PDF = 3  # build: the .docx was written, its PDF was not
+EXIT_INTERNAL = 4  # the last-resort handler: an error no check foresaw
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl+C
 
 
 def _print_findings(findings: list[Finding]) -> None:
@@ -354,6 +359,7 @@ def parser() -> ChineseArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_output()
     args = parser().parse_args(argv)
     handler: Callable[[argparse.Namespace], int] = args.func
     try:
@@ -366,6 +372,40 @@ def main(argv: list[str] | None = None) -> int:
         total = len(exc.findings)
         print(f"无法继续：{total} 个问题需要先处理。", file=sys.stderr)
         return EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS
+    except KeyboardInterrupt:
+        print("\n[中断] 已按 Ctrl+C 停止；原有的报告没有被改动。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except MemoryError:
+        print("[错误] 内存不足，无法完成；请检查输入中是否有异常巨大的内容，或关闭其他程序后重试。",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception:  # noqa: BLE001 - the last resort: never a traceback on the screen
+        return report_unexpected(sys.argv[1:] if argv is None else argv)
+
+
+def report_unexpected(argv: list[str]) -> int:
+    """An error no check foresaw: a short message, the details in a log file to send in.
+
+    The log goes to the system's temporary folder, never beside the report."""
+    details = traceback.format_exc()
+    try:
+        fd, log = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
+            handle.write(f"reportgen {__version__}\n命令：reportgen {' '.join(argv)}\n\n{details}")
+        where = f"详细信息已写入 {log}，请把该文件发给维护人员"
+    except OSError:
+        where = "详细信息也无法写入临时文件夹；请记下所用的命令和输入，联系维护人员"
+    print(f"[错误] 程序内部错误，未能完成（原有的报告没有被改动）。{where}。", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _tolerant_output() -> None:
+    """Whatever a message holds, printing it never fails (a console in another encoding)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .text import shown
+
 
 class Severity(StrEnum):
     ERROR = "错误"
@@ -18,6 +20,12 @@ class Finding:
     file: str = ""
     line: int | None = None
     field: str = ""
+
+    def __post_init__(self) -> None:
+        # A file name that is not UTF-8 (GBK bytes from a Windows zip) would make the
+        # message unprintable; every finding carries text any output can hold.
+        for name in ("message", "file", "field"):
+            object.__setattr__(self, name, shown(getattr(self, name)))
 
     @property
     def is_error(self) -> bool:

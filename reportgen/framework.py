@@ -139,7 +139,7 @@ def resolve_framework(name: str, base: Path) -> Path:
 
 @cache
 def load_framework(path: Path) -> Framework:
-    source = read_yaml(path)
+    source = read_yaml(path, kind="评价框架")
     file = str(path)
     if not isinstance(source.data, dict):
         raise InputError([error("框架文件顶层应为一组“字段: 值”", file, 1)], unreadable=True)

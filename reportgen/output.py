@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import os_reason
 from .findings import InputError, error
 
 STALE_SECONDS = 3600  # a temporary file this old belongs to no running build
@@ -57,7 +58,7 @@ def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError([error(f"无法创建输出文件夹 {path.parent}：{_reason(exc)}", where)]) \
+        raise InputError([error(f"无法创建输出文件夹 {path.parent}：{os_reason(exc)}", where)]) \
             from None
     _remove_stale(path)
     temp = None
@@ -77,7 +78,7 @@ def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
         raise InputError([error("无法写入输出文件：没有写入权限，或文件正被 Word 或 WPS 打开；"
                                 "请关闭文件或换一个输出位置后重试", where)]) from None
     except OSError as exc:
-        raise InputError([error(f"无法写入输出文件：{_reason(exc)}", where)]) from None
+        raise InputError([error(f"无法写入输出文件：{os_reason(exc)}", where)]) from None
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):
@@ -151,13 +152,6 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _reason(exc: OSError) -> str:
-    known = {errno.ENOSPC: "磁盘空间不足", errno.EROFS: "所在位置只读",
-             errno.ENAMETOOLONG: "文件名太长", errno.ENOTDIR: "路径中有一段不是文件夹",
-             errno.EEXIST: "路径中有一段是已存在的文件"}
-    return known.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 def _glob_escape(name: str) -> str:

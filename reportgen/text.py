@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
+from pathlib import Path
 
 # XML 1.0 cannot hold these at all (C0 controls but tab/newline, surrogates, U+FFFE/U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -43,3 +45,29 @@ def chinese_date(day: dt.date) -> str:
 def quoted(name: str) -> str:
     """“预算完成率”, but “三公经费”变动率 as it is: it carries its own quotation marks."""
     return name if "“" in name else f"“{name}”"
+
+
+def shown(path: Path | str) -> str:
+    """A path as text a terminal, a JSON file or a workbook can hold. A name that is not
+    UTF-8 (from a zip made on Windows: GBK bytes) reaches Python as lone surrogates; each
+    such part of the path is shown as GB18030 when it reads so, with U+FFFD otherwise."""
+    text = os.fspath(path)
+    if not _SURROGATE.search(text):
+        return text
+    return "/".join(_shown_part(part) for part in text.split("/"))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown_part(part: str) -> str:
+    if not _SURROGATE.search(part):
+        return part
+    try:
+        raw = part.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no byte stands for
+        return _SURROGATE.sub("\ufffd", part)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")

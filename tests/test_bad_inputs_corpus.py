@@ -51,6 +51,21 @@ def snapshot(folder: Path) -> dict[str, bytes | None]:
             for p in sorted(folder.rglob("*"))}
 
 
+LAST_RESORT = "程序内部错误"  # what cli.report_unexpected prints
+
+
+@pytest.fixture(autouse=True)
+def no_last_resort(monkeypatch):
+    """Every corpus case is foreseen: reaching the command line's last-resort handler (an
+    unexpected exception turned into a short message) fails the case."""
+    from reportgen import cli
+
+    def reached(argv):
+        raise AssertionError(f"the last-resort handler was reached: reportgen {argv}")
+
+    monkeypatch.setattr(cli, "report_unexpected", reached)
+
+
 def run(args: list[str], isolate: bool, capsys) -> tuple[int, str]:
     if isolate:
         result = subprocess.run([sys.executable, "-m", "reportgen.cli", *args], cwd=args[1],
@@ -96,7 +111,7 @@ def test_bad_input(case: Path, tmp_path: Path, good_report: bytes, capsys, monke
 
     code, output = run(args, expect.get("isolate", False), capsys)
 
-    assert "Traceback" not in output, output
+    assert "Traceback" not in output and LAST_RESORT not in output, output
     assert code == expect["exit"], output
     for message in expect["messages"]:
         assert message in output, f"{message!r} not in:\n{output}"

@@ -224,7 +224,7 @@ def test_not_a_docx(tmp_path, content, message):
 
 def test_a_missing_template(tmp_path):
     [found] = errors(tmp_path / "没有.docx")
-    assert "找不到模板文件" in found
+    assert "无法读取模板：找不到该文件或文件夹" in found
 
 
 # -- the build agrees with the lint ------------------------------------------------------------------

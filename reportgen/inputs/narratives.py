@@ -7,15 +7,17 @@ references with computed figures happens when the report is composed.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ..files import read_limited
 from ..findings import Finding, InputError, error
 from ..resources import data_dir
 from .markdown import MdBlock, parse_blocks
-from .yaml_source import decode, looks_binary
+from .yaml_source import NotText, decode
 
 # File stem → the section it fills (as the report's heading names it).
 NARRATIVE_SECTIONS: dict[str, str] = {
@@ -30,7 +32,6 @@ NARRATIVE_SECTIONS: dict[str, str] = {
     "建议和请求": "建议和请求",
 }
 REASONS = "需要说明事项"
-MAX_BYTES = 20 * 1024 * 1024
 # One paragraph's text, well under libxml2's 10 MB text node (python-docx and our own XML
 # check refuse longer ones): about 3 MB of Chinese, some two thousand pages.
 MAX_PARAGRAPH = 1_000_000
@@ -71,7 +72,7 @@ def read_narratives(folder: Path) -> Narratives:
     defaults = data_dir("narratives")
     for name in NARRATIVE_SECTIONS:
         own = folder / f"{name}.md"
-        if own.is_file():
+        if os.path.lexists(own):  # a folder, a pipe or a broken link by that name: say so
             text = _read(own, problems, notes, files)
             if text is not None:
                 blocks = _checked(parse_blocks(text), own, problems)
@@ -84,7 +85,7 @@ def read_narratives(folder: Path) -> Narratives:
     headings: list[MdBlock] = []
     reasons_path = folder / f"{REASONS}.md"
     reasons_file = None
-    if reasons_path.is_file():
+    if os.path.lexists(reasons_path):
         text = _read(reasons_path, problems, notes, files)
         if text is not None:
             reasons_file = str(reasons_path)
@@ -108,21 +109,14 @@ def _default(path: Path) -> Narrative | None:
 def _read(path: Path, problems: list[Finding], notes: list[Finding],
           files: list[tuple[Path, str]]) -> str | None:
     try:
-        raw = path.read_bytes()
-    except OSError as exc:  # locked by another program, no permission …
-        problems.append(error(f"无法读取文件：{exc.strerror or exc}", str(path)))
-        return None
-    if len(raw) > MAX_BYTES:
-        problems.append(error(f"文件超过{MAX_BYTES // 1024 // 1024}MB，请精简文字", str(path)))
-        return None
-    try:
+        raw = read_limited(path, "文字材料")
         text, said = decode(raw, str(path))
-    except InputError as exc:
-        if not looks_binary(raw):  # text in an encoding we cannot tell: say so
-            problems.extend(exc.findings)
-            return None
+    except NotText as exc:
         problems.append(error("叙述文件不是文本（可能是 Word 文件或二进制文件改了扩展名）；"
                               "请用文本编辑器另存为 UTF-8 编码的 .md 文件", exc.findings[0].file))
+        return None
+    except InputError as exc:
+        problems.extend(exc.findings)
         return None
     problems.extend(n for n in said if n.is_error)
     notes.extend(n for n in said if not n.is_error)

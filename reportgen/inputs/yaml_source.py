@@ -7,12 +7,15 @@ Scalars stay text (BaseLoader semantics), so no number ever passes through a flo
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from ..files import read_limited
 from ..findings import Finding, InputError, error, warning
+from ..text import shown
 from .paths import at_longest_prefix
 
 Path_ = tuple[str | int, ...]
@@ -33,11 +36,18 @@ class YamlSource:
         return at_longest_prefix(self.lines, path)
 
 
+class NotText(InputError):
+    """The file is not text at all (a .docx renamed, an image): readers say it their way."""
+
+
 def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
     """UTF-8 (with or without BOM); GBK/GB18030 from old Notepad is read with a warning.
 
-    A stray control character pasted from Word is text to clean later; a file that is
-    mostly not text (a .docx renamed to .md, an image) is refused.
+    The encoding is decided over the whole file: a file that is UTF-8 but for a few stray
+    bytes (a truncated copy, a byte pasted from elsewhere) is not GBK; it is refused with
+    the lines that are broken, never decoded into garbage. A stray control character
+    pasted from Word is text to clean later; a file that is not text at all (a .docx
+    renamed to .md, an image) is refused.
     """
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Notepad's "Unicode" (UTF-16 with BOM)
         try:
@@ -45,40 +55,55 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Finding]]:
                 "文件是 UTF-16 编码，已按此读取；建议另存为 UTF-8 编码", file)]
         except UnicodeDecodeError:
             pass
-    if looks_binary(raw):
-        raise InputError([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码",
-                                file)], unreadable=True)
+    if raw.startswith(_BINARY_MAGIC):
+        raise NotText([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码",
+                             file)], unreadable=True)
     try:
         return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1  # where UTF-8 first fails
+    except UnicodeDecodeError:
+        pass
+    # Invalid bytes become lone surrogates (U+DC80…U+DCFF), one per byte, in one pass.
+    text = raw.decode("utf-8-sig", "surrogateescape")
+    broken = [m.start() for m in _ESCAPED.finditer(text)]
+    sound = len(_NON_ASCII.findall(text)) - len(broken)
+    if sound >= len(broken):  # mostly valid UTF-8: a broken UTF-8 file, not a GBK one
+        lines = sorted({text.count("\n", 0, at) + 1 for at in broken[:1000]})
+        shown_lines = "、".join(str(n) for n in lines[:10]) + ("等" if len(lines) > 10 else "")
+        raise InputError([error(
+            f"文件是 UTF-8 编码，但第{shown_lines}行有不是 UTF-8 的字节（可能是复制时带入或文件不完整）；"
+            "请用文本编辑器检查这些行，删去乱码后另存为 UTF-8 编码", file, lines[0])],
+            unreadable=True)
+    if looks_binary(raw):
+        raise NotText([error("文件含有二进制内容，不是文本文件；请用文本编辑器另存为 UTF-8 编码",
+                             file)], unreadable=True)
     try:
         text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise InputError([error("无法识别文件编码，请另存为 UTF-8 编码（此行起有不是 UTF-8 的内容）",
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise InputError([error("无法识别文件编码，请另存为 UTF-8 编码（此行起有既不是 UTF-8 也不是 GBK 的内容）",
                                 file, line)], unreadable=True) from None
     return text, [warning("文件是 GBK/GB18030 编码，已按此读取；建议另存为 UTF-8 编码", file)]
 
 
+_BINARY_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8\xff",
+                 b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf", b"\x7fELF")
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
 _CONTROL = bytes([*range(0, 9), *range(14, 32)])
 
 
 def looks_binary(raw: bytes) -> bool:
-    if raw.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF", b"\x89PNG", b"\xff\xd8")):
+    """For a file that is not UTF-8: mostly control bytes means not text at all."""
+    if raw.startswith(_BINARY_MAGIC):
         return True
     sample = raw[:65536]
     controls = len(sample) - len(sample.translate(None, _CONTROL))
     return controls > max(8, len(sample) // 100)
 
 
-def read_yaml(path: Path, display_name: str | None = None) -> YamlSource:
-    file = display_name or str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([error("找不到文件", file)], unreadable=True) from None
-    except OSError as exc:
-        raise InputError([error(f"无法读取文件：{exc.strerror}", file)], unreadable=True) from None
+def read_yaml(path: Path, display_name: str | None = None, kind: str = "数据文件") -> YamlSource:
+    file = display_name or shown(path)
+    raw = read_limited(path, kind, file)
     text, notes = decode(raw, file)
     source = parse_yaml(text, file, notes)
     source.digest = hashlib.sha256(raw).hexdigest()
@@ -103,8 +128,9 @@ def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> Yaml
             f"文件中有不允许的控制字符（U+{ord(character[:1] or '?'):04X}），多为从 Word 或网页复制带入；"
             "请删去该字符", file, text.count("\n", 0, at) + 1 if at >= 0 else None)],
             unreadable=True) from None
-    except yaml.YAMLError as exc:
-        raise InputError([error(f"YAML 格式错误：{exc}", file)], unreadable=True) from None
+    except yaml.YAMLError:
+        raise InputError([error("YAML 格式错误：无法解析；请检查缩进、冒号和引号", file)],
+                         unreadable=True) from None
     if node is None:  # only comments, or only "---"
         raise InputError([error("文件是空的，请按示例填写", file)], unreadable=True)
     source = YamlSource(data=None, file=file, notes=list(notes or []))
@@ -176,6 +202,21 @@ _PROBLEMS = {
     "found invalid Unicode character escape code": (
         "引号内的 \\u 转义不是有效的字符（如单独的 \\uD800）", False),
     "but found another document": ("文件中只能有一份数据，请删去“---”及其后的内容", False),
+    "found unknown escape character": (
+        "双引号内的反斜杠“\\”后面不是有效的转义（如 \\n）；如要写反斜杠本身，请写两个“\\\\”"
+        "或改用单引号", False),
+    "did not find expected hexdecimal number": (
+        "双引号内的 \\x、\\u 转义后面不是十六进制数字；如要写反斜杠本身，请改用单引号", False),
+    "found undefined alias": ("不支持 YAML 别名（“*名称”）；请把内容直接写出", False),
+    "found unexpected document indicator": ("引号内出现了单独一行的“---”或“...”，请删去或改写", False),
+    "found undefined tag handle": ("“!”开头的写法是 YAML 标签，数据中不能使用；请给值加引号", False),
+    "did not find the expected '>'": ("“!”开头的写法是 YAML 标签，数据中不能使用；请给值加引号", False),
+    "did not find expected comment or line break": ("“|”或“>”后面只能换行，不能接其他文字", False),
+    "did not find expected alphabetic or numeric character": (
+        "“&”或“*”后面缺少名称；YAML 锚点和别名不能使用，如是文字请加引号", False),
+    "did not find expected <document start>": ("多了括号或其他字符，数据到此处之前已结束", False),
+    "did not find expected node content": ("此处缺少内容（可能多了逗号或冒号），请检查", False),
+    "found duplicate %YAML directive": ("“%YAML”指令重复，请删去", False),
 }
 
 
@@ -188,7 +229,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
             if at_opening and exc.context_mark is not None:
                 mark = exc.context_mark
             return chinese, mark.line + 1 if mark else None
-    return problem or "无法解析", mark.line + 1 if mark else None
+    # Never the parser's English: a wording not known here is still said in Chinese.
+    return "此处写法不符合 YAML 格式", mark.line + 1 if mark else None
 
 
 def _to_python(node: yaml.Node, path: Path_, source: YamlSource) -> object:

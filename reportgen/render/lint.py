@@ -14,6 +14,7 @@ The build runs the same lint on a template once per process and refuses on error
 from __future__ import annotations
 
 import difflib
+import io
 import re
 import zipfile
 import zlib
@@ -25,7 +26,8 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ..findings import Finding, error, warning
+from ..files import UNZIPPED_LIMIT, read_limited, size_text
+from ..findings import Finding, InputError, error, warning
 from ..template_contract import (
     FIELDS,
     PARAGRAPH_STYLES,
@@ -35,6 +37,7 @@ from ..template_contract import (
     TABLE_STYLE,
     TABLE_STYLE_NAME,
 )
+from ..text import shown
 from .syntax_messages import describe as describe_syntax
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -85,36 +88,82 @@ def lint_template(path: Path, fields: Iterable[str] = FIELDS,
 def read_parts(path: Path) -> tuple[dict[str, bytes], list[Finding]]:
     """The template's rendered parts (body, headers, footers) and its styles, or why it is
     not a .docx."""
-    file = str(path)
+    entries, problems = read_package(path)
+    return template_sources(entries), problems
+
+
+def template_sources(entries: list[tuple[zipfile.ZipInfo, bytes]]) -> dict[str, bytes]:
+    """What the lint reads of a package: the rendered parts and the styles, by name."""
+    return {info.filename: data for info, data in sorted(entries, key=lambda e: e[0].filename)
+            if RENDERED_PARTS.match(info.filename) or info.filename == STYLES_PART}
+
+
+def read_package(path: Path) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], list[Finding]]:
+    """Every entry of the .docx at path, read with bounded work: the file through
+    read_limited, and its entries only when all of them together unzip to less than
+    UNZIPPED_LIMIT (a few KB of zeros can claim gigabytes). An entry that claims less than
+    it holds fails its CRC check instead of growing."""
+    file = shown(path)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except FileNotFoundError:
-        return {}, [error("找不到模板文件", file)]
-    except OSError as exc:
-        return {}, [error(f"无法读取模板文件：{exc.strerror or exc}", file)]
+        raw = read_limited(path, "模板", file)
+    except InputError as exc:
+        return [], exc.findings
+    head = raw[:8]
     if not head:
-        return {}, [error("模板文件是空的（0 字节），不是 .docx 文件", file)]
+        return [], [error("模板文件是空的（0 字节），不是 .docx 文件", file)]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return {}, [error("这是旧版 Word（.doc）文件或设置了打开密码的文档，不是 .docx；"
+        return [], [error("这是旧版 Word（.doc）文件或设置了打开密码的文档，不是 .docx；"
                           "请在 Word 或 WPS 中另存为 .docx（Word 文档）并取消密码", file)]
     if head.startswith(b"{\\rtf"):
-        return {}, [error("这是 RTF 文件，不是 .docx；请在 Word 或 WPS 中另存为 .docx（Word 文档）",
+        return [], [error("这是 RTF 文件，不是 .docx；请在 Word 或 WPS 中另存为 .docx（Word 文档）",
                           file)]
     if not head.startswith(b"PK"):
-        return {}, [error("不是 .docx 文件（Word 文档）；模板须是用 Word 或 WPS 保存的 .docx", file)]
+        return [], [error("不是 .docx 文件（Word 文档）；模板须是用 Word 或 WPS 保存的 .docx", file)]
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
             if "word/document.xml" not in names:
-                return {}, [error(_not_word(names), file)]
-            parts = {name: archive.read(name) for name in sorted(names)
-                     if RENDERED_PARTS.match(name) or name == STYLES_PART}
+                return [], [error(_not_word(names), file)]
+            too_big = unzipped_too_large(infos, "模板")
+            if too_big:
+                return [], [error(too_big, file)]
+            entries = [(info, archive.read(info)) for info in infos]
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
             NotImplementedError, ValueError) as exc:
-        return {}, [error(f"模板文件已损坏（可能没有完整复制或下载）：{exc}；"
+        return [], [error(f"模板文件已损坏（可能没有完整复制或下载；{zip_problem(exc)}）；"
                           "请在 Word 或 WPS 中打开后重新另存为 .docx", file)]
-    return parts, []
+    return entries, []
+
+
+def unzipped_too_large(infos: list[zipfile.ZipInfo], kind: str) -> str | None:
+    """Why a zip package (.docx, .xlsx) would unzip to too much, or None."""
+    if len(infos) > MAX_ENTRIES:
+        return f"{kind}中的条目过多（{len(infos)} 个，上限 {MAX_ENTRIES} 个），不像是正常的{kind}"
+    total = sum(info.file_size for info in infos)
+    if total <= UNZIPPED_LIMIT:
+        return None
+    largest = max(infos, key=lambda info: info.file_size)
+    return (f"{kind}解压后过大（共 {size_text(total)}，上限 {size_text(UNZIPPED_LIMIT)}；"
+            f"最大的是 {shown(largest.filename)}，{size_text(largest.file_size)}）；"
+            "请删去其中过大的图片或其他内容后重新保存")
+
+
+MAX_ENTRIES = 10_000
+
+
+def zip_problem(exc: Exception) -> str:
+    """What went wrong inside a zip, in Chinese (zipfile and zlib speak English)."""
+    text = str(exc)
+    if "CRC" in text:
+        return "其中的内容校验失败"
+    if "encrypted" in text or "password" in text:
+        return "设置了密码"
+    if "compression method" in text:
+        return "使用了不支持的压缩方式"
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "不是完整的压缩包"
+    return "解压失败"
 
 
 def _not_word(names: set[str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -25,7 +24,7 @@ from lxml import etree
 from ..findings import Finding, InputError, error
 from ..template_contract import RENDERED_PARTS, STYLES_PART
 from ..zipfiles import fixed_entry
-from .lint import lint_parts, read_parts, style_problems
+from .lint import lint_parts, read_package, style_problems, template_sources
 from .syntax_messages import describe as describe_syntax
 from .wordml import RawXml
 
@@ -71,16 +70,10 @@ class CompiledTemplate:
 
     def _load(self) -> None:
         name = str(self.path)
-        self.sources, problems = read_parts(self.path)  # not a .docx: says what it is
+        self.entries, problems = read_package(self.path)  # not a .docx: says what it is
         if problems:
             raise InputError(problems, unreadable=True)
-        try:
-            with zipfile.ZipFile(self.path) as archive:
-                self.entries = [(info, archive.read(info)) for info in archive.infolist()]
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError,
-                NotImplementedError, ValueError, KeyError) as exc:
-            raise InputError([error(f"模板文件已损坏：{exc}；请在 Word 或 WPS 中打开后重新另存为 .docx",
-                                    name)], unreadable=True) from None
+        self.sources = template_sources(self.entries)
         problems = []
         for info, data in self.entries:
             if not RENDERED_PARTS.match(info.filename):

@@ -1,0 +1,182 @@
+"""The file-system and generated part of the hostile corpus: cases git cannot store (named
+pipes, devices, symbolic links, sparse giant files, names that are not UTF-8) or that are
+too large to keep, built by a setup function. Each case, like tests/bad_inputs, must end
+in its Chinese messages and exit code, without a traceback, without reaching the command
+line's last-resort handler, and within 10 seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE
+from reportgen import cli
+from reportgen.cli import main
+
+SECONDS = 10
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable[[Path, Path], list[str]]  # (department, workspace) → extra CLI args
+    command: str
+    exit: int
+    messages: list[str] = field(default_factory=list)
+
+
+def department(work: Path) -> Path:
+    folder = work / "部门"
+    shutil.copytree(EXAMPLE, folder)
+    return folder
+
+
+def fifo_narrative(dept: Path, work: Path) -> list[str]:
+    target = dept / "narratives" / "职责概述.md"
+    target.unlink()
+    os.mkfifo(target)
+    return []
+
+
+def fifo_data(dept: Path, work: Path) -> list[str]:
+    (dept / "data.yaml").unlink()
+    os.mkfifo(dept / "data.yaml")
+    return []
+
+
+def device_data(dept: Path, work: Path) -> list[str]:
+    (dept / "data.yaml").unlink()
+    (dept / "data.yaml").symlink_to("/dev/zero")
+    return []
+
+
+def giant_data(dept: Path, work: Path) -> list[str]:
+    with (dept / "data.yaml").open("r+b") as handle:  # sparse: no disk used
+        handle.truncate(11 * 1024 * 1024)
+    return []
+
+
+def giant_narrative(dept: Path, work: Path) -> list[str]:
+    with (dept / "narratives" / "职责概述.md").open("r+b") as handle:
+        handle.truncate(21 * 1024 * 1024)
+    return []
+
+
+def comment_bomb(dept: Path, work: Path) -> list[str]:
+    """Was > 120 s: `<!--.*?-->` retried from each of 250,000 unclosed openers."""
+    (dept / "narratives" / "职责概述.md").write_text("<!--" * 250_000, encoding="utf-8")
+    return []
+
+
+def link_loop_narrative(dept: Path, work: Path) -> list[str]:
+    target = dept / "narratives" / "职责概述.md"
+    target.unlink()
+    target.symlink_to(target.name)
+    return []
+
+
+def fifo_framework(dept: Path, work: Path) -> list[str]:
+    data = dept / "data.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "评价框架: 湘西州本级2018", "评价框架: ./框架.yaml"), encoding="utf-8")
+    os.mkfifo(dept / "框架.yaml")
+    return []
+
+
+def fifo_template(dept: Path, work: Path) -> list[str]:
+    os.mkfifo(work / "模板.docx")
+    return ["--template", str(work / "模板.docx")]
+
+
+CASES = [
+    Case("narrative-fifo", fifo_narrative, "build", 2,
+         ["narratives/职责概述.md：这是一个命名管道（FIFO），不是普通文件，不能作为文字材料读取"]),
+    Case("data-fifo", fifo_data, "check", 2,
+         ["data.yaml：这是一个命名管道（FIFO），不是普通文件，不能作为数据文件读取"]),
+    Case("data-dev-zero", device_data, "check", 2,
+         ["data.yaml：这是一个设备文件，不是普通文件，不能作为数据文件读取"]),
+    Case("data-11MB", giant_data, "check", 2,
+         ["data.yaml：数据文件过大（11.0 MB，上限 10.0 MB）"]),
+    Case("narrative-21MB", giant_narrative, "build", 2,
+         ["narratives/职责概述.md：文字材料过大（21.0 MB，上限 20.0 MB）"]),
+    Case("narrative-comment-bomb", comment_bomb, "check", 1, ["检查完成"]),
+    Case("narrative-link-loop", link_loop_narrative, "build", 2,
+         ["narratives/职责概述.md：无法读取文字材料：符号链接循环"]),
+    Case("framework-fifo", fifo_framework, "score", 2,
+         ["框架.yaml：这是一个命名管道（FIFO），不是普通文件，不能作为评价框架读取"]),
+    Case("template-fifo", fifo_template, "build", 2,
+         ["模板.docx：这是一个命名管道（FIFO），不是普通文件，不能作为模板读取"]),
+]
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*")) if not p.is_fifo() and not p.is_symlink()}
+
+
+@pytest.fixture
+def no_last_resort(monkeypatch):
+    def reached(argv):
+        raise AssertionError(f"the last-resort handler was reached: reportgen {argv}")
+
+    monkeypatch.setattr(cli, "report_unexpected", reached)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_hostile_file_system_case(case: Case, tmp_path: Path, capsys, no_last_resort):
+    dept = department(tmp_path)
+    extra = case.setup(dept, tmp_path)
+    args = [case.command, str(dept), *extra]
+    out = tmp_path / "输出"
+    if case.command == "build":
+        out.mkdir()
+        args += ["-o", str(out / "报告.docx")]
+    before = snapshot(dept)
+    started = time.perf_counter()
+    code = main(args)
+    elapsed = time.perf_counter() - started
+    captured = capsys.readouterr()
+    output = captured.out + captured.err
+    assert "Traceback" not in output
+    assert code == case.exit, output
+    for message in case.messages:
+        assert message in output, f"{message!r} not in:\n{output}"
+    assert elapsed < SECONDS, f"{case.name} took {elapsed:.1f} s"
+    assert snapshot(dept) == before
+    if out.exists():
+        assert list(out.iterdir()) == []
+
+
+def test_the_last_resort_handler_says_it_in_chinese_and_logs_elsewhere(
+        tmp_path, monkeypatch, capsys):
+    """An exception no check foresaw: a short message and a log file in the temporary
+    folder (never beside the report), exit code 3, no traceback on the screen."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "临时"))
+    (tmp_path / "临时").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)
+
+    def broken(folder):
+        raise RuntimeError("an unforeseen failure")
+
+    monkeypatch.setattr("reportgen.cli.evaluate", broken)
+    out = tmp_path / "输出"
+    out.mkdir()
+    code = main(["check", str(EXAMPLE)])
+    captured = capsys.readouterr()
+    assert code == cli.EXIT_INTERNAL
+    assert "Traceback" not in captured.err + captured.out
+    assert "[错误] 程序内部错误，未能完成" in captured.err
+    [log] = (tmp_path / "临时").iterdir()
+    assert log.name.startswith("reportgen-error-") and str(log) in captured.err
+    text = log.read_text(encoding="utf-8")
+    assert "RuntimeError: an unforeseen failure" in text and "reportgen check" in text
+    assert list(out.iterdir()) == []
