@@ -50,6 +50,7 @@ class Outcome:
     grade: str = ""
     errors: int = 0
     warnings: int = 0
+    draft: int = 0  # errors behind printed figures: the report was written as a 草稿
     reason: str = ""
     change: str = ""
     indicators: list[IndicatorCell] = field(default_factory=list)
@@ -91,6 +92,8 @@ def indicator_cells(ev: Evaluation) -> list[IndicatorCell]:
         unit = rule.unit if rule.uses_formula else ""
         if r.status is Status.NOT_COMPUTABLE:
             result = "无法计算"
+        elif r.status is Status.MISSING_DATA:
+            result = "缺少数据"
         elif r.status is Status.NOT_APPLICABLE:
             result = "不适用"
         elif rule.kind == "清单":
@@ -136,6 +139,7 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
     outcome.framework = ev.framework.title
     outcome.total, outcome.grade = str(card.total), card.grade
     outcome.errors, outcome.warnings = built.errors, built.warnings
+    outcome.draft = built.draft
     outcome.change = built.change
     outcome.indicators = indicator_cells(ev)
     return outcome

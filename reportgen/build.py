@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .compose import compose_report
 from .document import ReportDocument
-from .findings import Finding, InputError, count_errors, error
+from .findings import Finding, InputError, count_errors, draft_errors, error
 from .manifest import describe_changes, make_manifest, manifest_path
 from .manifest import dump as dump_manifest
 from .manifest import load as load_manifest
@@ -107,6 +107,11 @@ class Built:
     @property
     def warnings(self) -> int:
         return len(self.findings) - self.errors
+
+    @property
+    def draft(self) -> int:
+        """Errors behind printed figures; more than none makes the report a draft (草稿)."""
+        return len(draft_errors(self.findings))
 
 
 def build_one(folder: Path, output: Path | Callable[[Evaluation], Path],

@@ -16,7 +16,7 @@ from . import __version__
 from .cli_argparse import ChineseArgumentParser, whole_number
 from .findings import Finding, InputError, count_errors, error
 from .framework import builtin_frameworks
-from .numbers import fmt2
+from .numbers import fmt2, fmt_score
 from .pipeline import Evaluation, evaluate
 from .scoring import Scorecard
 from .text import display_width
@@ -114,19 +114,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     built = build_one(Path(args.dir), outputs.docx, template)
     _print_findings(built.findings)
     card = built.evaluation.scorecard
-    print(f"已生成 {built.output}（总分 {card.total}，等级 {card.grade}；"
+    what = f"草稿 {built.output}" if built.draft else str(built.output)
+    print(f"已生成 {what}（总分 {fmt_score(card.total)}，等级 {card.grade}；"
           f"{built.errors} 个错误，{built.warnings} 个警告，详见 reportgen check）")
     print(built.change)
-    if outputs.pdf is None:
-        return EXIT_OK
-    try:
-        print(f"已生成 {build_pdf(built)}")
-    except InputError as exc:
-        _print_findings(exc.findings)
-        print(f"Word 报告已生成：{built.output}；PDF 没有生成。装好 LibreOffice 后重新运行本命令"
-              "（Debian：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk），"
-              "或在 Word/WPS 中打开报告另存为 PDF。", file=sys.stderr)
-        return EXIT_NO_PDF
+    if outputs.pdf is not None:
+        try:
+            print(f"已生成 {build_pdf(built)}")
+        except InputError as exc:
+            _print_findings(exc.findings)
+            print(f"Word 报告已生成：{built.output}；PDF 没有生成。装好 LibreOffice 后重新运行本命令"
+                  "（Debian：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk），"
+                  "或在 Word/WPS 中打开报告另存为 PDF。", file=sys.stderr)
+            return EXIT_NO_PDF
+    if built.draft:
+        print(f"[草稿] 有 {built.draft} 个错误涉及报告中的数字，报告已按草稿生成：每页页眉注明“草稿”，"
+              "有关数字旁标有【待核实：…】；改正数据后重新生成即为正式报告", file=sys.stderr)
+        return EXIT_ERRORS
     return EXIT_OK
 
 
@@ -152,11 +156,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     skipped = [o for o in outcomes if o.status == SKIPPED]
     flawed = [o for o in ok if o.errors]
     warned = [o for o in ok if o.warnings and not o.errors]
-    print(f"\n共 {len(outcomes)} 个文件夹：成功 {len(ok)} 个（其中 {len(flawed)} 个有检查错误，"
+    drafts = [o for o in ok if o.draft]
+    print(f"\n共 {len(outcomes)} 个文件夹：成功 {len(ok)} 个（其中草稿 {len(drafts)} 个，"
+          f"{len(flawed)} 个有检查错误，"
           f"{len(warned)} 个只有警告），失败 {len(failed)} 个，跳过 {len(skipped)} 个。"
           f"汇总表：{summary}")
     for o in flawed + warned:
-        print(f"  [有问题] {o.folder}：{o.errors} 个错误，{o.warnings} 个警告；"
+        print(f"  [{'草稿' if o.draft else '有问题'}] {o.folder}：{o.errors} 个错误，{o.warnings} 个警告；"
               f"查看：reportgen check {_shell_path(root, o.folder)}")
     for o in failed:
         print(f"  [失败] {o.folder}：{o.reason}；查看：reportgen check {_shell_path(root, o.folder)}")

@@ -15,6 +15,7 @@ from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from .document import Block, Heading, Paragraph, ReportDocument, Run
+from .draft import Draft, mark
 from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
@@ -60,10 +61,12 @@ class Composer:
     ev: Evaluation
     narratives: Narratives
     refs: dict[str, object] = field(init=False)
+    draft: Draft = field(init=False)
     findings: list[Finding] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.refs = references(self.ev)
+        self.draft = Draft.of(self.ev.findings)
         self.findings.extend(self.narratives.notes)
 
     # -- narrative text -------------------------------------------------------------
@@ -126,6 +129,7 @@ class Composer:
         data = self.ev.department.data
         b = data.basic
         fields = {
+            "草稿": self.draft.header(),
             "单位名称": clean_text(b.name), "年度": str(b.year),
             "预算编码": clean_text(b.budget_code or ""),
             "评价方式": clean_text(b.evaluation_method),
@@ -154,12 +158,12 @@ class Composer:
     def basic_situation(self) -> list[Block]:
         from .describe import expenditure_paragraphs, staffing_paragraph
 
-        duties = self.narrative("职责概述") + staffing_paragraph(self.ev.department.data,
-                                                                self.ev.scorecard.figures)
+        duties = self.narrative("职责概述") + staffing_paragraph(
+            self.ev.department.data, self.ev.scorecard.figures, self.draft)
         return numbered([
             ("部门职责概述", duties),
             ("部门支出描述", expenditure_paragraphs(self.ev.department.data,
-                                                   self.ev.scorecard.figures)),
+                                                   self.ev.scorecard.figures, self.draft)),
             ("部门项目实施情况", self.narrative("项目实施情况"))])
 
     def analysis(self) -> list[Block]:
@@ -173,7 +177,7 @@ class Composer:
             results = [r for r in card.results if r.category == category.name]
             for i, r in enumerate(results, 1):
                 blocks.append(Heading(3, f"{i}. {r.name}（{fmt_points(r.points)}分）"))
-                blocks.append(Paragraph.of(clean_text(r.analysis)))
+                blocks.append(Paragraph.of(clean_text(_marked(r.analysis, r))))
             parts.append((f"{category.name}（{fmt_points(category.points)}分）", blocks))
         return numbered(parts)
 
@@ -213,7 +217,8 @@ class Composer:
                          f"{fmt_points(c.points)}分）" for c in card.framework.categories)
         score_blocks: list[Block] = [Paragraph.of(
             f"根据部门整体支出绩效评价指标体系，经{clean_text(data.basic.name)}自评，"
-            f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_score(card.total)}分，"
+            f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_score(card.total)}分"
+            f"{_total_mark(card.results)}，"
             f"绩效评价等级为“{card.grade}”。其中{split}。")]
         return numbered([("绩效评价得分", score_blocks),
                          ("存在的绩效问题", problem_blocks(self.lost_points()))])
@@ -236,13 +241,27 @@ def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:
     else:
         blocks.append(Paragraph.of(head))
     for r in others:
-        if r.reason.endswith("为0"):
+        if r.status is Status.NOT_COMPUTABLE:
             text = (f"另有{quoted(r.name)}因{r.reason}无法按公式计算，该项得{fmt_score(r.score)}分，"
                     "原因已在需要说明事项中说明。")
         else:
-            text = f"另有{quoted(r.name)}{r.reason}，该项得{fmt_score(r.score)}分。"
+            text = _marked(f"另有{quoted(r.name)}因缺少数据未能计算，该项得{fmt_score(r.score)}分。", r)
         blocks.append(Paragraph.of(text))
     return blocks
+
+
+def _marked(sentence: str, r: IndicatorScore) -> str:
+    """An indicator scored 0 for lack of data carries the draft mark before its full stop."""
+    if r.status is not Status.MISSING_DATA:
+        return sentence
+    return f"{sentence.removesuffix('。')}{mark('数据缺失，补齐后重新生成')}。"
+
+
+def _total_mark(results: list[IndicatorScore]) -> str:
+    missing = [r for r in results if r.status is Status.MISSING_DATA]
+    if not missing:
+        return ""
+    return mark(f"{chinese_number(len(missing))}项指标缺少数据，未计入得分")
 
 
 def _paragraph(text: str, prefix: str = "") -> Paragraph:
@@ -257,6 +276,8 @@ def lost_sentence(r: IndicatorScore, year: int) -> str:
     lost = f"扣{fmt_score(r.lost)}分"
     if r.status is Status.NOT_COMPUTABLE:
         return f"{year}年度{r.explanation}，{lost}。"
+    if r.status is Status.MISSING_DATA:
+        return _marked(f"{year}年度本部门{r.name}{r.explanation}，{lost}。", r)
     if r.value is not None and r.indicator.rule.unit == "%":
         text = f"{year}年度本部门{r.value_clause}，{r.explanation}"
     elif r.value is not None:

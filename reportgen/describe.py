@@ -2,6 +2,7 @@
 
 Totals, changes and shares come from the department's Figures (facts.py), never worked
 out here, so a sentence states the same figure as the score, the checks and the tables.
+On a draft (draft.py) a figure that check found wrong carries its 【待核实：…】 mark.
 """
 
 from __future__ import annotations
@@ -9,29 +10,53 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .document import Paragraph
+from .draft import FINAL, TOTAL, Draft, mark
 from .facts import Figures
 from .model import Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_count
 from .text import clean_text
 
 
-def _list(tally: Breakdown, unit: str, fmt) -> str:
-    """财政拨款收入6914.61万元，其他收入12.71万元 (nested groups in brackets)."""
+def _parts_sum(tally: Breakdown) -> Decimal:
+    return sum((p.total() if isinstance(p, Breakdown) else p for p in tally.parts().values()),
+               Decimal(0))
+
+
+def _total(text: str, tally: Breakdown, path: tuple[str, ...], unit: str, fmt,
+           draft: Draft) -> str:
+    """A total as printed, marked where check found it is not the sum of its parts."""
+    if draft.disputed(*path, TOTAL):
+        text += mark(f"各项之和为{fmt(_parts_sum(tally))}{unit}")
+    return text
+
+
+def _list(tally: Breakdown, unit: str, fmt, path: tuple[str, ...] = (),
+          draft: Draft = FINAL) -> str:
+    """财政拨款收入6914.61万元，其他收入12.71万元 (nested groups in brackets). A category
+    that is zero (离休人员0人) is left out: the reader learns nothing from it."""
     items = []
     for name, part in tally.parts().items():
         if isinstance(part, Breakdown):
-            inner = _list(part, unit, fmt)
+            here = (*path, name)
+            if part.total() == 0 and not draft.disputed(*here, TOTAL):
+                continue
+            inner = _list(part, unit, fmt, here, draft)
             inner = f"（{inner}）" if inner else ""
-            items.append(f"{clean_text(name)}{fmt(part.total())}{unit}{inner}")
-        else:
+            head = _total(f"{fmt(part.total())}{unit}", part, here, unit, fmt, draft)
+            items.append(f"{clean_text(name)}{head}{inner}")
+        elif part != 0:
             items.append(f"{clean_text(name)}{fmt(part)}{unit}")
     return "，".join(items)
 
 
 def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str = "万元",
-                fmt=fmt2) -> str:
-    parts = _list(tally, unit, fmt)
-    head = f"{label}{fmt(total)}{unit}"
+                fmt=fmt2, path: tuple[str, ...] = (), draft: Draft = FINAL,
+                none: str = "") -> str:
+    """年末结转和结余898.35万元，其中：…; "none" (无年初结转和结余) when the whole is zero."""
+    if none and total == 0 and not draft.disputed(*path, TOTAL):
+        return none
+    parts = _list(tally, unit, fmt, path, draft)
+    head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft)
     return f"{head}，其中：{parts}" if parts else head
 
 
@@ -47,28 +72,33 @@ def _change(fig: Figures, name: str) -> str:
     return f"，比上年{fmt2(before)}万元{word}{fmt2(abs(diff))}万元{rate}"
 
 
-def staffing_paragraph(d: DepartmentYear, fig: Figures) -> list[Paragraph]:
+def staffing_paragraph(d: DepartmentYear, fig: Figures, draft: Draft = FINAL) -> list[Paragraph]:
     s = d.staffing
     pieces = []
     if s.authorized is not None:
         pieces.append(_with_parts("经机构编制部门核定的编制数为", s.authorized, fig["编制数"],
-                                  "人", fmt_count))
+                                  "人", fmt_count, ("人员", "编制数"), draft))
     if s.year_end is not None:
-        pieces.append(_with_parts("年末实有人数", s.year_end, fig["年末实有人数"], "人", fmt_count))
+        pieces.append(_with_parts("年末实有人数", s.year_end, fig["年末实有人数"], "人", fmt_count,
+                                  ("人员", "年末实有人数"), draft))
     if not pieces:
         return []
     return [Paragraph.of("；".join(pieces) + "。")]
 
 
-def expenditure_paragraphs(d: DepartmentYear, fig: Figures) -> list[Paragraph]:
+def expenditure_paragraphs(d: DepartmentYear, fig: Figures,
+                           draft: Draft = FINAL) -> list[Paragraph]:
     f, year = d.finance, d.basic.year
     out: list[Paragraph] = []
     income = []
     if f.income is not None:
-        income.append(_with_parts(f"{year}年收入决算数", f.income, fig["收入决算数"])
+        income.append(_with_parts(f"{year}年收入决算数", f.income, fig["收入决算数"],
+                                  path=("收支", "收入决算数"), draft=draft)
                       + _change(fig, "收入决算数"))
     if f.carried_in is not None:
-        income.append(_with_parts("年初结转和结余", f.carried_in, fig["年初结转和结余"]))
+        income.append(_with_parts("年初结转和结余", f.carried_in, fig["年初结转和结余"],
+                                  path=("收支", "年初结转和结余"), draft=draft,
+                                  none="无年初结转和结余"))
     if income:
         out.append(Paragraph.of("；".join(income) + "。"))
     spending = []
@@ -77,19 +107,26 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures) -> list[Paragraph]:
         if total is not None:
             head = f"{year}年支出决算数{fmt2(total)}万元"
             if exp.by_nature is not None:
-                head += f"（{_list(exp.by_nature, '万元', fmt2)}）"
+                head += f"（{_split(exp.by_nature, '按支出性质', draft)}）"
             spending.append(head + _change(fig, "支出决算数"))
         for label, split in (("按经济分类", exp.by_economic_class),
                              ("按功能分类", exp.by_function)):
             if split is not None:
-                spending.append(f"{label}：{_list(split, '万元', fmt2)}")
+                spending.append(f"{label}：{_split(split, label, draft)}")
     if fig["转入事业基金"]:
         spending.append(f"转入事业基金{fmt2(fig['转入事业基金'])}万元")
     if f.carried_out is not None:
-        spending.append(_with_parts("年末结转和结余", f.carried_out, fig["年末结转和结余"])
+        spending.append(_with_parts("年末结转和结余", f.carried_out, fig["年末结转和结余"],
+                                    path=("收支", "年末结转和结余"), draft=draft,
+                                    none="无年末结转和结余")
                         + _change(fig, "年末结转和结余"))
     if spending:
-        out.append(Paragraph.of("；".join(spending) + "。"))
+        text = "；".join(spending)
+        if draft.disputed("收支") and fig["收支差额"] is not None:
+            text += mark(f"年初结转和结余与收入之和为{fmt2(fig['资金来源合计'])}万元，支出、转入事业基金"
+                         f"与年末结转和结余之和为{fmt2(fig['资金去向合计'])}万元，"
+                         f"相差{fmt2(abs(fig['收支差额']))}万元")
+        out.append(Paragraph.of(text + "。"))
     initial, extra, whole = fig["年初预算"], fig["本年追加预算"], fig["全年预算"]
     if initial is not None and extra is not None and whole is not None:
         share = fig["追加预算占年初预算比例"]
@@ -98,3 +135,11 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures) -> list[Paragraph]:
             f"{year}年年初预算{fmt2(initial)}万元，本年追加预算{fmt2(extra)}万元，"
             f"全年预算合计{fmt2(whole)}万元{share_text}。"))
     return out or [Paragraph.of("【待补充：收入支出决算数据】")]
+
+
+def _split(split: Breakdown, key: str, draft: Draft) -> str:
+    path = ("收支", "支出决算数", key)
+    text = _list(split, "万元", fmt2, path, draft)
+    if draft.disputed(*path):  # the split does not add up to 支出决算数
+        text += mark(f"各项之和为{fmt2(split.total())}万元")
+    return text

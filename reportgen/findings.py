@@ -13,6 +13,9 @@ class Severity(StrEnum):
     WARNING = "警告"
 
 
+CLAIMS_FIELD = "自填数"
+
+
 @dataclass(frozen=True)
 class Finding:
     severity: Severity
@@ -31,6 +34,12 @@ class Finding:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def makes_draft(self) -> bool:
+        """An error behind a printed figure: the report cannot be final. A claimed figure
+        (自填数) that differs is reported too, but the report prints the computed value."""
+        return self.is_error and not self.field.startswith(CLAIMS_FIELD)
+
     def where(self) -> str:
         place = self.file
         if self.line is not None:
@@ -48,6 +57,11 @@ class Finding:
 
 def count_errors(findings: list[Finding]) -> int:
     return sum(1 for f in findings if f.is_error)
+
+
+def draft_errors(findings: list[Finding]) -> list[Finding]:
+    """The errors that make a report a draft (草稿), in the order found."""
+    return [f for f in findings if f.makes_draft]
 
 
 class InputError(Exception):

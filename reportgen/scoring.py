@@ -21,7 +21,8 @@ ZERO = Decimal(0)
 class Status(StrEnum):
     SCORED = "scored"
     NOT_APPLICABLE = "not_applicable"
-    NOT_COMPUTABLE = "not_computable"
+    NOT_COMPUTABLE = "not_computable"  # a real zero denominator: stated, not an error
+    MISSING_DATA = "missing_data"  # the data lacks what the rule needs: an error (草稿)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
                 findings.append(error(f"指标{quoted(ind.name)}无法计算（{exc.reason}），请填写 {fields}",
                                       data_file, field=fields))
                 text = f"缺少计算所需的数据（{fields}），无法计算，该项得{fmt_score(ZERO)}分"
-                return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, text
+                return None, ZERO, text, f"{ind.name}{text}。", Status.MISSING_DATA, text
             # A real zero (a department new this year): an outcome stated in words, not an
             # input error and not a performance problem.
             findings.append(warning(
@@ -152,7 +153,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
         where = "清单评价" if ind.rule.kind == "清单" else "评议"
         findings.append(error(f"指标{quoted(ind.name)}：{exc}", data_file, field=f"{where}.{ind.name}"))
         text = f"{exc}，该项得{fmt_score(ZERO)}分"
-        return None, ZERO, text, f"{ind.name}{text}。", Status.NOT_COMPUTABLE, str(exc)
+        return None, ZERO, text, f"{ind.name}{text}。", Status.MISSING_DATA, str(exc)
     names = dict(texts)
     names.update({
         "名称": ind.name, "分值": points, "得分": fmt_score(outcome.score),

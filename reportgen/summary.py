@@ -66,7 +66,7 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
         for c in columns.values():
             row += _indicator(c, cells.get(c.name), o.ok)
         row += [_number(o.total), o.grade, o.errors if o.ok else None,
-                o.warnings if o.ok else None, o.output, o.status,
+                o.warnings if o.ok else None, o.output, status(o),
                 o.change if o.ok else o.reason]
         ws.append(row)
     bold = Font(bold=True)
@@ -97,6 +97,11 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def status(o: Outcome) -> str:
+    """成功, 失败, 跳过 — or 草稿 for a report written with errors behind printed figures."""
+    return f"草稿（{o.draft}处待核实）" if o.ok and o.draft else o.status
 
 
 def _indicator(column: _Column, cell: IndicatorCell | None, built: bool) -> list[object]:

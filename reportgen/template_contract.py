@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # One-line texts, usable anywhere in a paragraph as {{ 名称 }}.
-FIELDS = ("单位名称", "年度", "预算编码", "评价方式", "报告日期", "统一社会信用代码")
+FIELDS = ("单位名称", "年度", "预算编码", "评价方式", "报告日期", "统一社会信用代码", "草稿")
 # Whole paragraphs and tables, each standing alone in its own paragraph as {{p 名称 }}.
 SECTIONS = ("引言", "基本情况", "绩效评价工作情况", "绩效评价分析", "需要说明事项",
             "绩效评价结论", "经验教训与建议", "指标表", "基础数据表")

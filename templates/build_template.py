@@ -263,6 +263,12 @@ PARA_STYLES: list[ParaStyle] = [
         jc="left", indent_chars=NO_INDENT, left=mm(40),
     ),
     ParaStyle(
+        # The draft notice (草稿) on every page; empty, and so invisible, when final.
+        "Header", "header", east_asia=HEITI, size_pt=14, builtin=True, jc="center",
+        indent_chars=NO_INDENT, line=SINGLE, line_rule="auto", snap_to_grid=False,
+        ui_priority=99,
+    ),
+    ParaStyle(
         # 四号半角宋体 page number (GB/T 9704).
         "Footer", "footer", east_asia=SONGTI, size_pt=14, builtin=True, jc="center",
         indent_chars=NO_INDENT, line=SINGLE, line_rule="auto", snap_to_grid=False,
@@ -462,6 +468,19 @@ def fill_footer(doc: DocxDocument, section_index: int) -> None:
     )
 
 
+def fill_header(doc: DocxDocument, section_index: int) -> None:
+    """{{ 草稿 }}: "草稿　尚有N处错误待核实…" on a draft, nothing on a final report.
+    Set on the first section; the others inherit it, so every page carries it."""
+    header = doc.sections[section_index].header
+    header.is_linked_to_previous = False
+    hdr = header._element
+    for child in list(hdr):
+        hdr.remove(child)
+    hdr.append(parse_xml(
+        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
+        "<w:r><w:t>{{ 草稿 }}</w:t></w:r></w:p>"))
+
+
 # --- Body ----------------------------------------------------------------------------
 def para(doc: DocxDocument, style_id: str, text: str = "") -> Paragraph:
     """Add a paragraph whose text (often one Jinja tag) is a single run."""
@@ -546,6 +565,7 @@ def build() -> bytes:
     build_cover(doc)
     build_main(doc)
     build_appendix(doc)
+    fill_header(doc, 0)  # every section: a draft says so on every page
     fill_footer(doc, 1)  # main section; the appendix inherits it, the cover has none
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -62,7 +62,7 @@ def test_skipped_folders_are_in_the_summary_and_the_table(root: Path, tmp_path, 
     assert "[跳过] 应急局：找到“data (1).xlsx”，应命名为 data.xlsx" in said
     assert "[跳过] 空文件夹：文件夹是空的" in said
     # Each problem names the folder to check.
-    assert f"[有问题] 州直/商务局：4 个错误，0 个警告；查看：reportgen check {root / '州直' / '商务局'}" \
+    assert f"[有问题] 州直/商务局：3 个错误，0 个警告；查看：reportgen check {root / '州直' / '商务局'}" \
         in said
     rows = rows_of(out / "汇总表.xlsx")
     assert set(rows) == {"交通局", "州直/商务局", "应急局", "旧格式", "材料", "空文件夹", "州直/空"}

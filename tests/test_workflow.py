@@ -53,7 +53,8 @@ def test_rebuild_says_what_changed(tmp_path, capsys):
     assert "输入与上次生成时相同" in capsys.readouterr().out
     raw["收支"]["年末结转和结余"] = {"合计": "0", "基本支出结转": "0", "项目支出结转和结余": "0"}
     write_department(folder, raw)
-    assert main(["build", str(folder), "-o", str(out)]) == 0
+    # The books no longer balance: the rebuilt report is a draft (exit 1), and says what changed.
+    assert main(["build", str(folder), "-o", str(out)]) == 1
     said = capsys.readouterr().out
     assert "预算完成率 87.75% → 100.00%，得分 1.00 → 5.00，总分 90.47 → 94.47" in said
     manifest = out.with_name("report.docx.manifest.json").read_text(encoding="utf-8")
@@ -80,7 +81,7 @@ def test_batch_builds_all_and_survives_a_broken_department(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["batch", str(root), "-o", str(out), "-j", "2"]) == 1   # one failed
     said = capsys.readouterr().out
-    assert "共 4 个文件夹：成功 3 个" in said and "失败 1 个" in said
+    assert "共 4 个文件夹：成功 3 个（其中草稿 0 个" in said and "失败 1 个" in said
     assert "[失败] 坏部门" in said and "YAML 格式错误" in said
     for name in ("商务局", "交通局", "应急局"):
         assert (out / f"{name}.docx").is_file()
@@ -92,7 +93,7 @@ def test_batch_builds_all_and_survives_a_broken_department(tmp_path, capsys):
     assert rows["商务局"]["总分"] == pytest.approx(90.47)
     assert rows["商务局"]["预算控制率\n值（%）"] == pytest.approx(348.83)
     assert rows["商务局"]["等级"] == "优"
-    assert rows["商务局"]["检查错误数"] == 4
+    assert rows["商务局"]["检查错误数"] == 3  # the claims (自填数) that differ
     assert rows["坏部门"]["状态"] == "失败"
     assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref
     assert sheet.cell(2, header.index("总分") + 1).number_format == "0.00"

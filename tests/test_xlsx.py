@@ -116,7 +116,13 @@ def test_filled_workbook_gives_the_same_model_as_the_yaml(filled: Path):
     assert load_department(filled).data == load_department(EXAMPLE).data
 
 
-def test_findings_name_sheet_and_cell(filled: Path):
+def test_findings_name_sheet_and_cell(tmp_path: Path):
+    # The seed as filed: its 年末实有人数 total (188) is not the sum of its parts (216).
+    as_filed = EXAMPLE.with_name("xiangxi-commerce-2018-as-filed")
+    filled = tmp_path / "as-filed"
+    shutil.copytree(as_filed / "narratives", filled / "narratives")
+    book = write_workbook(filled / "data.xlsx", FRAMEWORK)
+    assert fill_from_raw(book, read_yaml(as_filed / "data.yaml").data) == []
     findings = evaluate(filled).findings
     heads = next(f for f in findings if f.field == "人员.年末实有人数.合计")
     sheet, coord = cell_of("人员", "年末实有人数", "合计")

@@ -1,0 +1,50 @@
+"""Draft status (草稿): the errors behind printed figures, and the marks set beside them.
+
+A report whose figures contradict each other (a total that is not the sum of its parts,
+收支 that do not balance, an indicator that lacks its data) is written as a draft: the
+header of every page says so with the number of errors, and each affected figure carries
+a 【待核实：…】 mark where it is printed. A claimed figure (自填数) that differs from the
+computed one does not make a draft: the report prints the computed value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .findings import Finding, draft_errors
+
+TOTAL = "合计"
+
+
+def mark(text: str) -> str:
+    """【待核实：各项之和为216人】 — set right after the figure it concerns."""
+    return f"【待核实：{text}】"
+
+
+@dataclass(frozen=True)
+class Draft:
+    errors: tuple[Finding, ...] = ()
+
+    @classmethod
+    def of(cls, findings: list[Finding]) -> Draft:
+        return cls(tuple(draft_errors(findings)))
+
+    @property
+    def count(self) -> int:
+        return len(self.errors)
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def disputed(self, *path: str) -> bool:
+        """Is there an error on this data field (人员.年末实有人数.合计 …)?"""
+        field = ".".join(path)
+        return any(f.field == field for f in self.errors)
+
+    def header(self) -> str:
+        if not self.errors:
+            return ""
+        return f"草稿　尚有{self.count}处错误待核实，核实前不得作为正式报告报送"
+
+
+FINAL = Draft()
