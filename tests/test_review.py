@@ -51,19 +51,20 @@ def test_seed_head_count_total_against_parts(seed_docx):
 
 # --- reports reportgen generates review clean ----------------------------------------
 
-def _build(folder: Path, out: Path) -> Path:
-    assert main(["build", str(folder), "-o", str(out)]) == 0
+def _build(folder: Path, out: Path, code: int = 0) -> Path:
+    assert main(["build", str(folder), "-o", str(out)]) == code
     return out
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_generated_reports_review_clean(example, tmp_path):
-    report = _build(example, tmp_path / "report.docx")
+    as_filed = example.name == "xiangxi-commerce-2018-as-filed"
+    report = _build(example, tmp_path / "report.docx", 1 if as_filed else 0)
     found = review_file(report)[1].findings
-    if example.name == "xiangxi-commerce-2018":
-        # The example keeps the seed's head count on purpose (reportgen check reports it too):
-        # the generated report states it faithfully, and the review finds exactly that.
-        assert [(f.kind, "216人" in f.message) for f in found] == [(Kind.TOTAL, True)]
+    if as_filed:
+        # This example keeps the seed's head count on purpose: the report is a draft that
+        # prints it with its 【待核实：各项之和为216人】 mark; the review finds nothing else.
+        assert [f.render() for f in found if f.kind is not Kind.TOTAL] == []
     else:
         assert [f.render() for f in found] == []
 
