@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,3 +181,61 @@ def test_the_last_resort_handler_says_it_in_chinese_and_logs_elsewhere(
     text = log.read_text(encoding="utf-8")
     assert "RuntimeError: an unforeseen failure" in text and "reportgen check" in text
     assert list(out.iterdir()) == []
+
+
+# -- templates: bounded unzipping, linear checking --------------------------------------------
+def zero_filled_image_template(path: Path, size: int) -> Path:
+    """The shipped template plus an image part of `size` zero bytes (a few hundred KB zipped)."""
+    from reportgen.build import default_template
+
+    with zipfile.ZipFile(default_template()) as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr("word/media/image1.png", bytes(size))
+    return path
+
+
+def test_a_template_that_unzips_too_large_is_refused_by_check_and_build(tmp_path, capsys,
+                                                                        no_last_resort):
+    """Was: template check passed a template carrying a zero-filled image that build then
+    died on. Both now read through one bounded reader (render/lint.read_package)."""
+    template = zero_filled_image_template(tmp_path / "模板.docx", 210 * 1024 * 1024)
+    assert template.stat().st_size < 2 * 1024 * 1024
+    started = time.perf_counter()
+    assert main(["template", "check", str(template)]) == 2
+    checked = capsys.readouterr().out
+    out = tmp_path / "报告.docx"
+    assert main(["build", str(EXAMPLE), "-o", str(out), "--template", str(template)]) == 2
+    built = capsys.readouterr().err
+    assert time.perf_counter() - started < SECONDS
+    for said in (checked, built):
+        assert "模板解压后过大（共 210.0 MB" in said, said
+        assert "最大的是 word/media/image1.png，210.0 MB" in said
+    assert not out.exists()
+
+
+def many_tags_template(path: Path, count: int) -> Path:
+    from docx import Document
+
+    from reportgen.build import default_template
+
+    document = Document(str(default_template()))
+    for _ in range(count):
+        document.add_paragraph("{{p 引言 }}")
+    document.save(str(path))
+    return path
+
+
+def test_template_check_is_linear_in_tags(tmp_path):
+    """Was 40 s for 4,000 tags: each {{p …}} rebuilt its paragraph's text from the whole part."""
+    from reportgen.render.lint import lint_template
+
+    times = {}
+    for count in (1000, 4000):
+        path = many_tags_template(tmp_path / f"t{count}.docx", count)
+        started = time.perf_counter()
+        lint_template(path)
+        times[count] = time.perf_counter() - started
+    assert times[4000] < SECONDS
+    assert times[4000] < 8 * times[1000], times  # linear: about 4×; quadratic was 16×

@@ -255,16 +255,21 @@ def test_a_template_with_only_warnings_builds_a_report_word_opens(tmp_path):
 
 
 @pytest.mark.parametrize(("tag", "message"), [
-    ("{{ 单位名称.__class__.__mro__ }}", "模板无法渲染"),
-    ("{{ 单位名称|attr('__class__') }}", "模板无法渲染"),
-    ("{{ 单位名称 + 1 }}", "模板中的表达式无法计算（TypeError"),
-    ("{{ 年度 / 0 }}", "模板中的表达式无法计算（TypeError"),
+    ("{{ 单位名称.__class__.__mro__ }}", "模板试图访问内部属性“__class__”"),
+    ("{{ 单位名称|attr('__class__') }}", "模板试图访问内部属性“__class__”"),
+    ("{{ 单位名称 + 1 }}", "模板中的表达式类型不符"),
+    ("{{ 年度 / 0 }}", "模板中的表达式类型不符"),
+    ("{{ 1 / 0 }}", "模板中的表达式除以了 0"),
+    ("{% for i in range(1000000) %}{% endfor %}", "模板中的范围或数值过大"),
+    ("{{ 单位名称.center(10**3) }}", "不能使用乘方"),
 ])
-def test_the_sandbox_refuses_and_explains(tmp_path, tag, message):
+def test_the_sandbox_refuses_and_explains_in_chinese(tmp_path, tag, message):
     path = make(tmp_path / "t.docx", FULL + para(tag))
     with pytest.raises(InputError) as caught:
         render_docx(evaluate(EXAMPLE), path)
-    assert message in caught.value.findings[0].message
+    said = caught.value.findings[0].message
+    assert message in said
+    assert not any(word in said for word in ("unsafe", "Error", "Range too big", "undefined"))
 
 
 def test_cli_template_check_on_the_default_template(capsys):
@@ -284,7 +289,7 @@ def test_cli_template_check_not_a_docx(tmp_path, capsys):
     assert str(fake) in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("expression", ["'x' * 1000000", "9 ** 9 ** 9"])
+@pytest.mark.parametrize("expression", ["'x' * 100000000", "9 ** 9 ** 9"])
 def test_template_cannot_exhaust_memory(tmp_path, capsys, expression):
     from reportgen.cli import main
 
@@ -301,4 +306,4 @@ def test_template_cannot_exhaust_memory(tmp_path, capsys, expression):
     said = capsys.readouterr()
     assert code != 0 and not out.exists()
     assert "Traceback" not in said.err
-    assert "已拒绝" in said.err or "不能使用乘方" in said.err
+    assert "会生成过多的文字" in said.err or "不能使用乘方" in said.err

@@ -66,6 +66,7 @@ class _Part:
     name: str
     text: str = ""
     chars: list[_Char] = field(default_factory=list)
+    paragraph_texts: dict[int, str] | None = None
     labels: list[str] = field(default_factory=list)
 
 
@@ -392,8 +393,9 @@ class _Linter:
 
     def names(self, tag: str, ast: nodes.Template, where: str, scopes: list[set[str]]) -> None:
         known = self.fields | self.sections
-        declared = set().union(*scopes)
-        for name in sorted(meta.find_undeclared_variables(ast) - known - declared):
+        # Only names not known are looked up in the scopes: linear in tags, however deep.
+        unknown = meta.find_undeclared_variables(ast) - known
+        for name in sorted(n for n in unknown if not any(n in s for s in reversed(scopes))):
             hint = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.5)
             tip = f"，是否应为“{hint[0]}”？" if hint else f"；可用名称：{'、'.join(sorted(known))}"
             self.add(True, where, f"模板中的“{_clip(tag)}”用到的“{name}”不是可用的名称{tip}")
@@ -465,9 +467,14 @@ def _part_title(name: str) -> str:
 
 
 def _paragraph_text(part: _Part, at: int) -> str:
-    paragraph = part.chars[at].paragraph
-    return "".join(ch for ch, c in zip(part.text, part.chars, strict=True)
-                   if c.paragraph == paragraph)
+    """The whole text of the paragraph holding character at; all paragraphs' texts are
+    gathered in one pass on first use (per tag, a scan would make the lint quadratic)."""
+    if part.paragraph_texts is None:
+        pieces: dict[int, list[str]] = {}
+        for ch, c in zip(part.text, part.chars, strict=True):
+            pieces.setdefault(c.paragraph, []).append(ch)
+        part.paragraph_texts = {k: "".join(v) for k, v in pieces.items()}
+    return part.paragraph_texts[part.chars[at].paragraph]
 
 
 def _format_of(run: etree._Element) -> bytes:

@@ -17,14 +17,13 @@ from xml.sax.saxutils import escape
 
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError
-from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..findings import Finding, InputError, error
 from ..template_contract import RENDERED_PARTS, STYLES_PART
 from ..zipfiles import fixed_entry
 from .lint import lint_parts, read_package, style_problems, template_sources
+from .sandbox import TemplateSandbox, charge_output, describe_render_error, render_budget
 from .syntax_messages import describe as describe_syntax
 from .wordml import RawXml
 
@@ -40,23 +39,6 @@ class _Part:
     prefix: str
     template: object  # jinja2.Template
     suffix: str
-
-
-class TemplateSandbox(SandboxedEnvironment):
-    """The sandbox stops attribute tricks; this also stops a template from building huge
-    strings or numbers ('x' * 10**9, 9**9**9) — a template is a user's file too."""
-
-    intercepted_binops = frozenset({"*", "**"})
-    LIMIT = 100_000
-
-    def call_binop(self, context, operator, left, right):  # noqa: ANN001 - Jinja's signature
-        if operator == "**":
-            raise SecurityError("模板中不能使用乘方运算“**”")
-        repeated = any(isinstance(v, (str, list, tuple)) for v in (left, right))
-        count = max((abs(v) for v in (left, right) if isinstance(v, int)), default=0)
-        if repeated and count > self.LIMIT:
-            raise SecurityError(f"模板中的“*”运算会生成{count}倍的文字，已拒绝")
-        return super().call_binop(context, operator, left, right)
 
 
 class CompiledTemplate:
@@ -113,7 +95,8 @@ class CompiledTemplate:
         # parts are compressed per report and appended.
         out = io.BytesIO(self.static_zip)
         out.seek(0, io.SEEK_END)
-        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive, \
+                render_budget(context):
             for name in self.rendered_names:
                 if name in self.parts:
                     data = self._render_part(name, context)
@@ -143,15 +126,15 @@ class CompiledTemplate:
     def _render_part(self, name: str, context: dict[str, object]) -> bytes:
         part = self.parts[name]
         try:
-            body = part.template.render(context)
-        except (UndefinedError, SecurityError) as exc:
-            raise InputError([error(f"模板无法渲染：{exc}", str(self.path))],
-                             unreadable=True) from None
+            body = charge_output(part.template.generate(context))
+        except MemoryError:
+            raise InputError([error("模板渲染时内存不足：模板生成的内容过大", str(self.path),
+                                    field=name)], unreadable=True) from None
         except Exception as exc:  # {{ 单位名称 + 1 }}, {{ 1/0 }} …: the template's, not ours
             raise InputError([error(
-                f"模板中的表达式无法计算（{type(exc).__name__}：{exc}）；模板中宜只写名称，"
-                "如 {{ 单位名称 }}，可用 reportgen template check 检查", str(self.path))],
-                unreadable=True) from None
+                f"模板无法渲染：{describe_render_error(exc)}；模板中宜只写名称，"
+                "如 {{ 单位名称 }}，可用 reportgen template check 检查", str(self.path),
+                field=name)], unreadable=True) from None
         data = f"{part.prefix}{body}{part.suffix}".encode()
         try:
             root = etree.fromstring(data)
