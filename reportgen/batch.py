@@ -14,12 +14,16 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .findings import InputError
 from .inputs.root_folder import survey
 from .numbers import fmt_score
 from .pipeline import Evaluation
 from .scoring import Status
+
+if TYPE_CHECKING:
+    from .build import Built
 
 SUCCEEDED, FAILED, SKIPPED = "成功", "失败", "跳过"
 
@@ -112,8 +116,9 @@ def indicator_cells(ev: Evaluation) -> list[IndicatorCell]:
 
 
 def build_department(root: Path, folder: Path, out_dir: Path, template: Path | None,
-                     pdf: bool, name_by_unit: bool = False) -> Outcome:
-    from .build import build_one, build_pdf
+                     name_by_unit: bool = False) -> tuple[Outcome, Built | None]:
+    """The outcome, and the built report when there is one (its PDF comes later)."""
+    from .build import build_one
 
     outcome = Outcome(folder=folder.relative_to(root).as_posix() or ".")
     by_folder = output_name(root, folder)
@@ -121,16 +126,14 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
         built = build_one(
             folder, (lambda ev: out_dir / unit_output_name(ev, by_folder)) if name_by_unit
             else out_dir / by_folder, template, durable=False)
-        if pdf:
-            build_pdf(built)
     except InputError as exc:
         outcome.reason = "；".join(f.render() for f in exc.findings[:3])
         if len(exc.findings) > 3:
             outcome.reason += f"；等共{len(exc.findings)}个问题"
-        return outcome
+        return outcome, None
     except Exception as exc:  # noqa: BLE001 - one department must never stop the batch
         outcome.reason = f"内部错误：{type(exc).__name__}: {exc}"
-        return outcome
+        return outcome, None
     ev = built.evaluation
     card, data = ev.scorecard, ev.department.data
     outcome.status = SUCCEEDED
@@ -142,27 +145,25 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
     outcome.draft = built.draft
     outcome.change = built.change
     outcome.indicators = indicator_cells(ev)
-    return outcome
+    return outcome, built
 
 
 _built = 0
 COLLECT_EVERY = 8
+# Reports per LibreOffice call: its ~1 s start shared by 32 reports of ~0.3 s each.
+PDF_CHUNK = 32
 
 
-def _build_and_collect(root: Path, folder: Path, out_dir: Path, template: Path | None,
-                       pdf: bool, name_by_unit: bool = False) -> Outcome:
+def _collect_garbage(reports: int) -> None:
+    """Called with no report held. After the first report and every few after it, collect
+    the cycles docxtpl/lxml leave, then freeze what survives (modules, template, caches,
+    outcomes kept so far): later collections walk only what the next reports create, so
+    each costs the same at the 10,000th report as at the 10th."""
     global _built
-    outcome = build_department(root, folder, out_dir, template, pdf, name_by_unit)
-    _built += 1
-    if _built == 1 or _built % COLLECT_EVERY == 0:
-        # Collect the cycles of the last few reports (docxtpl/lxml leave some), then freeze
-        # what survives (modules, template, caches, outcomes kept so far): later collections
-        # walk only what the next reports create, so each costs the same at the
-        # 10,000th report as at the 10th.
+    before, _built = _built, _built + reports
+    if before == 0 or before // COLLECT_EVERY != _built // COLLECT_EVERY:
         gc.collect()
         gc.freeze()
-    outcome.pid, outcome.rss_mb = os.getpid(), _rss_mb()
-    return outcome
 
 
 def _rss_mb() -> float:
@@ -173,10 +174,37 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _worker(args: tuple[Path, list[Path], Path, Path | None, bool, bool]) -> list[Outcome]:
+def _build_chunk(args: tuple[Path, list[Path], Path, Path | None, bool, bool]) -> list[Outcome]:
+    """Build the reports of a chunk, then (with pdf) convert them in one LibreOffice call."""
     root, folders, out_dir, template, pdf, name_by_unit = args
-    return [_build_and_collect(root, folder, out_dir, template, pdf, name_by_unit)
-            for folder in folders]
+    outcomes, reports = [], []
+    for folder in folders:
+        outcome, report = build_department(root, folder, out_dir, template, name_by_unit)
+        outcomes.append(outcome)
+        if pdf and report is not None:
+            reports.append((outcome, report))
+        del report
+        if not pdf:
+            _collect_garbage(1)
+        outcome.pid, outcome.rss_mb = os.getpid(), _rss_mb()
+    if pdf:
+        _add_pdfs(reports)
+        reports.clear()
+        _collect_garbage(len(folders))
+    return outcomes
+
+
+def _add_pdfs(reports: list[tuple[Outcome, Built]]) -> None:
+    from .build import record_pdf
+    from .render.pdf import convert_many
+
+    problems = convert_many([report.output for _, report in reports])
+    for outcome, report in reports:
+        problem = problems.get(report.output)
+        if problem:  # the .docx stays; the department is reported as failed
+            outcome.status, outcome.reason = FAILED, problem
+        else:
+            record_pdf(report, report.output.with_suffix(".pdf"))
 
 
 # Told (done, total) after each finished department; the command line draws a bar.
@@ -197,17 +225,21 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
         if on_progress is not None:
             on_progress(len(results), len(folders))
 
+    if pdf:  # one LibreOffice call per chunk: bigger chunks, yet every worker busy
+        chunk = max(1, min(PDF_CHUNK, -(-len(folders) // max(jobs, 1))))
+    elif jobs <= 1:
+        chunk = 1  # nothing shared between the reports of a chunk: the bar moves with each
+    chunks = [folders[i:i + chunk] for i in range(0, len(folders), chunk)]
     if jobs <= 1:
-        for folder in folders:
-            results.append(_build_and_collect(root, folder, out_dir, template, pdf,
-                                              name_by_unit))
+        for part in chunks:
+            results.extend(_build_chunk((root, part, out_dir, template, pdf, name_by_unit)))
             advance()
         gc.unfreeze()  # this process goes on (a test, a server): let it collect everything
     else:
         # Small chunks: workers reuse their caches, and the bar still moves.
-        chunks = [folders[i:i + chunk] for i in range(0, len(folders), chunk)]
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_worker, (root, c, out_dir, template, pdf, name_by_unit))
+            futures = [pool.submit(_build_chunk, (root, c, out_dir, template, pdf,
+                                                  name_by_unit))
                        for c in chunks]
             for future in as_completed(futures):
                 results.extend(future.result())

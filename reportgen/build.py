@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -44,28 +41,6 @@ def render_docx(ev: Evaluation, template: Path | None = None) -> tuple[bytes, li
     compiled = load_template(template or default_template())
     title = f"{doc.fields['单位名称']}{doc.fields['年度']}年度部门整体支出绩效评价报告"
     return compiled.render(template_context(doc), title), findings + compiled.warnings
-
-
-def convert_to_pdf(docx: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise InputError([error(
-            "未找到 LibreOffice，无法生成 PDF；请安装：sudo apt-get install "
-            "libreoffice-writer-nogui（Windows 请安装 LibreOffice 并把 soffice 加入 PATH）",
-            str(docx))])
-    with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
-        profile = Path(work) / "profile"  # a private profile: parallel conversions collide
-        result = subprocess.run(
-            [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-             "--convert-to", "pdf", "--outdir", work, str(docx)],
-            capture_output=True, text=True, timeout=300, check=False)
-        produced = Path(work) / f"{docx.stem}.pdf"
-        if result.returncode != 0 or not produced.exists():
-            raise InputError([error(f"LibreOffice 转换 PDF 失败：{result.stderr.strip()[:300]}",
-                                    str(docx))])
-        target = docx.with_suffix(".pdf")
-        write_atomically(target, produced.read_bytes())
-    return target
 
 
 @dataclass(frozen=True)
@@ -136,7 +111,13 @@ def build_one(folder: Path, output: Path | Callable[[Evaluation], Path],
 
 def build_pdf(built: Built) -> Path:
     """The PDF of a built report, with its own build record (never the .docx's)."""
+    from .render.pdf import convert_to_pdf
+
     pdf = convert_to_pdf(built.output)
+    record_pdf(built, pdf)
+    return pdf
+
+
+def record_pdf(built: Built, pdf: Path) -> None:
     manifest_path(pdf).write_bytes(dump_manifest(make_manifest(built.evaluation, pdf,
                                                                pdf.read_bytes())))
-    return pdf

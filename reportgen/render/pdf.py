@@ -1,0 +1,183 @@
+"""PDF through LibreOffice: many reports per `soffice` call, each one bounded in time.
+
+Starting LibreOffice costs about a second; converting one more report in the same call
+about a quarter of one. So a batch hands each worker's reports to one `soffice
+--convert-to pdf` call (a listener driven over UNO would need LibreOffice's own Python,
+python3-uno, which a venv does not see). Each worker keeps one private profile for all
+its calls: parallel calls sharing a profile would hand their files to each other.
+
+A file that makes LibreOffice hang or crash must cost that file only. LibreOffice
+converts the files of a call in order, so the call is watched: when no new finished
+PDF appears for `timeout` seconds, the whole process group is killed (`soffice` is a
+script that forks soffice.bin). The file it was working on is retried once on its own;
+the files after it go on in a new call. A file that fails twice is reported in Chinese;
+its .docx stays where it is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..findings import InputError, error
+from ..output import write_atomically
+
+TIMEOUT_SECONDS = 30.0  # per report, LibreOffice's start included: a 21-page report takes ~1 s
+POLL_SECONDS = 0.1
+INSTALL_HINT = ("未找到 LibreOffice，无法生成 PDF；请安装：sudo apt-get install "
+                "libreoffice-writer-nogui（Windows 请安装 LibreOffice 并把 soffice 加入 PATH）")
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@dataclass
+class _Profile:
+    """One LibreOffice profile per process, made on first use, removed at exit."""
+
+    pid: int
+    path: Path
+
+
+_profile: _Profile | None = None
+
+
+def _profile_dir() -> Path:
+    global _profile
+    if _profile is None or _profile.pid != os.getpid():  # a forked worker makes its own
+        path = Path(tempfile.mkdtemp(prefix="reportgen-lo-"))
+        _profile = _Profile(os.getpid(), path)
+        # multiprocessing's finalizers run at exit in the main process and in pool workers
+        # alike (atexit handlers do not run in forked workers).
+        from multiprocessing import util
+
+        util.Finalize(None, shutil.rmtree, args=(str(path), True), exitpriority=0)
+    return _profile.path
+
+
+def convert_to_pdf(docx: Path, timeout: float | None = None) -> Path:
+    """docx → docx.with_suffix('.pdf'), written atomically; InputError saying why not."""
+    problem = convert_many([docx], timeout).get(docx)
+    if problem:
+        raise InputError([error(problem, str(docx))])
+    return docx.with_suffix(".pdf")
+
+
+def convert_many(files: list[Path], timeout: float | None = None) -> dict[Path, str]:
+    """Convert each .docx to a PDF beside it. Returns the problem (in Chinese) of each file
+    that could not be converted; files converted are absent from the result. `timeout`:
+    seconds without progress before LibreOffice is killed (default TIMEOUT_SECONDS)."""
+    timeout = TIMEOUT_SECONDS if timeout is None else timeout
+    soffice = find_soffice()
+    if soffice is None:
+        return dict.fromkeys(files, INSTALL_HINT)
+    problems: dict[Path, str] = {}
+    pending = list(dict.fromkeys(files))
+    with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
+        outdir = Path(work)
+        while pending:
+            group = _same_stem_once(pending)
+            pending = [f for f in pending if f not in set(group)]
+            _run(soffice, group, outdir, timeout)
+            stuck = _collect(group, outdir, problems)
+            if stuck is None:
+                continue
+            # LibreOffice stopped on `stuck`: retry it alone once, then the rest anew.
+            index = group.index(stuck)
+            pending = group[index + 1:] + pending
+            retry = _run(soffice, [stuck], outdir, timeout)
+            if _collect([stuck], outdir, problems) is not None:
+                problems[stuck] = _reason(retry, timeout)
+    return problems
+
+
+@dataclass
+class _Result:
+    hung: bool
+    code: int | None
+    stderr: str
+
+
+def _run(soffice: str, group: list[Path], outdir: Path, timeout: float) -> _Result:
+    for stale in outdir.iterdir():
+        stale.unlink()
+    args = [soffice, f"-env:UserInstallation={_profile_dir().as_uri()}", "--headless",
+            "--norestore", "--nologo", "--nodefault", "--convert-to", "pdf",
+            "--outdir", str(outdir), *map(str, group)]
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=log, start_new_session=True)
+        hung = _watch(process, outdir, timeout)
+        log.seek(0)
+        stderr = log.read().decode("utf-8", "replace")
+    return _Result(hung, process.returncode, stderr)
+
+
+def _watch(process: subprocess.Popen, outdir: Path, timeout: float) -> bool:
+    """Wait for the call; kill its process group when no PDF has appeared for `timeout`."""
+    done, last = 0, time.monotonic()
+    while True:
+        try:
+            process.wait(POLL_SECONDS)
+            return False
+        except subprocess.TimeoutExpired:
+            pass
+        now_done = sum(1 for _ in os.scandir(outdir))
+        if now_done != done:
+            done, last = now_done, time.monotonic()
+        elif time.monotonic() - last > timeout:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return True
+
+
+def _collect(group: list[Path], outdir: Path, problems: dict[Path, str]) -> Path | None:
+    """Move each finished PDF beside its .docx; the first file without one is returned."""
+    for docx in group:
+        produced = outdir / f"{docx.stem}.pdf"
+        data = produced.read_bytes() if produced.exists() else b""
+        if not _complete(data):
+            return docx
+        try:
+            write_atomically(docx.with_suffix(".pdf"), data, durable=False)
+        except InputError as exc:
+            problems[docx] = exc.findings[0].message
+    return None
+
+
+def _complete(pdf: bytes) -> bool:
+    """A killed export leaves a PDF without its trailer."""
+    return pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-1024:]
+
+
+def _same_stem_once(files: list[Path]) -> list[Path]:
+    """One call writes every PDF into one folder by stem: no two files with one stem."""
+    seen: set[str] = set()
+    group = []
+    for f in files:
+        if f.stem not in seen:
+            seen.add(f.stem)
+            group.append(f)
+    return group
+
+
+def _reason(result: _Result, timeout: float) -> str:
+    if result.hung:
+        what = f"LibreOffice 处理该报告超过 {timeout:g} 秒无进展，已终止"
+    elif result.code:
+        what = f"LibreOffice 处理该报告时异常退出（退出码 {result.code}）"
+    else:
+        detail = next((line for line in result.stderr.splitlines()
+                       if line.strip() and "javaldx" not in line), "")
+        what = "LibreOffice 未能转换该报告" + (f"（{detail.strip()[:200]}）" if detail else "")
+    return (f"PDF 未生成：{what}，重试一次仍失败。Word 报告已生成，可在 Word 或 WPS 中"
+            "打开后另存为 PDF")

@@ -1,0 +1,159 @@
+"""The LibreOffice converter: many files per call, and a file that hangs or crashes
+LibreOffice costs that file only (killed after the time-out, retried once, then reported).
+
+A stand-in `soffice` on PATH behaves like the real one where it matters here: a wrapper
+that forks the converting process (as soffice forks soffice.bin), converting the files in
+order into --outdir; it hangs on a file named *hang*, crashes on *crash*, and hangs on
+*flaky* the first time only. The real LibreOffice is exercised in test_docx and below.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from reportgen.cli import main
+from reportgen.render import pdf
+
+FAKE_SOFFICE = f"""#!{sys.executable}
+import os, signal, sys, time
+from pathlib import Path
+
+args = sys.argv[1:]
+log = Path(os.environ["FAKE_SOFFICE_LOG"])
+outdir = Path(args[args.index("--outdir") + 1])
+files = [Path(a) for a in args[args.index("--outdir") + 2:]]
+with log.open("a") as f:
+    f.write(" ".join(p.name for p in files) + "\\n")
+child = os.fork()
+if child:  # the wrapper waits for the converting process, as oosplash does
+    _, status = os.waitpid(child, 0)
+    sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
+(log.parent / "pids").open("a").write(f"{{os.getpid()}}\\n")
+for docx in files:
+    if "hang" in docx.name:
+        time.sleep(600)
+    if "flaky" in docx.name:
+        marker = log.parent / (docx.name + ".seen")
+        if not marker.exists():
+            marker.touch()
+            time.sleep(600)
+    if "crash" in docx.name:
+        os.kill(os.getpid(), signal.SIGSEGV)
+    (outdir / (docx.stem + ".pdf")).write_bytes(b"%PDF-1.4 " + docx.name.encode() + b"\\n%%EOF\\n")
+"""
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "soffice"
+    script.write_text(FAKE_SOFFICE)
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_SOFFICE_LOG", str(tmp_path / "calls.log"))
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 1.0)
+    return tmp_path
+
+
+def _docx(folder: Path, *names: str) -> list[Path]:
+    folder.mkdir(exist_ok=True)
+    for name in names:
+        (folder / f"{name}.docx").write_bytes(b"PK fake")
+    return [folder / f"{name}.docx" for name in names]
+
+
+def _calls(work: Path) -> list[list[str]]:
+    return [line.split() for line in (work / "calls.log").read_text().splitlines()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie waiting for its parent counts as gone
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+
+
+def test_many_files_go_through_one_call(fake_soffice):
+    files = _docx(fake_soffice / "out", "a", "b", "c", "d")
+    assert pdf.convert_many(files) == {}
+    assert _calls(fake_soffice) == [["a.docx", "b.docx", "c.docx", "d.docx"]]
+    for f in files:
+        assert f.with_suffix(".pdf").read_bytes() == b"%PDF-1.4 " + f.name.encode() + b"\n%%EOF\n"
+
+
+def test_a_hanging_file_is_killed_retried_once_and_reported_alone(fake_soffice):
+    files = _docx(fake_soffice / "out", "a", "b", "hang", "c", "d")
+    start = time.monotonic()
+    problems = pdf.convert_many(files)
+    elapsed = time.monotonic() - start
+    assert list(problems) == [files[2]]
+    assert "超过 1 秒无进展，已终止" in problems[files[2]]
+    assert "重试一次仍失败" in problems[files[2]] and "Word 报告已生成" in problems[files[2]]
+    assert _calls(fake_soffice) == [["a.docx", "b.docx", "hang.docx", "c.docx", "d.docx"],
+                                    ["hang.docx"], ["c.docx", "d.docx"]]
+    for f in files[:2] + files[3:]:
+        assert f.with_suffix(".pdf").exists()
+    assert not files[2].with_suffix(".pdf").exists() and files[2].exists()
+    assert elapsed < 10
+    pids = [int(p) for p in (fake_soffice / "pids").read_text().split()]
+    assert not any(_alive(p) for p in pids)  # the stuck converters were killed, not orphaned
+
+
+def test_a_crashing_file_costs_that_file_only(fake_soffice):
+    files = _docx(fake_soffice / "out", "a", "crash", "b")
+    problems = pdf.convert_many(files)
+    assert list(problems) == [files[1]]
+    assert "异常退出" in problems[files[1]]
+    assert files[0].with_suffix(".pdf").exists() and files[2].with_suffix(".pdf").exists()
+
+
+def test_a_file_that_hangs_once_succeeds_on_its_retry(fake_soffice):
+    files = _docx(fake_soffice / "out", "a", "flaky", "b")
+    assert pdf.convert_many(files) == {}
+    assert _calls(fake_soffice) == [["a.docx", "flaky.docx", "b.docx"], ["flaky.docx"],
+                                    ["b.docx"]]
+
+
+def test_files_with_one_name_in_two_folders_do_not_overwrite_each_other(fake_soffice):
+    first = _docx(fake_soffice / "one", "r")[0]
+    second = _docx(fake_soffice / "two", "r")[0]
+    assert pdf.convert_many([first, second]) == {}
+    assert len(_calls(fake_soffice)) == 2
+    assert first.with_suffix(".pdf").exists() and second.with_suffix(".pdf").exists()
+
+
+def test_batch_reports_the_department_whose_pdf_failed_and_keeps_its_docx(
+        fake_soffice, make_department, capsys):
+    root = fake_soffice / "root"
+    for name in ("甲", "hang", "乙"):
+        folder = make_department(name=name)
+        shutil.move(folder, root / name)
+    out = fake_soffice / "batch-out"
+    code = main(["batch", str(root), "-o", str(out), "--pdf"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "hang" in captured.out and "PDF 未生成" in captured.out
+    assert (out / "hang.docx").exists() and not (out / "hang.pdf").exists()
+    assert (out / "甲.pdf").exists() and (out / "乙.pdf").exists()
+    assert len(_calls(fake_soffice)) == 3  # all three in one call, the retry, the rest
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_real_libreoffice_converts_several_reports_in_one_call(example_dir, tmp_path):
+    from reportgen.build import build_one
+
+    files = [build_one(example_dir, tmp_path / f"r{i}.docx").output for i in range(3)]
+    assert pdf.convert_many(files) == {}
+    for f in files:
+        data = f.with_suffix(".pdf").read_bytes()
+        assert data.startswith(b"%PDF-") and len(data) > 50_000
