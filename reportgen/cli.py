@@ -20,6 +20,8 @@ from .numbers import fmt2, fmt_score
 from .pipeline import Evaluation, evaluate
 from .scoring import Scorecard
 from .text import display_width
+from .web.commands import HELP as WEB_HELP  # serve, user: the web's libraries load when run
+from .web.commands import add_commands as add_web_commands
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_NO_PDF = 3  # build: the .docx was written, its PDF was not
@@ -299,6 +301,9 @@ HELP: dict[str, tuple[str, str, str]] = {
 }
 
 
+HELP.update(WEB_HELP)
+
+
 def _command(sub, name: str, func: Callable[[argparse.Namespace], int] | None = None,
              title: str | None = None) -> ChineseArgumentParser:
     summary, example, codes = HELP[title or name]
@@ -361,6 +366,7 @@ def parser() -> ChineseArgumentParser:
     r.add_argument("-o", "--output", metavar="输出",
                    help="带批注的副本（.docx）；审核文件夹时为输出文件夹")
     r.add_argument("--json", action="store_true", help="以 JSON 输出审核结果")
+    add_web_commands(sub, _command)
     return p
 
 

@@ -49,7 +49,7 @@ def test_argument_errors_are_chinese(argv, said, capsys):
 
 
 COMMANDS = [["init"], ["check"], ["score"], ["frameworks"], ["build"], ["batch"], ["diff"],
-            ["template"], ["template", "check"], ["review"]]
+            ["template"], ["template", "check"], ["review"], ["serve"], ["user"], ["user", "add"]]
 
 
 @pytest.mark.parametrize("argv", [[], *COMMANDS], ids=lambda a: " ".join(a) or "reportgen")
