@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..inputs.xlsx_reader import number_text, record_slots
 from ..workbook.layout import (
     FORMS,
     RECORDS,
@@ -26,7 +27,6 @@ from ..workbook.layout import (
     SheetHeading,
     placed,
 )
-from ..inputs.xlsx_reader import number_text, record_slots
 from .departments import cell_anchor
 
 _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
