@@ -223,3 +223,269 @@ def test_annotated_copy_opens_in_libreoffice(seed_docx, tmp_path):
                    capture_output=True, timeout=180, check=True)
     pdf = tmp_path / "annotated.pdf"
     assert pdf.exists() and pdf.stat().st_size > 10_000
+
+
+# --- the seed: all five kinds of slip, and nothing else ------------------------------
+
+def test_seed_gives_the_five_kinds_and_nothing_else(seed_docx):
+    _, review = review_file(seed_docx)
+    by_kind: dict[str, list] = {}
+    for f in review.findings:
+        by_kind.setdefault(f.kind.value, []).append(f)
+    assert {k: len(v) for k, v in by_kind.items()} == {
+        "计算": 1, "合计": 1, "前后不一": 1, "年份": 3, "编号": 2}
+    computation = by_kind["计算"][0].message
+    assert "87.75%" in computation and "应得1分（报告写5分）" in computation
+    assert "总分相应为90.47分（报告写94.47分）" in computation
+    procurement = by_kind["前后不一"][0]
+    assert "政府采购执行率" in procurement.message and "得5分" in procurement.message
+    assert "写得6分" in procurement.message and "应得6分" in procurement.message
+    assert all(f.place.table == 1 and "2017年" in f.message for f in by_kind["年份"])
+    assert [f.quote[0] for f in by_kind["编号"]] == ["③", "③"]
+    assert review.framework == "湘西州本级2018"
+    assert str(review.claimed_total) == "94.47" and str(review.recomputed_total) == "90.47"
+
+
+def test_seed_put_right_reviews_clean(tmp_path):
+    from review_documents import corrected_seed
+
+    _, review = review_file(corrected_seed(tmp_path / "fixed.docx"))
+    assert [f.render() for f in review.findings] == []
+    assert str(review.claimed_total) == str(review.recomputed_total) == "90.47"
+
+
+# --- the indicator table ---------------------------------------------------------------
+
+def test_a_clean_indicator_table(tmp_path):
+    from review_documents import FULL, scored_report
+
+    path = scored_report(tmp_path / "t.docx", ["评价得分为37分，绩效评价等级为差。"], FULL, "37")
+    _, review = review_file(path)
+    assert [f.render() for f in review.findings] == []
+    assert review.framework == "湘西州本级2018"
+
+
+@pytest.mark.parametrize(("change", "total", "expected"), [
+    ((4, ("预算完成率", "5", "6")), "38", "超过其分值"),
+    ((4, ("预算完成率", "4", "4")), "36", "规定为5分"),
+    (None, "38", "合计得分写的是38分，各三级指标得分相加为37"),
+])
+def test_indicator_table_slips(change, total, expected, tmp_path):
+    from review_documents import FULL, scored_report
+
+    rows = list(FULL)
+    if change:
+        rows[change[0]] = change[1]
+    found = messages(scored_report(tmp_path / "t.docx", [], rows, total))
+    assert any(expected in m for m in found), found
+
+
+def test_group_points_against_the_indicators_below(tmp_path):
+    from review_documents import SEED_MERGES, SEED_ROWS, seed_report
+
+    merges = [m if m[:3] != (5, 8, 3) else (5, 8, 3, "21") for m in SEED_MERGES]
+    import review_documents
+
+    original = review_documents.SEED_MERGES
+    review_documents.SEED_MERGES = merges
+    try:
+        path = seed_report(tmp_path / "s.docx", ["湘西自治州商务局2018年度部门整体支出绩效评价报告"],
+                           SEED_ROWS)
+    finally:
+        review_documents.SEED_MERGES = original
+    found = [f for f in review_file(path)[1].findings if f.kind is Kind.TABLE]
+    assert len(found) == 1 and "二级指标分值21分" in found[0].message
+    assert "20分" in found[0].message
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), [
+    (["评价得分为38分，绩效评价等级为差。"], "正文写总分38分，指标表合计为37分"),
+    (["评价得分为37分，绩效评价等级为良。"], "对应的等级应为“差”"),
+])
+def test_total_and_grade_in_the_text(paragraphs, expected, tmp_path):
+    from review_documents import FULL, scored_report
+
+    found = messages(scored_report(tmp_path / "t.docx", paragraphs, FULL, "37"))
+    assert len(found) == 1 and expected in found[0], found
+
+
+# --- scores in the text, scored again ------------------------------------------------
+
+PROCUREMENT = ("（1）政府采购执行率（6分）",
+               "本部门实际政府采购金额为70.31万元，政府采购预算73.89万元，政府采购执行率＝"
+               "（实际政府采购金额÷政府采购预算数）×100%＝95.15%，根据评分标准，该项得{score}分。")
+
+
+def test_text_score_against_table_score(tmp_path):
+    from review_documents import FULL, scored_report
+
+    heading, body = PROCUREMENT
+    found = review_file(scored_report(tmp_path / "t.docx", [heading, body.format(score=5)],
+                                      FULL, "37"))[1].findings
+    assert [f.kind for f in found] == [Kind.MISMATCH]
+    assert "正文写得5分" in found[0].message and "应得6分" in found[0].message
+
+
+def test_score_the_rule_does_not_give(tmp_path):
+    from review_documents import FULL, scored_report
+
+    heading, body = PROCUREMENT
+    rows = [r if r[0] != "政府采购执行率" else ("政府采购执行率", "6", "4") for r in FULL]
+    found = review_file(scored_report(tmp_path / "t.docx", [heading, body.format(score=4)],
+                                      rows, "35"))[1].findings
+    assert [f.kind for f in found] == [Kind.SCORE]
+    assert "95.15%" in found[0].message and "应得6分，报告写4分" in found[0].message
+
+
+def test_correct_score_with_a_deduction(tmp_path):
+    from review_documents import FULL, scored_report
+
+    body = ("上年结转407.30万元，年初预算1543.40万元，本年追加预算5383.91万元，年末结余898.35万元，"
+            "预算完成率＝（上年结转＋年初预算＋本年追加预算－年末结余）÷（上年结转＋年初预算＋"
+            "本年追加预算）×100%＝87.75%，低于100%达12.25个百分点，扣4分，得1分。")
+    rows = [r if r[0] != "预算完成率" else ("预算完成率", "5", "1") for r in FULL]
+    path = scored_report(tmp_path / "t.docx", ["（1）预算完成率（5分）", body,
+                                               "预算完成率为87.75%，该项扣4分。"], rows, "33")
+    assert messages(path) == []
+
+
+def test_the_same_value_written_differently(tmp_path):
+    from review_documents import FULL, scored_report
+
+    body = "预算控制率＝（5383.91÷1543.40）×100%＝348.83%，大于100%，得0分。"
+    rows = [r if r[0] != "预算控制率" else ("预算控制率", "5", "0") for r in FULL]
+    path = scored_report(tmp_path / "t.docx", ["（1）预算控制率（5分）", body,
+                                               "4.1 本单位预算控制率为348.38%，该项指标不得分。"],
+                         rows, "32")
+    found = review_file(path)[1].findings
+    assert [f.kind for f in found] == [Kind.MISMATCH]
+    assert "348.38%" in found[0].message and "348.83%" in found[0].message
+
+
+# --- years -----------------------------------------------------------------------------
+
+TITLE = "某某局2018年度部门整体支出绩效评价报告"
+
+
+@pytest.mark.parametrize("paragraphs", [
+    [TITLE, "根据《关于开展2018年度绩效自评工作的通知》（州财绩〔2019〕5号）要求，于2019年3月开展自评。"],
+    [TITLE, "完成了2017年度部门整体绩效评价工作和2015—2017年度省级专项资金绩效评价。"],
+    [TITLE, "（1）“三公经费”变动率（4分）",
+     "2018年度预算安排“三公经费”72万元，2017年度预算安排76.4万元，变动率＝（72－76.4）÷76.4＝-5.76%，"
+     "得满分4分。"],
+    [TITLE, "（1）在职人员控制率（3分）", "与2017年相比，在职人员减少2人；在职人员控制率为92.31%，得满分3分。"],
+])
+def test_earlier_years_where_they_belong_are_not_flagged(paragraphs, tmp_path):
+    from review_documents import FULL, scored_report
+
+    assert messages(scored_report(tmp_path / "y.docx", paragraphs, FULL)) == []
+
+
+@pytest.mark.parametrize(("paragraphs", "cell", "where"), [
+    ([TITLE], "该指标以2017年完工的新建楼堂馆所为评价内容。", "指标表"),
+    ([TITLE, "（一）2017年度部门整体支出情况"], "", "标题"),
+    ([TITLE, "（1）在职人员控制率（3分）", "本部门2017年末实际在职人员72人，编制数78人，控制率92.31%，得满分3分。"],
+     "", "指标分析"),
+])
+def test_a_year_left_over_from_last_report(paragraphs, cell, where, tmp_path):
+    from review_documents import FULL, scored_report
+
+    rows = [r if r[0] != "在职人员控制率" else ("在职人员控制率", "3", "3") for r in FULL]
+    header = ("三级指标", "分值", "得分")
+    path = scored_report(tmp_path / "y.docx", paragraphs, rows, header=header)
+    if cell:
+        import docx
+
+        document = docx.Document(str(path))
+        document.tables[0].cell(3, 0).text = f"在职人员控制率\n{cell}"
+        document.save(str(path))
+    found = review_file(path)[1].findings
+    assert [f.kind for f in found] == [Kind.YEAR], [f.render() for f in found]
+    assert "2017年" in found[0].message and where in found[0].message
+
+
+# --- numbering ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("paragraphs", [
+    ["一、基本情况", "1.1 职责", "1.2 支出", "（1）甲", "（2）乙", "①子项", "②子项", "（3）丙",
+     "2.绩效评价", "2.1 目的", "（1）核实", "（2）查阅", "三、结论"],
+    ["一、概况", "（一）职责", "1.贯彻政策", "2.发展流通", "（二）支出", "二、评价", "（一）目的"],
+    ["（1）甲", "①一", "②二", "正文段落。", "①另一个列表", "②第二项", "（2）乙"],
+    ["一是完成普法考试。二是简政放权。", "2018年，我局完成了各项工作。", "4.1本单位预算控制率为348.83%。"],
+])
+def test_good_numbering_is_not_flagged(paragraphs, tmp_path):
+    assert messages(small_report(tmp_path / "n.docx", paragraphs)) == []
+
+
+@pytest.mark.parametrize(("paragraphs", "expected"), [
+    (["（1）从严治党", "为了落实责任。", "③狠抓意识形态", "④全面从严治党"], "从“③”开始"),
+    (["一、概况", "二、评价", "四、结论"], "跳号"),
+    (["（1）甲", "（2）乙", "（2）丙"], "重复"),
+    (["1.1 职责", "1.3 支出"], "跳号"),
+])
+def test_numbering_slips(paragraphs, expected, tmp_path):
+    found = messages(small_report(tmp_path / "n.docx", paragraphs))
+    assert len(found) == 1 and expected in found[0], found
+
+
+# --- totals in tables ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("rows", "flagged"), [
+    ([["项目（单位：万元）", "本年预算", "本年实际"], ["“三公经费”合计", "72.00", "60.07"],
+      ["　其中：公务接待费", "35.00", "27.08"], ["　其中：公务用车运行维护费", "37.00", "32.99"]], False),
+    ([["项目", "金额（万元）", "占比"], ["基本支出", "2231.19", "34.68%"], ["项目支出", "4201.93", "65.32%"],
+      ["合计", "6433.12", "100.00%"]], False),
+    ([["项目", "金额（万元）", "完成率"], ["基本支出", "2231.19", "95.1%"], ["项目支出", "4201.93", "88.0%"],
+      ["合计", "6443.12", "90.3%"]], True),
+    ([["项目（单位：万元）", "本年预算", "本年实际"], ["“三公经费”合计", "72.00", "61.07"],
+      ["　其中：公务接待费", "35.00", "27.08"], ["　其中：公务用车运行维护费", "37.00", "32.99"]], True),
+])
+def test_table_totals(rows, flagged, tmp_path):
+    found = review_file(small_report(tmp_path / "t.docx", ["附件2"], [rows]))[1].findings
+    assert [f.kind for f in found] == ([Kind.TOTAL] if flagged else []), [f.render() for f in found]
+
+
+# --- a folder for the bureau ---------------------------------------------------------------
+
+def test_folder_review_writes_copies_and_a_summary(seed_docx, tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    folder = tmp_path / "收到的报告"
+    (folder / "县直").mkdir(parents=True)
+    shutil.copy(seed_docx, folder / "商务局.docx")
+    small_report(folder / "县直" / "交通局.docx", ["在职人员控制率＝（72÷78）×100%＝92.31%。"])
+    (folder / "扫描件.pdf").write_bytes(b"%PDF-1.4\n")
+    (folder / "~$商务局.docx").write_bytes(b"lock")
+    out = tmp_path / "审核结果"
+    assert main(["review", str(folder), "-o", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "[1/3]" in captured.err and "[3/3]" in captured.err
+    assert (out / "商务局（审核）.docx").exists() and (out / "县直" / "交通局（审核）.docx").exists()
+    sheet = load_workbook(out / "审核汇总表.xlsx").active
+    rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    head = [c.value for c in sheet[1]]
+    seed = dict(zip(head, rows["商务局.docx"], strict=True))
+    assert seed["单位"] == "湘西自治州商务局" and seed["年度"] == 2018
+    assert seed["计算问题"] == 1 and seed["年份问题"] == 3 and seed["编号问题"] == 2
+    assert seed["问题合计"] == 8
+    assert float(seed["报告所写总分"]) == 94.47 and float(seed["按报告数字复核总分"]) == 90.47
+    clean = dict(zip(head, rows["县直/交通局.docx"], strict=True))
+    assert clean["问题合计"] == 0 and clean["状态"] == "未发现问题"
+    assert "PDF" in dict(zip(head, rows["扫描件.pdf"], strict=True))["状态"]
+
+
+def test_doc_files_go_through_libreoffice(tmp_path):
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice not installed")
+    source = small_report(tmp_path / "report.docx", [
+        "某某局2018年度部门整体支出绩效评价报告",
+        "年末实有人数188人，其中：在职人员72人，聘用人员28人，离休人员15人，退休人员101人。",
+        "在职人员控制率＝（72÷78）×100%＝93.31%。", "③狠抓意识形态工作。"])
+    profile = tmp_path / "profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--convert-to", "doc", "--outdir", str(tmp_path), str(source)],
+                   capture_output=True, timeout=180, check=True)
+    out = tmp_path / "审核后.docx"
+    assert main(["review", str(tmp_path / "report.doc"), "-o", str(out)]) == 1
+    assert messages(out) == messages(source) and len(messages(source)) == 3

@@ -17,7 +17,7 @@ from .model import Kind, Review
 from .reader import ReviewedDocument
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
-READABLE = (".docx", *CONVERTIBLE)
+READABLE = (".docx", *CONVERTIBLE, ".pdf")  # a PDF is listed in the summary as refused
 
 
 def run_review(args: argparse.Namespace) -> int:

@@ -42,8 +42,8 @@ class Computation:
         unit = self.written.unit
         assert self.recomputed is not None
         got = f"{show(self.recomputed, self.written.decimals)}{unit}"
-        message = (f"按报告所列数字重新计算：{self.shown}＝{got}，报告写的是{self.written.text.strip()}"
-                   f"{'' if unit or not self.written.unit else ''}。{consequence}")
+        message = (f"按报告所列数字重新计算：{self.shown}＝{got}，报告写的是{self.written.text.strip()}。"
+                   f"{consequence}")
         return Finding(Kind.COMPUTATION, self.paragraph, self.span, message)
 
 

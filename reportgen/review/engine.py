@@ -6,9 +6,12 @@ import re
 from pathlib import Path
 
 from .computations import find_computations
+from .indicators import check_indicators, indicator_sections, key
 from .model import Finding, Review
+from .numbering import check_numbering
 from .reader import ReviewedDocument, read_document
-from .totals import check_totals
+from .totals import check_table_totals, check_totals
+from .years import check_years
 
 _TITLE_YEAR = re.compile(r"(?P<unit>[^\s，。]*?)\s*(?P<year>(?:19|20)\d{2})\s*年度?")
 
@@ -22,11 +25,27 @@ def review_document(doc: ReviewedDocument, framework: str | None = None) -> Revi
     unit, year = report_identity(doc)
     review = Review(unit=unit, year=year)
     findings: list[Finding] = []
-    for computation in find_computations(doc.paragraphs, year):
+    computations = find_computations(doc.paragraphs, year)
+    indicators = check_indicators(doc, computations, framework)
+    for computation in computations:
         if not computation.consistent:
-            findings.append(computation.finding())
-    findings.extend(check_totals(doc.paragraphs))
-    review.findings = _in_reading_order(findings)
+            findings.append(computation.finding(indicators.consequences.get(id(computation), "")))
+    findings += check_totals(doc.paragraphs)
+    findings += check_table_totals(doc.tables, indicators.table)
+    findings += indicators.findings
+    fw = indicators.framework
+    names = [i.name for _, _, i in fw.indicators()] if fw else []
+    names += [r.name for r in indicators.table.rows] if indicators.table else []
+    last_year = {key(i.name) for _, _, i in fw.indicators()
+                 if i.formula is not None and any("上年" in n for n in i.formula.names)} if fw else set()
+    findings += check_years(year, indicators.table, doc.paragraphs,
+                            indicator_sections(doc.paragraphs, names), last_year)
+    findings += check_numbering(doc.paragraphs)
+    review.findings = _in_reading_order(doc, findings)
+    if fw is not None:
+        review.framework, review.framework_note = fw.ident, indicators.framework_note
+    review.claimed_total = indicators.claimed_total
+    review.recomputed_total = indicators.recomputed_total
     return review
 
 
@@ -44,10 +63,12 @@ def report_identity(doc: ReviewedDocument) -> tuple[str, int | None]:
     return "", None
 
 
-def _in_reading_order(findings: list[Finding]) -> list[Finding]:
-    def key(f: Finding) -> tuple:
+def _in_reading_order(doc: ReviewedDocument, findings: list[Finding]) -> list[Finding]:
+    after = {t.number: t.after_paragraph for t in doc.tables}
+
+    def order(f: Finding) -> tuple:
         place = f.place
         if place.table is None:
-            return (0, place.paragraph or 0, 0, 0, f.span[0] if f.span else 0)
-        return (1, place.table, place.row or 0, place.column or 0, 0)
-    return sorted(findings, key=key)
+            return (place.paragraph or 0, 0, 0, 0, 0, f.span[0] if f.span else 0)
+        return (after.get(place.table, 0), 1, place.table, place.row or 0, place.column or 0, 0)
+    return sorted(findings, key=order)

@@ -173,3 +173,69 @@ def _sentence_end(norm: str, pos: int) -> int:
 
 def _within_sentence_break(norm: str, a: int, b: int) -> bool:
     return any(ch in "。\n" for ch in norm[a:b])
+
+
+# --- tables -----------------------------------------------------------------------------
+
+_TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计)|合计$")
+_SUB_ROW = re.compile(r"^[\s\u3000]*(?:其中|含)|^[\u3000 ]{1,}")
+_NOT_ADDITIVE = re.compile(r"率|比例|比重|占比|%|增长|增减|变动|同比|单价|均|序号|编号|年度|年份")
+_CELL_NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
+
+
+def check_table_totals(tables, indicator_table) -> list[Finding]:
+    """A table's 合计 row against the rows it sums: its "其中" rows right below it, or
+    else the other rows above it. Rate and ratio columns are not sums."""
+    skip = indicator_table.table.number if indicator_table is not None else None
+    findings: list[Finding] = []
+    for table in tables:
+        if table.number == skip or len(table.rows) < 3:
+            continue
+        header = table.rows[0]
+        for r, row in enumerate(table.rows):
+            label = normalize(row[0].text).strip() if row else ""
+            if r == 0 or not _TOTAL_ROW.search(label.replace(" ", "")):
+                continue
+            below = []
+            for other in table.rows[r + 1:]:
+                if not _SUB_ROW.match(other[0].text):
+                    break
+                below.append(other)
+            if below:
+                parts = below
+            else:
+                start = max((i for i in range(1, r) if _TOTAL_ROW.search(
+                    normalize(table.rows[i][0].text).replace(" ", ""))), default=0) + 1
+                parts = [p for p in table.rows[start:r] if not _SUB_ROW.match(p[0].text)]
+            findings += _table_columns(table, header, row, parts)
+    return findings
+
+
+def _table_columns(table, header, total_row, parts) -> list[Finding]:
+    findings = []
+    for c in range(1, len(total_row)):
+        cell = total_row[c]
+        if not cell.is_origin or c >= len(header) or _NOT_ADDITIVE.search(header[c].text):
+            continue
+        total = _cell_value(cell.text)
+        values = [_cell_value(p[c].text) for p in parts if c < len(p) and p[c].is_origin]
+        values = [v for v in values if v is not None]
+        if total is None or len(values) < 2 or len(values) != len(parts):
+            continue
+        decimals = max([total[1]] + [v[1] for v in values])
+        got = sum((v[0] for v in values), Decimal(0))
+        tolerance = Decimal(len(values)) * Decimal("0.5").scaleb(-decimals) if decimals else 0
+        if abs(got - total[0]) > tolerance:
+            findings.append(Finding(Kind.TOTAL, cell, None, (
+                f"“{normalize(total_row[0].text).strip()}”一行“{header[c].text.strip()}”列为"
+                f"{cell.text.strip()}，而各项之和为{show(got, decimals)}，相差"
+                f"{show(abs(got - total[0]), decimals)}。")))
+    return findings
+
+
+def _cell_value(text: str) -> tuple[Decimal, int] | None:
+    norm = normalize(text).strip().removesuffix("万元").removesuffix("元").strip()
+    if not _CELL_NUMBER.match(norm):
+        return None
+    plain = norm.replace(",", "")
+    return Decimal(plain), len(plain.split(".", 1)[1]) if "." in plain else 0
