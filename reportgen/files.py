@@ -25,6 +25,7 @@ LIMITS: dict[str, int] = {
     "评价框架": 5 * MB,         # a framework .yaml
     "模板": 50 * MB,            # a .docx template, as stored
     "生成记录": 20 * MB,        # a .manifest.json
+    "待审报告": 100 * MB,       # a hand-written report for review (.docx/.doc/.wps, with pictures)
 }
 # What a .docx template or an .xlsx may expand to once unzipped (all its parts together).
 UNZIPPED_LIMIT = 200 * MB

@@ -489,3 +489,67 @@ def test_doc_files_go_through_libreoffice(tmp_path):
     out = tmp_path / "审核后.docx"
     assert main(["review", str(tmp_path / "report.doc"), "-o", str(out)]) == 1
     assert messages(out) == messages(source) and len(messages(source)) == 3
+
+
+# --- correct hand-written variants: none of them is a finding -------------------------------
+
+VARIANT_SENTENCES = [
+    # the same computation worded differently
+    "在职人员控制率=在职人员数/编制数×100%=72/78×100%=92.31%。",
+    "预算完成率为（407.30+1543.40+5383.91-898.35）/（407.30+1543.40+5383.91）=87.75%。",
+    "“三公经费”变动率＝（72－76.4）/76.4×100%＝－5.76%。",
+    "公用经费控制率：（296.85万元÷349.77万元）×100％＝84.87％。",
+    "预算控制率=本年追加预算/年初预算×100%=5,383.91/1,543.40×100%=348.83%。",
+    "重点工作实际完成率得分=（93.341/100）×8=7.47分。",
+    "满意度＝满意问卷数÷收回问卷数×100%＝86÷90×100%＝95.56%。",
+    "控制率为83.43%（60.07÷72×100%）。",
+    # totals in other words
+    "年末实有人数216人。其中：在职人员72人，聘用等其他人员28人，离休人员15人，退休人员101人。",
+    "三公经费支出合计60.07万元（其中：公务接待费27.08万元，公务用车运行维护费32.99万元）。",
+    "收入6927.32万元（财政拨款收入6914.61万元、其他收入12.71万元），支出6433.12万元。",
+    "发放问卷90份（本单位员工30份、服务对象30份、社会公众30份），收回90份。",
+    "全州进出口总额2.44亿美元，同比增长23.8%，其中出口2.08亿美元，进口0.36亿美元。",
+    # years and numbering that belong where they are
+    "与2017年相比，三公经费下降5.76%。",
+    ["（1）核实数据。", "（2）查阅资料。"],
+    "①符合国家法律法规；②符合部门“三定”方案。",
+]
+
+
+@pytest.mark.parametrize("sentence", VARIANT_SENTENCES)
+def test_correct_variants_one_by_one(sentence, tmp_path):
+    lines = sentence if isinstance(sentence, list) else [sentence]
+    path = small_report(tmp_path / "v.docx", ["某某局2018年度部门整体支出绩效评价报告", *lines])
+    assert messages(path) == []
+
+
+def test_correct_variants_together_with_a_differently_laid_out_table(tmp_path):
+    from review_documents import FULL, scored_report
+
+    flat = [line for s in VARIANT_SENTENCES for line in (s if isinstance(s, list) else [s])]
+    paragraphs = ["某某局2018年度部门整体支出绩效评价报告", *flat,
+                  "经单位自评，综合得分为37分，绩效评价等级为“差”。"]
+    path = scored_report(tmp_path / "v.docx", paragraphs,
+                         [(n, p, s) for n, p, s in FULL], "37",
+                         header=("指标名称", "分值（分）", "自评得分（分）"),
+                         extra=[["项目", "金额（万元）", "占比"], ["基本支出", "2,231.19", "34.68%"],
+                                ["项目支出", "4,201.93", "65.32%"], ["合计", "6,433.12", "100.00%"]])
+    _, review = review_file(path)
+    assert [f.render() for f in review.findings] == []
+    assert review.framework == "湘西州本级2018" and str(review.claimed_total) == "37"
+
+
+def test_indicator_table_with_names_repeated_on_every_row(tmp_path):
+    rows = [["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "得分"]]
+    rows += [["投入", "13", "目标设定", "6", "绩效目标合理性", "3", "3"],
+             ["投入", "13", "目标设定", "6", "绩效指标明确性", "3", "3"],
+             ["投入", "13", "预算配置", "7", "在职人员控制率", "3", "3"],
+             ["投入", "13", "预算配置", "7", "“三公经费”变动率", "4", "4"],
+             ["合计", "13", "", "", "", "", "13"]]
+    path = small_report(tmp_path / "r.docx", ["某某局2018年度部门整体支出绩效评价报告"], [rows])
+    assert messages(path) == []
+    rows[4][5] = "5"
+    rows[5][6] = "14"
+    wrong = small_report(tmp_path / "w.docx", ["某某局2018年度部门整体支出绩效评价报告"], [rows])
+    found = messages(wrong)
+    assert any("二级指标分值7分" in m and "8分" in m for m in found), found

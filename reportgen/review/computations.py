@@ -63,7 +63,7 @@ def _at(paragraph: Paragraph, norm: str, eq: int, year: int | None) -> Computati
     result = _RESULT.match(norm, eq + 1)
     if result is None or not result.group("num"):
         return None
-    left = max(norm.rfind(ch, 0, eq) for ch in _CLAUSE_STOPS + "=") + 1
+    left = _clause_start(norm, eq)
     parsed = _expression(norm, left, eq)
     if parsed is None:
         return None
@@ -95,6 +95,17 @@ def _at(paragraph: Paragraph, norm: str, eq: int, year: int | None) -> Computati
         if value is not None and _scaled(value, written) is not None:
             return None
     return computation
+
+
+def _clause_start(norm: str, eq: int) -> int:
+    """Just after the previous "=" or clause stop; a thousands separator is not a stop."""
+    for i in range(eq - 1, -1, -1):
+        ch = norm[i]
+        if ch == "," and i > 0 and norm[i - 1].isdigit() and norm[i + 1:i + 4].isdigit():
+            continue
+        if ch in _CLAUSE_STOPS or ch == "=":
+            return i + 1
+    return 0
 
 
 def _expression(norm: str, left: int, right: int) -> tuple[int, list[tuple[str, str]]] | None:

@@ -30,9 +30,11 @@ _TOTAL_LABELS = ("合计", "总计", "总分", "合计得分")
 _MARKER = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|"
                      r"\d+(?:\.\d+)*[.．、]?|[①-⑳])\s*")
 _POINTS_SUFFIX = re.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]\s*[:：。]?\s*$")
-_SCORE = re.compile(r"(?:得满分|得)\s*(\d+(?:\.\d+)?)\s*分|(不得分)")
+_SCORE = re.compile(r"(?:得满分|得)\s*(\d+(?:\.\d+)?)\s*分|(不得分)|"
+                    r"(?<!考核)(?<!测评)(?<!评价)得分(?:为|是|[:：])?\s*(\d+(?:\.\d+)?)\s*分")
 _GRADE = re.compile(r"等级为\s*[“\"]?([优良中差])|评为\s*[“\"]?([优良中差])[”\"]?")
-_TEXT_TOTAL = re.compile(r"(?:评价)?(?:总?得分|总分)(?:为|是|[:：])\s*(\d+(?:\.\d+)?)\s*分")
+_TEXT_TOTAL = re.compile(r"(?:(?:评价|自评|综合|总)得分|总分)(?:为|是|[:：])\s*(\d+(?:\.\d+)?)\s*分")
+_UNIT_NOTE = re.compile(r"[(（][^)）]*[)）]")
 
 
 def key(name: str) -> str:
@@ -51,6 +53,7 @@ class Row:
     category: str = ""
     category_points: Cell | None = None
     group_points: Cell | None = None
+    group: str = ""
 
     @property
     def points(self) -> Decimal | None:
@@ -102,9 +105,10 @@ def find_indicator_table(doc: ReviewedDocument) -> IndicatorTable | None:
 
 def _parse_table(table: Table) -> IndicatorTable | None:
     for h, header in enumerate(table.rows[:3]):
-        titles = [key(c.text) for c in header]
+        titles = [_UNIT_NOTE.sub("", key(c.text)) for c in header]
         names = [i for i, t in enumerate(titles) if "指标" in t and ("级" in t or t in ("指标名称", "指标"))]
-        scores = [i for i, t in enumerate(titles) if t in ("得分", "自评得分", "评价得分", "评分")]
+        scores = [i for i, t in enumerate(titles) if t in ("得分", "自评得分", "评价得分", "评分",
+                                                           "实际得分", "考评得分")]
         if not names or not scores:
             continue
         points = [i for i, t in enumerate(titles) if t in ("分值", "权重", "标准分", "指标分值")]
@@ -114,7 +118,7 @@ def _parse_table(table: Table) -> IndicatorTable | None:
 
         return _rows(table, h + 1, name_col, _points_after(name_col, points, names), scores[-1],
                      category_col, _points_after(category_col, points, names),
-                     _points_after(group_col, points, names))
+                     group_col, _points_after(group_col, points, names))
     return None
 
 
@@ -126,7 +130,7 @@ def _points_after(col: int | None, points: list[int], names: list[int]) -> int |
 
 
 def _rows(table: Table, first: int, name_col: int, points_col: int | None, score_col: int,
-          category_col: int | None, category_points_col: int | None,
+          category_col: int | None, category_points_col: int | None, group_col: int | None,
           group_points_col: int | None) -> IndicatorTable:
     parsed = IndicatorTable(table, [])
     for line in table.rows[first:]:
@@ -144,10 +148,11 @@ def _rows(table: Table, first: int, name_col: int, points_col: int | None, score
         name_cell = cell(name_col)
         if name_cell is None or not key(name_cell.text):
             continue
-        category = cell(category_col)
+        category, group = cell(category_col), cell(group_col)
         parsed.rows.append(Row(key(name_cell.text), name_cell, cell(points_col), cell(score_col),
                                key(category.text) if category else "",
-                               cell(category_points_col), cell(group_points_col)))
+                               cell(category_points_col), cell(group_points_col),
+                               key(group.text) if group else ""))
     return parsed
 
 
@@ -231,14 +236,15 @@ def _points_of(rows: list[Row]) -> Decimal | None:
 
 def _level_sums(parsed: IndicatorTable) -> list[Finding]:
     findings = []
-    # 二级: a points cell against the indicators it spans.
-    for cell, rows in _shared(parsed.rows, lambda r: r.group_points):
-        value = _number(cell)
+    # 二级: consecutive rows of one group name and one points value (merged or repeated on
+    # every row) against the indicators they hold.
+    for (_, value), rows in _runs(parsed.rows, lambda r: (r.group, _number(r.group_points))):
+        cell = rows[0].group_points
         inner = {r.points_cell.origin for r in rows if r.points_cell is not None}
         outside = any(r.points_cell is not None and r.points_cell.origin in inner
                       for r in parsed.rows if r not in rows)
         got = _points_of(rows)
-        if value is None or got is None or outside or got == value:
+        if cell is None or value is None or got is None or outside or got == value:
             continue
         findings.append(Finding(Kind.TABLE, cell, None, (
             f"二级指标分值{fmt_points(value)}分，而其下三级指标分值合计为{fmt_points(got)}分"
@@ -366,7 +372,7 @@ def score_claims(section: Section) -> list[Claim]:
         norm = normalize(paragraph.text)
         found = []
         for m in _SCORE.finditer(norm):
-            value = Decimal(0) if m.group(2) else Decimal(m.group(1))
+            value = Decimal(0) if m.group(2) else Decimal(m.group(1) or m.group(3))
             found.append(Claim(paragraph, (m.start(), m.end()), value, paragraph.text[m.start():m.end()]))
         for m in re.finditer(r"得分\s*(?:为|是|[:：])?\s*(?:=[^=。，；]*)*=\s*(\d+(?:\.\d+)?)\s*分", norm):
             found.append(Claim(paragraph, (m.start(), m.end()), Decimal(m.group(1)),
@@ -430,7 +436,9 @@ def check_indicators(doc: ReviewedDocument, computations: list[Computation],
         row = rows.get(name)
         table_score = row.score if row and _own(row.score_cell, parsed) else None
         table_points = row.points if row and _own(row.points_cell, parsed) else None
-        claims = [c for s in own for c in score_claims(s)]
+        points = (indicator.points if indicator else None) or table_points
+        # A figure above the indicator's points is some other score (a 考核 result), not its own.
+        claims = [c for s in own for c in score_claims(s) if points is None or c.value <= points]
         computation = _section_computation(own, computations)
         rule_score = _rescore(indicator, computation, own, doc.paragraphs)
         if rule_score is not None:

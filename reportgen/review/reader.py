@@ -7,7 +7,9 @@ cell where the merge starts, so a table's sums can count a merged value once.
 
 from __future__ import annotations
 
+import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +21,9 @@ from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph as WordParagraph
 from docx.text.run import Run
 
+from ..files import read_limited
 from ..findings import InputError, error
+from ..render.lint import unzipped_too_large, zip_problem
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
 
@@ -122,15 +126,17 @@ class ReviewedDocument:
 
 
 def read_document(path: Path) -> ReviewedDocument:
-    """Read a .docx; anything that is not one is an InputError marked unreadable."""
-    if not zipfile.is_zipfile(path):
-        raise InputError([error("不是有效的 Word 文档（.docx），无法读取；请用 Word 或 WPS 另存为 .docx 后再试",
-                                str(path))], unreadable=True)
+    """Read a .docx with bounded work; anything else is an InputError marked unreadable."""
+    raw = read_limited(path, "待审报告")
+    problem = _package_problem(raw)
+    if problem:
+        raise InputError([error(problem, str(path))], unreadable=True)
     try:
-        word = docx.Document(str(path))
+        word = docx.Document(io.BytesIO(raw))
     except Exception as exc:  # python-docx raises several kinds for a damaged package
-        raise InputError([error(f"Word 文档已损坏或不是 .docx（{type(exc).__name__}），无法读取",
-                                str(path))], unreadable=True) from None
+        raise InputError([error(f"Word 文档已损坏，无法读取（{type(exc).__name__}）；"
+                                "请在 Word 或 WPS 中打开后重新另存为 .docx", str(path))],
+                         unreadable=True) from None
     doc = ReviewedDocument(path, word)
     body = word.element.body
     for element in body.iter(_P, _TBL):
@@ -145,6 +151,22 @@ def read_document(path: Path) -> ReviewedDocument:
         else:
             doc.tables.append(_read_table(element, len(doc.tables) + 1, len(doc.paragraphs), word))
     return doc
+
+
+def _package_problem(raw: bytes) -> str:
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        return "这是旧版 Word（.doc）或 WPS 文件，或设置了打开密码的文档，但文件名以 .docx 结尾；" \
+               "请把文件名改为 .doc 后再审核，或在 Word/WPS 中另存为 .docx 并取消密码"
+    if not raw.startswith(b"PK"):
+        return "不是有效的 Word 文档（.docx），无法读取；请用 Word 或 WPS 另存为 .docx 后再试"
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            infos = archive.infolist()
+            if "word/document.xml" not in {i.filename for i in infos}:
+                return "这个压缩包里没有 Word 正文（word/document.xml），不是 .docx 文件"
+            return unzipped_too_large(infos, "报告") or ""
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, ValueError) as exc:
+        return f"Word 文档已损坏（{zip_problem(exc)}）；请在 Word 或 WPS 中打开后重新另存为 .docx"
 
 
 def _inside_table(element, body) -> bool:
