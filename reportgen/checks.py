@@ -4,35 +4,67 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .facts import Figures
+from .facts import PATHS, Figures, figures_of
 from .findings import Finding, Severity
 from .inputs.folder import Department
+from .inputs.narratives import Narratives
 from .model import TOTAL_KEY, Breakdown
-from .numbers import fmt2, fmt_points, round2
+from .numbers import fmt2, fmt_count, fmt_points, round2
 from .scoring import Scorecard
 from .text import quoted
 
 TOLERANCE = Decimal("0.01")
+HUNDRED = Decimal(100)
 
 
-def run_checks(dept: Department, card: Scorecard) -> list[Finding]:
+def run_checks(dept: Department, card: Scorecard,
+               narratives: Narratives | None = None) -> list[Finding]:
     findings: list[Finding] = list(dept.notes)
-    place = dept.locator.place
-
-    def add(severity: Severity, message: str, path: tuple) -> None:
-        file, line = place(path)
-        findings.append(Finding(severity, message, file, line, ".".join(map(str, path))))
-
+    add = _adder(dept, findings)
     _balance(card.figures, add)
     _part_sums(dept, add)
+    _impossible(dept, add)
+    _empty_cover_fields(dept, add)
     _claims(dept, card, add)
     _unused_answers(dept, card, add)
+    if narratives is not None:
+        _unexplained_zeros(card, narratives, add)
     for r in card.results:
         if r.score > r.points or r.score < 0:
             add(Severity.ERROR, f"指标{quoted(r.name)}得分{fmt_points(r.score)}超出分值范围0～"
                 f"{fmt_points(r.points)}", ())
     findings.extend(card.findings)
     return findings
+
+
+def _adder(dept: Department, findings: list[Finding]):
+    """add(severity, message, path): a finding placed where the data at path was written."""
+    place = dept.locator.place
+
+    def add(severity: Severity, message: str, path: tuple) -> None:
+        file, line = place(path)
+        findings.append(Finding(severity, message, file, line, ".".join(map(str, path))))
+
+    return add
+
+
+def data_checks(dept: Department, unread: set[tuple] = frozenset()) -> list[Finding]:
+    """The checks that need the data alone (sums, balance, impossible figures): run on what
+    could be read when other fields could not, so one pass lists both kinds of error.
+    A check touching an unread field (a path in unread, or under one) is left out: its sum
+    would be wrong for want of the part, not for a mistake of the clerk."""
+    findings: list[Finding] = []
+    _balance(figures_of(dept.data), _adder(dept, findings))
+    _part_sums(dept, _adder(dept, findings))
+    _impossible(dept, _adder(dept, findings))
+    return [f for f in findings if not any(related(tuple(f.field.split(".")), path)
+                                           for path in unread)]
+
+
+def related(a: tuple, b: tuple) -> bool:
+    """One path is the other or lies under it."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
 
 
 def _balance(fig: Figures, add) -> None:
@@ -106,15 +138,63 @@ def _claims(dept: Department, card: Scorecard, add) -> None:
         if claim.value is not None and result.value is not None \
                 and round2(claim.value) != result.value:
             add(Severity.ERROR, (
-                f"自填的{name}为{fmt2(claim.value)}%，按公式{result.indicator.formula_label or ''}"
-                f"计算应为{result.value_text}；请改用计算值"), path)
+                f"自填的{name}为{fmt2(claim.value)}{result.indicator.rule.unit}，按公式"
+                f"{result.indicator.formula_label or ''}计算应为{result.value_text}；请改用计算值"),
+                (*path, "值"))
         if claim.score is not None and round2(claim.score) != result.score:
             add(Severity.ERROR, (
                 f"自填的{name}得分为{fmt_points(claim.score)}分，按评分标准应为"
-                f"{fmt_points(result.score)}分"), path)
+                f"{fmt_points(result.score)}分"), (*path, "得分"))
     if claims.total is not None and round2(claims.total) != card.total:
         add(Severity.ERROR, f"自填总分为{fmt_points(claims.total)}分，各指标得分合计应为"
             f"{fmt_points(card.total)}分", ("自填数", "总分"))
+
+
+def _impossible(dept: Department, add) -> None:
+    """Figures that cannot be true whatever the department: survey counts out of order, a
+    百分制 score over 100. (A part larger than its 合计 is caught by the sum check; a
+    negative amount or count by the model.)"""
+    data = dept.data
+    survey = data.assessment.survey
+    if survey is not None:
+        path = ("考核与调查", "满意度调查")
+        if None not in (survey.returned, survey.sent) and survey.returned > survey.sent:
+            add(Severity.ERROR, f"满意度调查收回{fmt_count(survey.returned)}份，多于发放的"
+                f"{fmt_count(survey.sent)}份；收回份数不能多于发放份数", (*path, "收回"))
+        if None not in (survey.satisfied, survey.returned) and survey.satisfied > survey.returned:
+            add(Severity.ERROR, f"满意度调查满意{fmt_count(survey.satisfied)}份，多于收回的"
+                f"{fmt_count(survey.returned)}份；满意份数不能多于收回份数", (*path, "满意"))
+    office = data.assessment.performance_office_score
+    if office is not None and office > HUNDRED:
+        add(Severity.ERROR, f"绩效办考核得分{fmt2(office)}分超过百分制的100分；请核对",
+            ("考核与调查", "绩效办考核得分"))
+
+
+def _empty_cover_fields(dept: Department, add) -> None:
+    basic = dept.data.basic
+    if not basic.name.strip():
+        add(Severity.WARNING, "单位名称为空，报告封面和标题以【待补充：单位名称】标出；请填写单位全称",
+            ("基本信息", "单位名称"))
+    if basic.report_date is None:
+        add(Severity.WARNING, "没有填写报告日期，报告落款以【待补充：报告日期】标出；"
+            "请填写，如 2019-06-15", ("基本信息", "报告日期"))
+
+
+def _unexplained_zeros(card: Scorecard, narratives: Narratives, add) -> None:
+    """A zero denominator is an outcome to explain; once 需要说明事项.md has its section, the
+    warning goes."""
+    for r in card.results:
+        if r.zero_figures is None:
+            continue
+        section = narratives.reason_for(r.name)
+        if section is not None and section[0]:
+            continue
+        fields = "、".join(".".join(PATHS[m]) for m in r.zero_figures)
+        check = f"请核对 {fields}；" if fields else ""
+        add(Severity.WARNING, (
+            f"指标{quoted(r.name)}无法计算（{r.reason}），该项计0分；{check}如确为0，请在 "
+            f"narratives/需要说明事项.md 中加一节“## {r.name}”说明原因"),
+            PATHS[r.zero_figures[0]] if r.zero_figures else ())
 
 
 def _unused_answers(dept: Department, card: Scorecard, add) -> None:

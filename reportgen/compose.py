@@ -128,12 +128,15 @@ class Composer:
     def compose(self) -> ReportDocument:
         data = self.ev.department.data
         b = data.basic
+        # The cover's two facts never print blank: a missing one is marked for the clerk
+        # (check warns about it too).
         fields = {
             "草稿": self.draft.header(),
-            "单位名称": clean_text(b.name), "年度": str(b.year),
+            "单位名称": clean_text(b.name) if clean_text(b.name).strip() else "【待补充：单位名称】",
+            "年度": str(b.year),
             "预算编码": clean_text(b.budget_code or ""),
             "评价方式": clean_text(b.evaluation_method),
-            "报告日期": chinese_date(b.report_date) if b.report_date else "",
+            "报告日期": chinese_date(b.report_date) if b.report_date else "【待补充：报告日期】",
             "统一社会信用代码": clean_text(b.credit_code or ""),
         }
         sections = {
@@ -194,14 +197,15 @@ class Composer:
             blocks.append(Heading(3, f"{i}. {r.name}"))
             blocks.append(Paragraph.of(lost_sentence(r, year)))
             reason = self.narratives.reason_for(r.name)
-            if reason is None or not reason[0]:
+            if reason is not None and reason[0]:
+                blocks.extend(self.md_blocks(reason[0], reason[1]))
+                continue
+            if r.zero_figures is None:  # a zero denominator has its own warning (checks)
                 self.findings.append(warning(
                     f"指标{quoted(r.name)}扣{fmt_score(r.lost)}分，但没有写明原因；请在 "
                     f"narratives/需要说明事项.md 中加一节“## {r.name}”",
                     self.narratives.reasons_file or str(self.ev.department.narratives_dir)))
-                blocks.append(Paragraph.of(f"【待补充：{r.name}扣分原因】"))
-            else:
-                blocks.extend(self.md_blocks(reason[0], reason[1]))
+            blocks.append(Paragraph.of(f"【待补充：{r.name}扣分原因】"))
         names = {normalize_name(r.name) for r in lost}
         for heading in self.narratives.reason_headings:
             if normalize_name(heading.text) not in names:

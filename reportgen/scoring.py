@@ -7,7 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .facts import PATHS, Figures, figures_of
-from .findings import Finding, error, warning
+from .findings import Finding, error
 from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
@@ -36,6 +36,9 @@ class IndicatorScore:
     analysis: str
     status: Status = Status.SCORED
     reason: str = ""
+    # A zero denominator: the figures found to be 0 (may be empty when the denominator is a
+    # sum); None for every other status. A real zero, to be explained in 需要说明事项.
+    zero_figures: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -133,14 +136,13 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
                 text = f"缺少计算所需的数据（{fields}），无法计算，该项得{fmt_score(ZERO)}分"
                 return None, ZERO, text, f"{ind.name}{text}。", Status.MISSING_DATA, text
             # A real zero (a department new this year): an outcome stated in words, not an
-            # input error and not a performance problem.
-            findings.append(warning(
-                f"指标{quoted(ind.name)}无法计算（{exc.reason}），该项计0分；请核对 {fields}，"
-                "如确为0，请在需要说明事项中说明原因", data_file, field=fields or ind.name))
+            # input error and not a performance problem. Whether it is explained is for the
+            # checks to say, which see the narratives (checks.unexplained_zeros).
             what = "、".join(readable_fact(m) for m in exc.zero) or "计算分母"
             reason = f"{what}为0"
             text = f"{reason}，{ind.name}无法按公式计算，该项得{fmt_score(ZERO)}分"
-            return None, ZERO, text, f"{text}。", Status.NOT_COMPUTABLE, reason
+            return None, ZERO, text, f"{text}。", Status.NOT_COMPUTABLE, reason, \
+                tuple(exc.zero)
     judgement = data.judgements.get(ind.name)
     given = RuleInput(
         points=ind.points, value=value, answers=data.checklists.get(ind.name),

@@ -15,11 +15,16 @@ _NOISE = {"value", "group", "[key]"}
 Place = Callable[[tuple], tuple[str, int | None]]
 
 
+def error_path(item: dict) -> tuple:
+    """The data path of one pydantic error, without its tags and wrapper names."""
+    return tuple(p for p in item["loc"] if p not in _NOISE and not _is_wrapper(p))
+
+
 def findings_from(exc: ValidationError, model: type[BaseModel], place: Place) -> list[Finding]:
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for item in exc.errors(include_url=False):
-        path = tuple(p for p in item["loc"] if p not in _NOISE and not _is_wrapper(p))
+        path = error_path(item)
         message = _message(item, path, model)
         field = _field_name(path)
         if (field, message) in seen:

@@ -35,6 +35,7 @@ from ..workbook.layout import (
 from .paths import at_longest_prefix
 
 _LINE_SPLIT = re.compile(r"[\r\n、；;]+")
+_CELL_AT_START = re.compile(r"^「([^」]+)」!([A-Z]+[0-9]+)")
 _TEXT_KINDS = {CellKind.TEXT, CellKind.LINES, CellKind.FRAMEWORK}
 
 
@@ -51,6 +52,16 @@ class XlsxLocator:
 
     def label(self, sheet: str, coord: str) -> str:
         return f"{self.file}「{sheet}」!{coord}"
+
+    def path_at(self, finding: Finding) -> tuple | None:
+        """The field whose cell a reading error names (「收支」!B7 at the start of its
+        message): the longest path registered at that cell."""
+        match = _CELL_AT_START.match(finding.message)
+        if match is None:
+            return None
+        spot = (match.group(1), match.group(2))
+        paths = [path for path, cell in self.cells.items() if cell == spot]
+        return max(paths, key=len) if paths else None
 
     def register(self, path: tuple, sheet: str, coord: str) -> None:
         """The first cell registered under a path (or any prefix of it) stands for the group."""
