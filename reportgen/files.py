@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import zipfile
 from pathlib import Path
 
 from .findings import InputError, error
@@ -29,6 +30,7 @@ LIMITS: dict[str, int] = {
 }
 # What a .docx template or an .xlsx may expand to once unzipped (all its parts together).
 UNZIPPED_LIMIT = 200 * MB
+MAX_ENTRIES = 10_000  # entries in such a zip package
 
 
 def read_limited(path: Path, kind: str, file: str | None = None) -> bytes:
@@ -121,3 +123,31 @@ def os_reason(exc: OSError) -> str:
         return known
     name = errno.errorcode.get(exc.errno or 0)
     return f"系统错误（{name}）" if name else "系统错误"
+
+
+def unzipped_too_large(infos: list[zipfile.ZipInfo], kind: str) -> str | None:
+    """Why a zip package (.docx, .xlsx) would unzip to too much, or None."""
+    if len(infos) > MAX_ENTRIES:
+        return f"{kind}中的条目过多（{len(infos)} 个，上限 {MAX_ENTRIES} 个），不像是正常的{kind}"
+    total = sum(info.file_size for info in infos)
+    if total <= UNZIPPED_LIMIT:
+        return None
+    largest = max(infos, key=lambda info: info.file_size)
+    return (f"{kind}解压后过大（共 {size_text(total)}，上限 {size_text(UNZIPPED_LIMIT)}；"
+            f"最大的是 {shown(largest.filename)}，{size_text(largest.file_size)}）；"
+            "请删去其中过大的图片或其他内容后重新保存")
+
+
+
+def zip_problem(exc: Exception) -> str:
+    """What went wrong inside a zip, in Chinese (zipfile and zlib speak English)."""
+    text = str(exc)
+    if "CRC" in text:
+        return "其中的内容校验失败"
+    if "encrypted" in text or "password" in text:
+        return "设置了密码"
+    if "compression method" in text:
+        return "使用了不支持的压缩方式"
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "不是完整的压缩包"
+    return "解压失败"

@@ -96,7 +96,82 @@ def fifo_template(dept: Path, work: Path) -> list[str]:
     return ["--template", str(work / "模板.docx")]
 
 
+# -- workbooks that would expand beyond a 填报表 --------------------------------------------------
+XLSX_EXAMPLE = EXAMPLE.parent / "state-emergency-2019"
+
+
+def rewrite_xlsx(dept: Path, change: Callable[[str, bytes], bytes], extra: dict | None = None) -> None:
+    """dept's data.yaml becomes the Excel example's data.xlsx with each part changed."""
+    (dept / "data.yaml").unlink()
+    with zipfile.ZipFile(XLSX_EXAMPLE / "data.xlsx") as src, \
+            zipfile.ZipFile(dept / "data.xlsx", "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, change(info.filename, src.read(info)))
+        for name, data in (extra or {}).items():
+            dst.writestr(name, data)
+
+
+def rows(count: int, first: int = 1000) -> bytes:
+    return "".join(f'<row r="{first + i}"/>' for i in range(count)).encode()
+
+
+def million_rows(dept: Path, work: Path) -> list[str]:
+    """Was 144 s for 8 million rows in a 662 KB workbook."""
+    rewrite_xlsx(dept, lambda name, data: data.replace(b"</sheetData>", rows(2_000_000)
+                                                       + b"</sheetData>")
+                 if name == "xl/worksheets/sheet4.xml" else data)
+    return []
+
+
+def extra_sheet_rows(dept: Path, work: Path) -> list[str]:
+    """Was 66 s: a sheet that is not part of the 填报表, never read, still loaded."""
+    def change(name: str, data: bytes) -> bytes:
+        if name == "xl/workbook.xml":
+            return data.replace('name="填表说明"'.encode(), 'name="备注"'.encode())
+        if name == "xl/worksheets/sheet1.xml":
+            return data.replace(b"</sheetData>", rows(1_000_000) + b"</sheetData>")
+        return data
+    rewrite_xlsx(dept, change)
+    return []
+
+
+def merged_to_the_end(dept: Path, work: Path) -> list[str]:
+    """Was 85 s: openpyxl makes a cell object for every cell of a merged range."""
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet4.xml":
+            return data
+        merge = b'<mergeCell ref="F2:XFD1048576"/>'
+        if b"<mergeCells" in data:
+            return data.replace(b"</mergeCells>", merge + b"</mergeCells>")
+        return data.replace(b"</sheetData>", b"</sheetData><mergeCells>" + merge + b"</mergeCells>")
+    rewrite_xlsx(dept, change)
+    return []
+
+
+def far_cell(dept: Path, work: Path) -> list[str]:
+    rewrite_xlsx(dept, lambda name, data: data.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
+        if name == "xl/worksheets/sheet4.xml" else data)
+    return []
+
+
+def zero_filled_part(dept: Path, work: Path) -> list[str]:
+    rewrite_xlsx(dept, lambda name, data: data,
+                 {"xl/media/image1.png": bytes(210 * 1024 * 1024)})
+    return []
+
+
 CASES = [
+    Case("xlsx-2M-rows", million_rows, "check", 2,
+         ["data.xlsx：工作表「收支」的行数过多（超过 20,000 行）"]),
+    Case("xlsx-extra-sheet-1M-rows", extra_sheet_rows, "check", 2,
+         ["data.xlsx：工作表「备注」的行数过多（超过 20,000 行）"]),
+    Case("xlsx-merged-F2-XFD1048576", merged_to_the_end, "check", 2,
+         ["data.xlsx：工作表「收支」合并了单元格 F2:XFD1048576（17,174,609,925 个单元格）"]),
+    Case("xlsx-cell-at-XFD1048576", far_cell, "check", 2,
+         ["data.xlsx：工作表「收支」的 XFD1048576 有内容或格式，超出填报表的范围"]),
+    Case("xlsx-unzips-to-210MB", zero_filled_part, "check", 2,
+         ["data.xlsx：Excel 填报表解压后过大（共 210."]),
     Case("narrative-fifo", fifo_narrative, "build", 2,
          ["narratives/职责概述.md：这是一个命名管道（FIFO），不是普通文件，不能作为文字材料读取"]),
     Case("data-fifo", fifo_data, "check", 2,

@@ -18,8 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import NamedTuple
 
+from ..files import read_limited
 from ..findings import Finding, InputError, error, warning
-from ..text import quoted
+from ..text import quoted, shown
 from ..workbook.layout import (
     FORMS,
     RECORDS,
@@ -33,6 +34,7 @@ from ..workbook.layout import (
     placed,
 )
 from .paths import at_longest_prefix
+from .xlsx_bounds import scan_workbook
 
 _LINE_SPLIT = re.compile(r"[\r\n、；;]+")
 _CELL_AT_START = re.compile(r"^「([^」]+)」!([A-Z]+[0-9]+)")
@@ -110,29 +112,25 @@ def read_xlsx(path: Path) -> XlsxSource:
 
 
 def _open(path: Path, file: str):
+    """The workbook loaded once (values), after scan_workbook found it of a sane size."""
     from openpyxl import load_workbook
 
+    content = read_limited(path, "Excel 填报表", file)
+    scan = scan_workbook(content, file)
     hint = "请在 Excel/WPS 中打开后另存为 .xlsx 格式（Excel 工作簿），文件名为 data.xlsx"
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it skips
-            content = Path(path).read_bytes()  # once: both views and the digest share it
             values = load_workbook(io.BytesIO(content), data_only=True)
-            formulas = load_workbook(io.BytesIO(content), data_only=False)
-    except FileNotFoundError:
-        raise InputError([error("找不到文件", file)], unreadable=True) from None
-    except PermissionError:
-        raise InputError([error("无法读取文件（没有权限，或文件正在被其他程序占用）；"
-                                "请关闭 Excel/WPS 后再试", file)], unreadable=True) from None
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, XML errors … all mean "not xlsx"
-        raise InputError([error(f"无法读取 Excel 文件 {Path(path).name}：文件已损坏、不是 .xlsx 格式"
-                                f"或设置了打开密码（{type(exc).__name__}）；{hint}", file)],
+    except Exception:  # noqa: BLE001 - KeyError, XML errors … from openpyxl all mean "not xlsx"
+        raise InputError([error(f"无法读取 Excel 文件 {shown(Path(path).name)}：文件已损坏、"
+                                f"不是 .xlsx 格式或设置了打开密码；{hint}", file)],
                          unreadable=True) from None
-    return values, formulas, hashlib.sha256(content).hexdigest()
+    return values, scan.uncached_formulas, hashlib.sha256(content).hexdigest()
 
 
 class _Reader:
-    def __init__(self, file: str, values, formulas) -> None:
+    def __init__(self, file: str, values, formulas: dict[str, set[str]]) -> None:
         self.file = file
         self.values = values
         self.formulas = formulas
@@ -247,7 +245,7 @@ class _Reader:
         where = self.where(sheet, coord)
         value = cell.value
         if value is None:
-            if self.formulas[sheet][coord].data_type == "f":
+            if coord in self.formulas.get(sheet, ()):
                 self.notes.append(error(f"{where} 是公式但没有保存计算结果，请在 Excel/WPS 中打开并保存后再试",
                                         self.file))
             return None

@@ -26,7 +26,7 @@ from jinja2 import TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from ..files import UNZIPPED_LIMIT, read_limited, size_text
+from ..files import read_limited, unzipped_too_large, zip_problem
 from ..findings import Finding, InputError, error, warning
 from ..template_contract import (
     FIELDS,
@@ -135,36 +135,6 @@ def read_package(path: Path) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], list[
         return [], [error(f"模板文件已损坏（可能没有完整复制或下载；{zip_problem(exc)}）；"
                           "请在 Word 或 WPS 中打开后重新另存为 .docx", file)]
     return entries, []
-
-
-def unzipped_too_large(infos: list[zipfile.ZipInfo], kind: str) -> str | None:
-    """Why a zip package (.docx, .xlsx) would unzip to too much, or None."""
-    if len(infos) > MAX_ENTRIES:
-        return f"{kind}中的条目过多（{len(infos)} 个，上限 {MAX_ENTRIES} 个），不像是正常的{kind}"
-    total = sum(info.file_size for info in infos)
-    if total <= UNZIPPED_LIMIT:
-        return None
-    largest = max(infos, key=lambda info: info.file_size)
-    return (f"{kind}解压后过大（共 {size_text(total)}，上限 {size_text(UNZIPPED_LIMIT)}；"
-            f"最大的是 {shown(largest.filename)}，{size_text(largest.file_size)}）；"
-            "请删去其中过大的图片或其他内容后重新保存")
-
-
-MAX_ENTRIES = 10_000
-
-
-def zip_problem(exc: Exception) -> str:
-    """What went wrong inside a zip, in Chinese (zipfile and zlib speak English)."""
-    text = str(exc)
-    if "CRC" in text:
-        return "其中的内容校验失败"
-    if "encrypted" in text or "password" in text:
-        return "设置了密码"
-    if "compression method" in text:
-        return "使用了不支持的压缩方式"
-    if isinstance(exc, zipfile.BadZipFile | EOFError):
-        return "不是完整的压缩包"
-    return "解压失败"
 
 
 def _not_word(names: set[str]) -> str:
