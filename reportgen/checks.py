@@ -115,8 +115,7 @@ def _tally(path: tuple, tally: Breakdown, unit: str, add) -> None:
     stated = tally.stated_total()
     if stated is None or not parts:
         return
-    got = sum((p.total() if isinstance(p, Breakdown) else p for p in parts.values()),
-              Decimal(0))
+    got = tally.parts_sum()
     tolerance = TOLERANCE if unit == "万元" else Decimal(0)
     if abs(got - stated) > tolerance:
         show = fmt2 if unit == "万元" else fmt_points

@@ -17,16 +17,11 @@ from .numbers import fmt2, fmt_count
 from .text import clean_text
 
 
-def _parts_sum(tally: Breakdown) -> Decimal:
-    return sum((p.total() if isinstance(p, Breakdown) else p for p in tally.parts().values()),
-               Decimal(0))
-
-
 def _total(text: str, tally: Breakdown, path: tuple[str, ...], unit: str, fmt,
            draft: Draft) -> str:
     """A total as printed, marked where check found it is not the sum of its parts."""
     if draft.disputed(*path, TOTAL):
-        text += mark(f"各项之和为{fmt(_parts_sum(tally))}{unit}")
+        text += mark(f"各项之和为{fmt(tally.parts_sum())}{unit}")
     return text
 
 

@@ -42,7 +42,7 @@ def make_manifest(ev: Evaluation, output: Path | None = None,
         "reportgen": __version__,
         "单位名称": data.basic.name,
         "年度": data.basic.year,
-        "输入摘要": digest(ev.inputs.sources(), base),
+        "输入摘要": digest(ev.sources(), base),
         "评价框架": card.framework.ident,
         "指标": [{"名称": r.name, "值": None if r.value is None else r.value_text,
                   "得分": fmt_score(r.score), "分值": fmt_points(r.points)}

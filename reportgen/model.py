@@ -126,11 +126,13 @@ class Breakdown(RootModel):
         value = self.root.get(TOTAL_KEY)
         return value.total() if isinstance(value, Breakdown) else value
 
+    def parts_sum(self) -> Decimal:
+        """The sum of the parts, each group at its own total (what 合计 is checked against)."""
+        return sum((_value(v) for v in self.parts().values()), Decimal(0))
+
     def total(self) -> Decimal:
         stated = self.stated_total()
-        if stated is not None:
-            return stated
-        return sum((_value(v) for v in self.parts().values()), Decimal(0))
+        return stated if stated is not None else self.parts_sum()
 
     def part(self, name: str) -> Decimal | None:
         value = self.root.get(name)

@@ -6,40 +6,25 @@ evaluate is the usual way in from a folder on disk.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .checks import data_checks, related, run_checks
 from .findings import Finding, InputError
-from .framework import Framework, load_framework, resolve_framework
+from .framework import load_framework, resolve_framework
 from .inputs.folder import Department, UnusableData
-from .inputs.narratives import Narratives
 from .loading import FolderInputs, load_folder
 from .model import TOTAL_KEY
 from .scoring import Scorecard, Status, score
 
 
-@dataclass
-class Evaluation:
-    inputs: FolderInputs
+@dataclass(frozen=True)
+class Evaluation(FolderInputs):
+    """The inputs of one department and what assessing them found."""
+
     scorecard: Scorecard
     findings: list[Finding]
-
-    @property
-    def department(self) -> Department:
-        return self.inputs.department
-
-    @property
-    def framework(self) -> Framework:
-        return self.inputs.framework
-
-    @property
-    def narratives(self) -> Narratives:
-        return self.inputs.narratives
-
-    @property
-    def framework_file(self) -> Path:
-        return self.inputs.framework_file
 
 
 def assess(inputs: FolderInputs) -> Evaluation:
@@ -47,7 +32,8 @@ def assess(inputs: FolderInputs) -> Evaluation:
     file, _ = dept.locator.place(())
     card = score(dept.data, inputs.framework, file)
     card.findings = [_locate(f, dept) for f in card.findings]
-    return Evaluation(inputs, card, run_checks(dept, card, inputs.narratives))
+    given = {f.name: getattr(inputs, f.name) for f in dataclasses.fields(inputs)}
+    return Evaluation(**given, scorecard=card, findings=run_checks(dept, card, inputs.narratives))
 
 
 def evaluate(folder: Path) -> Evaluation:

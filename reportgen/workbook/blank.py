@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -177,89 +179,80 @@ def _free_rows(ws, entry: FreeRows, first: int, rules: _Validations, note_width:
 
 
 def _checklists(ws, framework: Framework) -> None:
-    _header(ws, [c.header for c in CHECKLISTS.columns], _widths(CHECKLISTS))
-    rules = _Validations(ws)
-    row = 2
-    for _, _, ind in framework.indicators():
-        rule = ind.rule
-        if rule.kind != "清单":
-            continue
-        first = row
-        for i, item in enumerate(rule.items):
-            ws.cell(row, 2, circled_number(i + 1)).alignment = _CENTER
-            ws.cell(row, 3, item).alignment = _WRAP
-            answer = ws.cell(row, 4)
-            _input(answer, CellKind.YES_NO, f"{ind.name}：{item}。符合选“是”，不符合选“否”")
-            answer.alignment = _CENTER
-            rules.add(answer, CellKind.YES_NO)
-            ws.row_dimensions[row].height = _height(item, 60, scale=1.0)
-            for col in range(1, 6):
-                ws.cell(row, col).border = _BORDER
-            row += 1
-        each = fmt_points(rule.per_item)
-        how = (f"每项符合得{each}分" if rule.mode == "得分" else f"每项不符合扣{each}分，扣完为止")
-        ws.cell(first, 1, ind.name).alignment = _WRAP
-        ws.cell(first, 5, f"{how}（分值{fmt_points(ind.points)}分）").alignment = _WRAP
-        if row - 1 > first:
-            ws.merge_cells(start_row=first, end_row=row - 1, start_column=1, end_column=1)
-            ws.merge_cells(start_row=first, end_row=row - 1, start_column=5, end_column=5)
-    rules.attach()
-    _protect(ws)
+    with _record_sheet(ws, CHECKLISTS) as rules:
+        row = 2
+        for _, _, ind in framework.indicators():
+            rule = ind.rule
+            if rule.kind != "清单":
+                continue
+            first = row
+            for i, item in enumerate(rule.items):
+                ws.cell(row, 2, circled_number(i + 1)).alignment = _CENTER
+                ws.cell(row, 3, item).alignment = _WRAP
+                answer = ws.cell(row, 4)
+                _input(answer, CellKind.YES_NO, f"{ind.name}：{item}。符合选“是”，不符合选“否”")
+                answer.alignment = _CENTER
+                rules.add(answer, CellKind.YES_NO)
+                ws.row_dimensions[row].height = _height(item, 60, scale=1.0)
+                for col in range(1, 6):
+                    ws.cell(row, col).border = _BORDER
+                row += 1
+            each = fmt_points(rule.per_item)
+            how = (f"每项符合得{each}分" if rule.mode == "得分" else f"每项不符合扣{each}分，扣完为止")
+            ws.cell(first, 1, ind.name).alignment = _WRAP
+            ws.cell(first, 5, f"{how}（分值{fmt_points(ind.points)}分）").alignment = _WRAP
+            if row - 1 > first:
+                ws.merge_cells(start_row=first, end_row=row - 1, start_column=1, end_column=1)
+                ws.merge_cells(start_row=first, end_row=row - 1, start_column=5, end_column=5)
 
 
 def _judgements(ws, framework: Framework) -> None:
-    _header(ws, [c.header for c in JUDGEMENTS.columns], _widths(JUDGEMENTS))
-    rules = _Validations(ws)
-    row = 2
-    for _, _, ind in framework.indicators():
-        kind = ind.rule.kind
-        if kind not in ("评议", "等级"):
-            continue
-        ws.cell(row, 1, ind.name).alignment = _WRAP
-        ws.cell(row, 2, float(ind.points)).alignment = _CENTER
-        score, level, grounds = ws.cell(row, 3), ws.cell(row, 4), ws.cell(row, 5)
-        if kind == "评议":
-            _input(score, CellKind.SCORE, f"{ind.name}的评议得分，不超过分值{fmt_points(ind.points)}分")
-            rules.add(score, CellKind.SCORE, maximum=ind.points)
-            level.fill = _UNUSED_FILL
-        else:
-            names = [lv.name for lv in ind.rule.levels]
-            _input(level, CellKind.LEVEL, f"{ind.name}的评定等级：" + "；".join(
-                f"{lv.name} {fmt_points(lv.score)}分" for lv in ind.rule.levels))
-            rules.add(level, CellKind.LEVEL, choices=names)
-            score.fill = _UNUSED_FILL
-        _input(grounds, CellKind.TEXT, f"{ind.name}的评定依据：写明取得的成效和数据，将原样写入报告")
-        grounds.alignment = _WRAP
-        ws.cell(row, 6, ind.standard).alignment = _WRAP
-        _note_style(ws.cell(row, 6))
-        for col in range(1, 7):
-            ws.cell(row, col).border = _BORDER
-        ws.row_dimensions[row].height = 135
-        row += 1
-    rules.attach()
-    _protect(ws)
+    with _record_sheet(ws, JUDGEMENTS) as rules:
+        row = 2
+        for _, _, ind in framework.indicators():
+            kind = ind.rule.kind
+            if kind not in ("评议", "等级"):
+                continue
+            ws.cell(row, 1, ind.name).alignment = _WRAP
+            ws.cell(row, 2, float(ind.points)).alignment = _CENTER
+            score, level, grounds = ws.cell(row, 3), ws.cell(row, 4), ws.cell(row, 5)
+            if kind == "评议":
+                _input(score, CellKind.SCORE, f"{ind.name}的评议得分，不超过分值{fmt_points(ind.points)}分")
+                rules.add(score, CellKind.SCORE, maximum=ind.points)
+                level.fill = _UNUSED_FILL
+            else:
+                names = [lv.name for lv in ind.rule.levels]
+                _input(level, CellKind.LEVEL, f"{ind.name}的评定等级：" + "；".join(
+                    f"{lv.name} {fmt_points(lv.score)}分" for lv in ind.rule.levels))
+                rules.add(level, CellKind.LEVEL, choices=names)
+                score.fill = _UNUSED_FILL
+            _input(grounds, CellKind.TEXT, f"{ind.name}的评定依据：写明取得的成效和数据，将原样写入报告")
+            grounds.alignment = _WRAP
+            ws.cell(row, 6, ind.standard).alignment = _WRAP
+            _note_style(ws.cell(row, 6))
+            for col in range(1, 7):
+                ws.cell(row, col).border = _BORDER
+            ws.row_dimensions[row].height = 135
+            row += 1
 
 
 def _claims(ws, framework: Framework) -> None:
-    _header(ws, [c.header for c in CLAIMS.columns], _widths(CLAIMS))
-    rules = _Validations(ws)
-    row = 2
-    for _, _, ind in framework.indicators():
-        _claim_row(ws, row, ind, rules)
-        row += 1
-    total = sum((c.points for c in framework.categories), Decimal(0))
-    ws.cell(row, 1, CLAIMS.total_label).font = _BOLD
-    ws.cell(row, 2, float(total)).alignment = _CENTER
-    ws.cell(row, 3).fill = _UNUSED_FILL
-    cell = ws.cell(row, 4)
-    _input(cell, CellKind.SCORE, "原报告中填写的总分（可选）")
-    rules.add(cell, CellKind.SCORE, maximum=total)
-    ws.cell(row, 5, "原报告中填写的总分（可选）")
-    _note_style(ws.cell(row, 5))
-    for col in range(1, 6):
-        ws.cell(row, col).border = _BORDER
-    rules.attach()
-    _protect(ws)
+    with _record_sheet(ws, CLAIMS) as rules:
+        row = 2
+        for _, _, ind in framework.indicators():
+            _claim_row(ws, row, ind, rules)
+            row += 1
+        total = sum((c.points for c in framework.categories), Decimal(0))
+        ws.cell(row, 1, CLAIMS.total_label).font = _BOLD
+        ws.cell(row, 2, float(total)).alignment = _CENTER
+        ws.cell(row, 3).fill = _UNUSED_FILL
+        cell = ws.cell(row, 4)
+        _input(cell, CellKind.SCORE, "原报告中填写的总分（可选）")
+        rules.add(cell, CellKind.SCORE, maximum=total)
+        ws.cell(row, 5, "原报告中填写的总分（可选）")
+        _note_style(ws.cell(row, 5))
+        for col in range(1, 6):
+            ws.cell(row, col).border = _BORDER
 
 
 def _claim_row(ws, row: int, ind: Indicator, rules: _Validations) -> None:
@@ -288,6 +281,16 @@ def _claim_row(ws, row: int, ind: Indicator, rules: _Validations) -> None:
 
 
 # -- cells ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _record_sheet(ws, sheet: RecordSheet) -> Iterator[_Validations]:
+    """A record table's header row and, once its rows are written, validation and protection."""
+    _header(ws, [c.header for c in sheet.columns], _widths(sheet))
+    rules = _Validations(ws)
+    yield rules
+    rules.attach()
+    _protect(ws)
 
 
 def _header(ws, titles, widths: dict[str, int]) -> None:
