@@ -163,7 +163,7 @@ def check(folder: Path) -> CheckResult:
     refs = {name: str(value) for name, value in references(ev).items()}
     return CheckResult(shown(findings, folder), errors, len(findings) - errors, True,
                        ev.department.data.basic.name, fmt2(card.total), card.grade, scores,
-                       digest(ev.inputs.sources(), folder), refs)
+                       digest(ev.sources(), folder), refs)
 
 
 def _blank(folder: Path) -> bool:
