@@ -13,7 +13,6 @@ import io
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -24,7 +23,7 @@ pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
 
 from reportgen.web import auth  # noqa: E402
-from web_helpers import CHEAP_HASHER, PASSWORDS, make_root  # noqa: E402
+from web_helpers import CHEAP_HASHER, PASSWORDS, free_port, make_root  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -32,12 +31,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                 reason="Chromium is not installed (.ci/run installs it)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

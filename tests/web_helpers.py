@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -40,6 +41,12 @@ def login(client, name: str, password: str | None = None):
     return client.post("/login", data={"csrf": csrf_of(page.text), "name": name,
                                        "password": password or PASSWORDS[name]},
                        follow_redirects=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def server_ms(response) -> float:
