@@ -6,6 +6,7 @@ numbers of headings and items are generated, so they are always consecutive.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -88,11 +89,21 @@ class Composer:
                 return str(value)
             except (TemplateError, KeyError, AttributeError, TypeError):
                 self.findings.append(warning(
-                    f"引用了不存在的数据名称“{expr}”，已按原文输出；可用名称见 narratives/README.md",
+                    f"引用了不存在的数据名称“{expr}”，已按原文输出；{self.name_hint(expr)}",
                     file, line))
                 return match.group(0)
 
         return _REFERENCE.sub(substitute, text)
+
+    def name_hint(self, expr: str) -> str:
+        """The closest name that can be written, or what such names look like — never a
+        file the clerk's folder does not have."""
+        head, _, tail = expr.partition(".")
+        close = difflib.get_close_matches(head, list(self.refs), n=1, cutoff=0.5)
+        if close:
+            return f"是否应为“{close[0]}{'.' + tail if tail else ''}”？"
+        return ("可引用数据项的中文名称（如 收入决算数、年初预算）和指标名称"
+                "（如 预算控制率、预算控制率.得分），reportgen score 列出全部指标名称")
 
     def narrative(self, name: str) -> list[Block]:
         item = self.narratives.sections.get(name)
@@ -202,17 +213,31 @@ class Composer:
                 continue
             if r.zero_figures is None:  # a zero denominator has its own warning (checks)
                 self.findings.append(warning(
-                    f"指标{quoted(r.name)}扣{fmt_score(r.lost)}分，但没有写明原因；请在 "
-                    f"narratives/需要说明事项.md 中加一节“## {r.name}”",
+                    f"指标{quoted(r.name)}扣{fmt_score(r.lost)}分，但没有写明原因；"
+                    f"{self.narratives.where_to_explain(r.name)}",
                     self.narratives.reasons_file or str(self.ev.department.narratives_dir)))
             blocks.append(Paragraph.of(f"【待补充：{r.name}扣分原因】"))
         names = {normalize_name(r.name) for r in lost}
         for heading in self.narratives.reason_headings:
             if normalize_name(heading.text) not in names:
                 self.findings.append(warning(
-                    f"“{heading.text}”没有扣分（或不是本框架的指标），这段说明不会写入报告",
+                    f"“{heading.text}”没有扣分（或不是本框架的指标），这段说明不会写入报告"
+                    f"{self.heading_hint(heading.text, lost)}",
                     self.narratives.reasons_file or "", heading.line))
         return blocks
+
+    def heading_hint(self, heading: str, lost: list[IndicatorScore]) -> str:
+        """A misspelt section gets the name it was probably meant to have, as a misspelt
+        data field does: first among the indicators that lost points and lack a section."""
+        wanted = [r.name for r in lost if self.narratives.reason_for(r.name) is None]
+        others = [r.name for r in self.ev.scorecard.results if r.name not in wanted]
+        for names in (wanted, others):
+            close = difflib.get_close_matches(normalize_name(heading),
+                                              [normalize_name(n) for n in names], n=1, cutoff=0.5)
+            if close:
+                name = next(n for n in names if normalize_name(n) == close[0])
+                return f"；是否应为“## {name}”？"
+        return ""
 
     def conclusion(self) -> list[Block]:
         ev = self.ev

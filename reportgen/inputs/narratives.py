@@ -57,6 +57,12 @@ class Narratives:
     def reason_for(self, indicator: str) -> tuple[list[MdBlock], str] | None:
         return self.reasons.get(normalize_name(indicator))
 
+    def where_to_explain(self, indicator: str) -> str:
+        """Where the reason for an indicator goes, in words true of the clerk's folder."""
+        if self.reasons_file:
+            return f"请在 narratives/{REASONS}.md 中加一节“## {indicator}”"
+        return f"请新建 narratives/{REASONS}.md，在其中加一节“## {indicator}”"
+
 
 def normalize_name(name: str) -> str:
     """“三公经费”变动率, "三公经费"变动率 and 三公经费变动率 are one indicator."""

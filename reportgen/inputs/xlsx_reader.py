@@ -142,7 +142,7 @@ class _Reader:
         if name in self.values.sheetnames:
             return True
         self.notes.append(warning(f"缺少工作表「{name}」，其中各项按未填写处理；"
-                                  "可用 reportgen init 重新生成完整的填报表", self.file))
+                                  "可用 reportgen init 在另一个文件夹生成完整的空白填报表（init 不会覆盖已有的 data.xlsx），再把数据抄过去", self.file))
         return False
 
     def where(self, sheet: str, coord: str) -> str:
@@ -174,7 +174,7 @@ class _Reader:
                 self.notes.append(error(
                     f"{self.where(sheet.name, f'A{spot.row}')} 应为“{expected}”，实际为“{got or '空'}”："
                     "表格的行被插入、删除或移动过，本表无法按位置读取。请勿改动表格结构"
-                    "（可用 reportgen init 重新生成空白填报表，再把数据抄过去）", self.file))
+                    "（可用 reportgen init 在另一个文件夹生成空白填报表——init 不会覆盖已有的 data.xlsx——再把数据抄过去）", self.file))
                 return False
         return True
 
