@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cli_argparse import ChineseArgumentParser, whole_number
 from .findings import Finding, InputError, count_errors, error
-from .framework import builtin_frameworks
-from .numbers import fmt2, fmt_score
-from .pipeline import Evaluation, evaluate
-from .scoring import Scorecard
 from .text import display_width
 from .web.commands import HELP as WEB_HELP  # serve, user: the web's libraries load when run
 from .web.commands import add_commands as add_web_commands
+
+if TYPE_CHECKING:  # each command imports what it uses: `reportgen --help` loads none of it
+    from .pipeline import Evaluation
+    from .scoring import Scorecard
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 EXIT_NO_PDF = 3  # build: the .docx was written, its PDF was not
@@ -35,6 +33,8 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .pipeline import evaluate
+
     findings = all_findings(evaluate(Path(args.dir)))
     errors = count_errors(findings)
     for f in findings:
@@ -57,9 +57,13 @@ def all_findings(ev: Evaluation) -> list[Finding]:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from .pipeline import evaluate
+
     ev = evaluate(Path(args.dir))
     card = ev.scorecard
     if args.json:
+        import json
+
         print(json.dumps(scorecard_json(card), ensure_ascii=False, indent=2))
     else:
         print(scorecard_table(card))
@@ -69,6 +73,8 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def scorecard_json(card: Scorecard) -> dict:
+    from .numbers import fmt2
+
     return {
         "framework": card.framework.ident,
         "total": fmt2(card.total),
@@ -84,6 +90,8 @@ def scorecard_json(card: Scorecard) -> dict:
 
 
 def scorecard_table(card: Scorecard) -> str:
+    from .numbers import fmt2
+
     rows = [("三级指标", "指标值", "分值", "得分", "扣分")]
     for r in card.results:
         rows.append((r.name, r.value_text or "—", fmt2(r.points), fmt2(r.score),
@@ -103,6 +111,8 @@ def _pad(text: str, width: int, column: int) -> str:
 
 
 def cmd_frameworks(args: argparse.Namespace) -> int:
+    from .framework import builtin_frameworks
+
     for fw in builtin_frameworks():
         print(f"{fw.ident}\t{fw.title}\t{fw.path}")
     return EXIT_OK
@@ -110,6 +120,7 @@ def cmd_frameworks(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_one, build_pdf, plan_outputs
+    from .numbers import fmt_score
 
     outputs = plan_outputs(Path(args.output), args.pdf)
     template = Path(args.template) if args.template else None
@@ -201,6 +212,7 @@ class ProgressBar:
 def _manifest_of(path: Path) -> dict:
     """A manifest file, or a department folder evaluated now."""
     from .manifest import load, make_manifest
+    from .pipeline import evaluate
 
     if not path.exists():
         raise InputError([error("找不到：应为部门文件夹或生成记录（.manifest.json）", str(path))],
@@ -401,6 +413,9 @@ def report_unexpected(argv: list[str]) -> int:
     """An error no check foresaw: a short message, the details in a log file to send in.
 
     The log goes to the system's temporary folder, never beside the report."""
+    import tempfile
+    import traceback
+
     details = traceback.format_exc()
     try:
         fd, log = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log")

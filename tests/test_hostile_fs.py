@@ -243,7 +243,7 @@ def test_the_last_resort_handler_says_it_in_chinese_and_logs_elsewhere(
     def broken(folder):
         raise RuntimeError("an unforeseen failure")
 
-    monkeypatch.setattr("reportgen.cli.evaluate", broken)
+    monkeypatch.setattr("reportgen.pipeline.evaluate", broken)  # cli imports it per command
     out = tmp_path / "输出"
     out.mkdir()
     code = main(["check", str(EXAMPLE)])
