@@ -553,3 +553,25 @@ def test_indicator_table_with_names_repeated_on_every_row(tmp_path):
     wrong = small_report(tmp_path / "w.docx", ["某某局2018年度部门整体支出绩效评价报告"], [rows])
     found = messages(wrong)
     assert any("二级指标分值7分" in m and "8分" in m for m in found), found
+
+
+def test_comments_cover_just_the_quoted_words(tmp_path):
+    """The runs are cut at the quote's ends, so Word highlights the slip, not the paragraph."""
+    import docx
+
+    path = small_report(tmp_path / "r.docx", [
+        "本部门在职人员72人，编制数78人，在职人员控制率＝（72÷78）×100%＝93.31%，符合要求。"])
+    out = tmp_path / "a.docx"
+    assert main(["review", str(path), "-o", str(out)]) == 1
+    paragraph = docx.Document(str(out)).paragraphs[0]
+    assert paragraph.text == docx.Document(str(path)).paragraphs[0].text
+    xml = paragraph._p.xml
+    inside = xml.split("commentRangeStart")[1].split("commentRangeEnd")[0]
+    covered = "".join(t.split(">", 1)[1].split("<", 1)[0] for t in inside.split("<w:t")[1:])
+    assert covered == "（72÷78）×100%＝93.31%"
+
+
+def test_a_report_without_an_indicator_table_says_so(tmp_path, capsys):
+    path = small_report(tmp_path / "r.docx", ["在职人员控制率＝（72÷78）×100%＝92.31%。"])
+    assert main(["review", str(path)]) == 0
+    assert "评价框架：未识别（报告中没有找到指标表" in capsys.readouterr().out

@@ -4,16 +4,18 @@ finding, authored "reportgen 审核". Nothing else in the document changes."""
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 from pathlib import Path
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.text.run import Run
 from lxml import etree
 
 from ..output import write_atomically
 from ..zipfiles import restamped
 from .model import Finding
-from .reader import Cell, ReviewedDocument
+from .reader import Cell, Paragraph, ReviewedDocument
 
 AUTHOR = "reportgen 审核"
 INITIALS = "审核"
@@ -77,4 +79,29 @@ def _anchor(finding: Finding):
         return target.runs()
     if finding.span is None:
         return [r for _, _, r in target.runs if r.text]
-    return target.runs_between(*finding.span)
+    start, end = finding.span
+    # Word highlights whole runs: cut the runs at the quote's ends, as Word does itself.
+    _split_at(target, start)
+    _split_at(target, end)
+    return target.runs_between(start, end)
+
+
+def _split_at(paragraph: Paragraph, pos: int) -> None:
+    """Split the run holding text offset pos into two runs with the same properties; a run
+    holding more than plain text (a tab, a field, a picture) is left whole."""
+    for i, (start, end, run) in enumerate(paragraph.runs):
+        if not start < pos < end:
+            continue
+        element = run._r
+        content = [c for c in element if c.tag != qn("w:rPr")]
+        if len(content) != 1 or content[0].tag != qn("w:t"):
+            return
+        text = content[0].text or ""
+        twin = deepcopy(element)
+        twin_text = next(c for c in twin if c.tag == qn("w:t"))
+        content[0].text, twin_text.text = text[:pos - start], text[pos - start:]
+        for t in (content[0], twin_text):
+            t.set(qn("xml:space"), "preserve")
+        element.addnext(twin)
+        paragraph.runs[i:i + 1] = [(start, pos, run), (pos, end, Run(twin, run._parent))]
+        return

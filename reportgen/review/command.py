@@ -76,6 +76,9 @@ def _identity(review: Review) -> str:
     if review.framework:
         note = f"（{review.framework_note}）" if review.framework_note else ""
         parts.append(f"评价框架：{review.framework}{note}")
+    else:
+        parts.append(f"评价框架：未识别（{review.framework_note}；可用 --framework 指定），"
+                     "未按框架重新评分")
     return "，".join(parts)
 
 
@@ -116,6 +119,11 @@ def _review_folder(folder: Path, args: argparse.Namespace) -> int:
             reason = "；".join(f.message for f in exc.findings)
             rows.append(FolderRow(relative.as_posix(), None, "", reason))
             status = f"无法读取：{reason}"
+            records.append({"file": relative.as_posix(), "error": reason})
+        except Exception as exc:  # noqa: BLE001 - one odd report must not stop the bureau's batch
+            reason = f"审核时出现程序错误（{type(exc).__name__}），请把该文件反馈给维护者"
+            rows.append(FolderRow(relative.as_posix(), None, "", reason))
+            status = reason
             records.append({"file": relative.as_posix(), "error": reason})
         seconds = time.perf_counter() - started
         print(f"[{i}/{len(files)}] {relative.as_posix()}：{status}（{seconds:.1f}秒）", file=sys.stderr)

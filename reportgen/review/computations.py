@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
-from itertools import permutations
+from itertools import islice, permutations
 
 from ..formula import FormulaError, NotComputable, parse_formula
 from .figures import Figure, agrees, figures, normalize, sentence_bounds, show
@@ -26,7 +26,9 @@ _TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>%|万元|�
                     r"|(?P<name>[^\s\d\-+×÷/*()\[\]【】=，。；;:,!?]+))")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」《》")
 _CLAUSE_STOPS = "，。；;:,!?！？\n"
-MAX_CANDIDATES = 9
+MAX_CANDIDATES = 8   # figures tried per name
+MAX_NAMES = 5        # a formula with more names is not bound (permutations grow fast)
+MAX_BINDINGS = 20_000
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ def _at(paragraph: Paragraph, norm: str, eq: int, year: int | None) -> Computati
                      len(frac), result.start("num"), result.end(),
                      paragraph.text[result.start("num"):result.end()])
     names = sorted({t for kind, t in tokens if kind == "name"})
+    if len(names) > MAX_NAMES:
+        return None
     span = (start, result.end())
     if not names:
         value = _evaluate(tokens, {})
@@ -221,7 +225,7 @@ def _bindings(names: list[str], before: str, year: int | None):
     if len(pool) < len(names):
         return None
     best_total, best, plausible = -1, [], []
-    for chosen in permutations(pool, len(names)):
+    for chosen in islice(permutations(pool, len(names)), MAX_BINDINGS):
         per = [scores[n, i] for n, i in zip(names, chosen, strict=True)]
         if min(per) == 0:
             continue

@@ -44,6 +44,8 @@ def review_document(doc: ReviewedDocument, framework: str | None = None) -> Revi
     review.findings = _in_reading_order(doc, findings)
     if fw is not None:
         review.framework, review.framework_note = fw.ident, indicators.framework_note
+    else:
+        review.framework_note = indicators.framework_note or "报告中没有找到指标表"
     review.claimed_total = indicators.claimed_total
     review.recomputed_total = indicators.recomputed_total
     return review

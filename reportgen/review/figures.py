@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 _WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
                        "．": ".", "％": "%", "＋": "+", "－": "-", "＝": "=", "（": "(",
@@ -27,8 +28,10 @@ _NUMBER = re.compile(
     r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?")
 
 
+@lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """Same length as the input: full-width forms to ASCII, nothing else changed."""
+    """Same length as the input: full-width forms to ASCII, nothing else changed (cached:
+    every check reads the same paragraphs)."""
     return text.translate(_WIDE)
 
 

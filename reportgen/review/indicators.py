@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from ..findings import InputError
@@ -384,10 +385,13 @@ def score_claims(section: Section) -> list[Claim]:
 
 def value_claims(paragraphs: list[Paragraph], name: str) -> list[Claim]:
     """"预算控制率为348.83%" wherever the text says it."""
+    name = _plain_quotes(name)
     pattern = re.compile(re.escape(name) + r"(?:为|是|达到?|=)\s*(-?\d+(?:\.\d+)?)%")
     claims = []
     for paragraph in paragraphs:
-        norm = normalize(paragraph.text).translate(_QUOTES_SAME_LENGTH)
+        norm = _plain_quotes(paragraph.text)
+        if name not in norm:
+            continue
         for m in pattern.finditer(norm):
             claims.append(Claim(paragraph, (m.start(), m.end()), Decimal(m.group(1)),
                                 paragraph.text[m.start(1):m.end()]))
@@ -395,6 +399,11 @@ def value_claims(paragraphs: list[Paragraph], name: str) -> list[Claim]:
 
 
 _QUOTES_SAME_LENGTH = str.maketrans("“”‘’", '""' + "''")
+
+
+@lru_cache(maxsize=8192)
+def _plain_quotes(text: str) -> str:
+    return normalize(text).translate(_QUOTES_SAME_LENGTH)
 
 
 def text_total(paragraphs: list[Paragraph]) -> tuple[Claim | None, Claim | None]:

@@ -146,7 +146,7 @@ def read_document(path: Path) -> ReviewedDocument:
             paragraph = WordParagraph(element, word)
             text, runs = _runs_of(paragraph)
             if text.strip():
-                style = paragraph.style.name if paragraph.style is not None else ""
+                style = element.style or ""   # the style id as written (a look-up is slow)
                 doc.paragraphs.append(Paragraph(len(doc.paragraphs) + 1, text, runs, style))
         else:
             doc.tables.append(_read_table(element, len(doc.tables) + 1, len(doc.paragraphs), word))
@@ -180,13 +180,15 @@ def _inside_table(element, body) -> bool:
 
 def _runs_of(paragraph: WordParagraph) -> tuple[str, list[tuple[int, int, Run]]]:
     parts: list[tuple[int, int, Run]] = []
+    texts: list[str] = []
     pos = 0
     for item in paragraph.iter_inner_content():
         for run in (item.runs if isinstance(item, Hyperlink) else [item]):
             text = run.text
             parts.append((pos, pos + len(text), run))
+            texts.append(text)
             pos += len(text)
-    return "".join(r.text for _, _, r in parts), parts
+    return "".join(texts), parts
 
 
 def _read_table(tbl, number: int, after: int, word: WordDocument) -> Table:

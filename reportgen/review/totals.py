@@ -14,6 +14,7 @@ is checked.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,7 +40,10 @@ def check_totals(paragraphs: list[Paragraph]) -> list[Finding]:
         for breakdown in breakdowns(paragraph.text):
             message = _judge(breakdown)
             if message:
-                span = (breakdown.total.start, breakdown.parts[-1].end)
+                # From the total's label ("年末实有人数188人") to its last part.
+                label = max(paragraph.text.rfind(ch, 0, breakdown.total.start)
+                            for ch in "，。；：:,;（(") + 1
+                span = (label, breakdown.parts[-1].end)
                 findings.append(Finding(Kind.TOTAL, paragraph, span, message))
     return findings
 
@@ -57,13 +61,14 @@ def breakdowns(text: str) -> list[Breakdown]:
             close = _matching(norm, after)
             inner_start = after + 1
             lead = _LEAD.match(norm, inner_start, close)
-            parts = _parts(norm, figs, lead.end() if lead else inner_start, close, fig.unit)
+            parts = _parts(norm, figs, lead.end() if lead else inner_start, close, fig.unit, depth)
             if len(parts) >= 2:
                 found.append(Breakdown(fig, parts))
             after = close + 1 if close < len(norm) else close
         gap = re.match(r"\s*[，,]?\s*其中\s*:", norm[after:])
         if gap and not _within_sentence_break(norm, fig.end, after + gap.end()):
-            parts = _parts(norm, figs, after + gap.end(), _sentence_end(norm, after), fig.unit)
+            parts = _parts(norm, figs, after + gap.end(), _sentence_end(norm, after), fig.unit,
+                           depth)
             if len(parts) >= 2:
                 found.append(Breakdown(fig, parts))
     return found
@@ -85,14 +90,22 @@ def _judge(b: Breakdown) -> str:
             f"；请核对合计数或各项数字。")
 
 
-def _parts(norm: str, figs: list[Figure], start: int, end: int, unit: str) -> list[Figure]:
+def _parts(norm: str, figs: list[Figure], start: int, end: int, unit: str,
+           depth: list[int]) -> list[Figure]:
+    starts = [f.start for f in figs]
     parts: list[Figure] = []
     pos = start
     while pos < end:
         clause_end = _clause_end(norm, pos, end)
         clause = norm[pos:clause_end]
-        inside = [f for f in figs if pos <= f.start and f.end <= clause_end]
-        top = [f for f in inside if not _in_parens(norm, pos, f.start)]
+        first = bisect_left(starts, pos)
+        inside = []
+        for f in figs[first:]:
+            if f.end > clause_end:
+                break
+            inside.append(f)
+        base = depth[pos] - (1 if norm[pos] == _OPEN else 0)
+        top = [f for f in inside if depth[f.start] == base]
         if not top:
             break
         last = top[-1]
@@ -135,16 +148,6 @@ def _depths(norm: str) -> list[int]:
             depth = max(0, depth - 1)
     out.append(depth)
     return out
-
-
-def _in_parens(norm: str, start: int, at: int) -> bool:
-    depth = 0
-    for ch in norm[start:at]:
-        if ch == _OPEN:
-            depth += 1
-        elif ch == _CLOSE:
-            depth = max(0, depth - 1)
-    return depth > 0
 
 
 def _strip_parens(text: str) -> str:
