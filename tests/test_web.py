@@ -486,3 +486,88 @@ def test_user_add_prints_a_one_time_password_that_logs_in(root: Path, capsys) ->
     assert main(["user", "add", str(root), "clerk2", "--department", "xxsw"]) == 1
     assert main(["user", "add", str(root), "clerk3", "--department", "nowhere"]) == 1
     assert "没有部门文件夹“nowhere”" in capsys.readouterr().err
+
+
+def test_status_goes_from_errors_to_draft_to_final_and_back(app, root: Path) -> None:
+    dept = client_for(app, "xxsw")
+    assert "数据有误" in dept.get("/d/xxsw").text  # the seed's 自填数 differ from the computed
+    text = (root / "xxsw" / "data.yaml").read_text(encoding="utf-8")
+    body = text[:text.index("自填数:")]  # without the claims the data is correct
+    r = dept.post("/d/xxsw/yaml", data={"csrf": csrf(dept, "/d/xxsw/yaml"),
+                                        "version": version(dept, "xxsw"), "text": body},
+                  follow_redirects=False)
+    assert r.status_code == 303
+    assert 'class="status s-草稿">草稿</span>' in dept.get("/d/xxsw").text
+    dept.post("/d/xxsw/build", data={"csrf": csrf(dept, "/d/xxsw")})
+    page = dept.get("/d/xxsw").text
+    assert 'class="status s-定稿">定稿</span></h1>' in page
+    url = "/d/xxsw/narratives/建议和请求"
+    dept.post(url, data={"csrf": csrf(dept, url), "version": version(dept, "xxsw"),
+                         "text": "改过的建议。"})
+    assert 'class="status s-草稿">草稿</span></h1>' in dept.get("/d/xxsw").text  # not yet rebuilt
+
+
+def test_each_reason_item_is_edited_on_its_own_and_saved_as_one_file(app, root: Path) -> None:
+    dept = client_for(app, "xxsw")
+    url = "/d/xxsw/narratives/需要说明事项"
+    page = dept.get(url).text
+    assert 'name="title_0" value="预算完成率"' in page and 'name="title_2"' in page
+    form = {"csrf": csrf_of(page), "version": version(dept, "xxsw"), "head": "",
+            "title_0": "预算完成率", "body_0": "资金下达较晚。",
+            "title_1": "预算控制率", "body_1": "追加较多。",
+            "title_2": "", "body_2": "",  # a removed item
+            "title_3": "政府采购执行率", "body_3": "采购预算调整为73.89万元。"}
+    assert dept.post(url, data=form, follow_redirects=False).status_code == 303
+    saved = (root / "xxsw" / "narratives" / "需要说明事项.md").read_text(encoding="utf-8")
+    assert saved == ("## 预算完成率\n\n资金下达较晚。\n\n## 预算控制率\n\n追加较多。\n\n"
+                     "## 政府采购执行率\n\n采购预算调整为73.89万元。\n")
+
+
+def test_preview_fills_in_references_and_changes_nothing(app, root: Path) -> None:
+    dept = client_for(app, "xxsw")
+    before = (root / "xxsw" / "narratives" / "职责概述.md").read_bytes()
+    url = "/d/xxsw/preview/职责概述"
+    form = {"csrf": csrf(dept, "/d/xxsw"), "text": "总分{{ 总分 }}，预算完成率{{ 预算完成率 }}。{{ 没有 }}"}
+    partial = dept.post(url, data=form, headers={"hx-request": "true"})
+    assert partial.status_code == 200 and partial.text.startswith('<div id="preview"')
+    assert "总分90.47，预算完成率87.75%。{{ 没有 }}" in partial.text
+    assert "引用了不存在的数据名称“没有”" in partial.text
+    full = dept.post(url, data=form)  # without JavaScript: a whole page
+    assert "<!doctype html>" in full.text and "总分90.47" in full.text
+    assert (root / "xxsw" / "narratives" / "职责概述.md").read_bytes() == before
+
+
+def test_batch_build_shows_progress_and_builds_every_filled_department(app, root: Path) -> None:
+    admin = client_for(app, "admin")
+    admin.get("/d/xxsw")
+    admin.get("/d/other")
+    r = admin.post("/bureau/batch", data={"csrf": csrf(admin, "/bureau")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/bureau/batch"
+    import time
+
+    deadline = time.monotonic() + 120
+    while "已完成：2/2" not in (page := admin.get("/bureau/batch").text):
+        assert time.monotonic() < deadline, page
+        assert "正在生成：" in page and "<progress" in page
+        time.sleep(0.2)
+    partial = admin.get("/bureau/batch", headers={"hx-request": "true"}).text
+    assert partial.lstrip().startswith('<div id="batch"') and 'value="2"' in partial
+    assert "第1次" in admin.get("/d/xxsw").text and "第1次" in admin.get("/d/other").text
+
+
+@pytest.mark.skipif(not __import__("reportgen.web.builds", fromlist=["x"]).tools_for_pages(),
+                    reason="LibreOffice and pdftoppm are not installed")
+def test_report_pages_as_images_and_pdf(app) -> None:
+    dept = client_for(app, "other")
+    dept.post("/d/other/build", data={"csrf": csrf(dept, "/d/other")})
+    page = dept.get("/d/other/builds/1/pages")
+    assert page.status_code == 200
+    import re
+
+    count = int(re.search(r"共 (\d+) 页", page.text).group(1))
+    assert count >= 5
+    png = dept.get(f"/d/other/builds/1/pages/{count}.png")
+    assert png.headers["content-type"] == "image/png" and png.content[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dept.get(f"/d/other/builds/1/pages/{count + 1}.png").status_code == 404
+    pdf = dept.get("/d/other/builds/1/report.pdf")
+    assert pdf.content.startswith(b"%PDF")

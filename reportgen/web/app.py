@@ -382,7 +382,10 @@ def create_app(root: Path) -> FastAPI:
         if depts.narrative_path(folder, section) is None:
             raise Problem(404, "没有这一节文字材料。")
         blocks, notes = _preview(folder, section, _narrative_from(form, section))
-        return page(request, "preview.html", blocks=blocks, notes=notes)
+        if request.headers.get("hx-request") == "true":
+            return page(request, "preview.html", blocks=blocks, notes=notes)
+        return page(request, "preview_page.html", blocks=blocks, notes=notes, ident=ident,
+                    dept=store.department(ident), section=section)
 
     # -- builds ---------------------------------------------------------------------------
 
@@ -637,7 +640,7 @@ def refresh_status(web: Web, ident: str, folder: Path) -> depts.CheckResult:
     result = depts.check(folder)
     final = None
     latest = web.store.builds(ident)
-    if latest and latest[0].errors == 0:
+    if latest and latest[0].errors == 0 and latest[0].draft == 0:
         final = latest[0].digest
     web.store.record_check(ident, result.name, result.status(final), result.errors,
                            result.warnings, result.total, result.grade, result.digest)

@@ -43,7 +43,7 @@ def build_department(root: Path, store: Store, folder: Path, ident: str, user: s
         before = load_manifest(manifest_path(build_dir(root, ident, previous[0].seq) / REPORT))
     card = built.evaluation.scorecard
     row = BuildRow(ident, seq, time.time(), user, REPORT, str(card.total), card.grade,
-                   built.errors, built.warnings, str(after.get("输入摘要", "")),
+                   built.errors, built.warnings, built.draft, str(after.get("输入摘要", "")),
                    describe_changes(before, after) if after else built.change)
     store.add_build(row)
     return row
@@ -85,7 +85,7 @@ def tools_for_pages() -> bool:
 
 def make_pages(root: Path, row: BuildRow) -> list[Path]:
     """The report's PDF and one PNG per page (made once per build, then kept)."""
-    from ..build import convert_to_pdf
+    from ..render.pdf import convert_to_pdf
 
     target = build_dir(root, row.department, row.seq)
     pages_dir = target / "pages"

@@ -80,12 +80,17 @@ class ShownFinding:
 
 
 def shown(findings: list[Finding], folder: Path) -> list[ShownFinding]:
-    """Findings with the server's paths cut off and a link to the field or cell they name."""
-    prefix = str(folder) + "/"
+    """Findings with the server's paths cut off and a link to the field or cell they name:
+    the department's own files by their name in the folder, the shipped texts as 通用文本."""
+    from ..resources import data_dir
+
+    cuts = [(str(folder) + "/", ""), (str(folder), "部门文件夹"),
+            (str(data_dir("narratives")) + "/", "通用文本 ")]
     out = []
     for f in findings:
-        where = f.where().replace(prefix, "").replace(str(folder), "")
-        message = f.message.replace(prefix, "")
+        where, message = f.where(), f.message
+        for path, label in cuts:
+            where, message = where.replace(path, label), message.replace(path, label)
         out.append(ShownFinding(f.severity.value, f.is_error, where, message, _link(f)))
     return out
 
@@ -135,7 +140,9 @@ class CheckResult:
     blank: bool = False     # nothing filled in yet
 
     def status(self, final_digest: str | None) -> str:
-        """未开始 / 数据有误 / 草稿 / 定稿: 定稿 once a build without errors is of these inputs."""
+        """未开始 (nothing filled in), 数据有误 (check finds errors: a report built now would
+        be a 草稿 or carry a wrong claim), 草稿 (correct, not yet built as final), 定稿 (the
+        latest build, without errors, is of exactly these inputs)."""
         if self.blank:
             return NOT_STARTED
         if self.errors or not self.readable:

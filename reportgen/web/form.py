@@ -77,7 +77,11 @@ def _open(path: Path, data_only: bool):
 
 
 def form_sections(path: Path) -> list[FormSection]:
-    values, formulas = _open(path, True), _open(path, False)
+    formulas = _open(path, False)
+    # The values Excel saved for formulas need a second load; most 填报表 have none.
+    has_formulas = any(c.data_type == "f" for ws in formulas.worksheets
+                       for row in ws.iter_rows() for c in row)
+    values = _open(path, True) if has_formulas else formulas
     sections = []
     for sheet in FORMS:
         if sheet.name not in values.sheetnames:

@@ -69,6 +69,7 @@ CREATE TABLE IF NOT EXISTS builds (
     grade TEXT NOT NULL,
     errors INTEGER NOT NULL,
     warnings INTEGER NOT NULL,
+    draft INTEGER NOT NULL,
     digest TEXT NOT NULL,
     change TEXT NOT NULL,
     PRIMARY KEY (department, seq)
@@ -114,6 +115,7 @@ class BuildRow:
     grade: str
     errors: int
     warnings: int
+    draft: int  # errors behind printed figures: the report was written as a 草稿
     digest: str
     change: str
 
@@ -276,10 +278,10 @@ class Store:
 
     def add_build(self, build: BuildRow) -> None:
         with self.connect() as db:
-            db.execute("INSERT INTO builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            db.execute("INSERT INTO builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        (build.department, build.seq, build.at, build.user_name, build.file,
-                        build.total, build.grade, build.errors, build.warnings, build.digest,
-                        build.change))
+                        build.total, build.grade, build.errors, build.warnings, build.draft,
+                        build.digest, build.change))
 
     def builds(self, ident: str) -> list[BuildRow]:
         with self.connect() as db:
