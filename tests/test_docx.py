@@ -10,6 +10,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+import seed
 from conftest import EXAMPLE, example_raw, write_department
 from reportgen.build import render_docx
 from reportgen.cli import main
@@ -112,7 +113,7 @@ def test_appendix_table_merges_and_header(report):
     assert second_level[:4] == ["restart", "continue", "restart", "continue"]
     assert rows[1].tc_lst[0].xpath("string(.)") == "投入"
     assert rows[5].tc_lst[0].xpath("string(.)") == "过程"
-    assert rows[-1].xpath("string(.)").endswith("90.47")
+    assert rows[-1].xpath("string(.)").endswith(str(seed.TOTAL))
     # schema order: vMerge before vAlign
     tcpr = [child.tag for child in rows[1].tc_lst[0].tcPr]
     assert tcpr.index(qn("w:vMerge")) < tcpr.index(qn("w:vAlign"))
@@ -121,10 +122,10 @@ def test_appendix_table_merges_and_header(report):
 def test_basic_data_table(report):
     table = Document(str(report)).tables[1]
     cells = [[c.text for c in r.cells] for r in table.rows]
-    assert cells[1] == ["收入决算数", "—", "—", "6927.32"]
-    # 本年预算 of 支出决算数: 年初预算 1543.40 ＋ 本年追加预算 5383.91
-    assert cells[2] == ["支出决算数", "—", "6927.31", "6433.12"]
-    assert cells[3] == ["年末结转和结余", "—", "—", "898.35"]
+    f = {name: str(figure) for name, figure in seed.FIGURES.items()}
+    assert cells[1] == ["收入决算数", "—", "—", f["收入决算数"]]
+    assert cells[2] == ["支出决算数", "—", f["全年预算"], f["支出决算数"]]
+    assert cells[3] == ["年末结转和结余", "—", "—", f["年末结转和结余"]]
     assert cells[4] == ["“三公经费”合计", "—", "72.00", "60.07"]
     assert cells[5] == ["　其中：公务接待费", "—", "35.00", "27.08"]
     assert cells[-2] == ["公用经费", "—", "349.77", "296.85"]

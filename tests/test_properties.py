@@ -245,8 +245,29 @@ def test_scores_lie_within_their_points_and_add_up(raw: dict):
         assert r.score == round2(r.score), (r.name, r.score)
     assert sum(r.score for r in card.results) == card.total
     assert Decimal(0) <= card.total <= Decimal(100)
-    # the rest of the pipeline takes any valid data too: the composed report
-    compose_report(ev)
+    # Where the data decides the score outright, it is that score (a stub scorer fails here).
+    for r in card.results:
+        rule = r.indicator.rule
+        if rule.kind == "清单":
+            met = raw["清单评价"][r.name].count("是")
+            missed = len(rule.items) - met
+            expected = (rule.per_item * met if rule.mode == "得分"
+                        else max(Decimal(0), r.points - rule.per_item * missed))
+            assert r.score == min(expected, r.points), r.name
+        elif rule.kind == "评议":
+            assert r.score == Decimal(raw["评议"][r.name]["得分"]), r.name
+        elif rule.kind == "等级":
+            level = raw["评议"][r.name]["等级"]
+            assert r.score == min(next(lv.score for lv in rule.levels if lv.name == level),
+                                  r.points), r.name
+    staff, posts = Decimal(raw["人员"]["年末实有人数"]["在职人员"]), Decimal(raw["人员"]["编制数"])
+    in_service = card.by_name("在职人员控制率")
+    assert in_service.value == (round2(staff / posts * 100) if posts else None)
+    assert card.grade == framework.grade(card.total)
+    # the rest of the pipeline takes any valid data too: the composed report states the total
+    doc, _ = compose_report(ev)
+    conclusion = "".join(b.text for b in doc.sections["绩效评价结论"] if hasattr(b, "text"))
+    assert f"{card.total:.2f}" in conclusion
 
 
 # -- any structure ---------------------------------------------------------------------------
@@ -295,4 +316,7 @@ def test_any_value_anywhere_is_read_or_refused_never_a_traceback(changes):
     framework = FRAMEWORKS.get(dept.data.framework)
     if framework is None:
         return
-    compose_report(assess(FolderInputs(dept, NO_NARRATIVES, framework, Path("framework.yaml"))))
+    ev = assess(FolderInputs(dept, NO_NARRATIVES, framework, Path("framework.yaml")))
+    assert [r.name for r in ev.scorecard.results] == [i.name for _, _, i in framework.indicators()]
+    doc, _ = compose_report(ev)
+    assert doc.fields["年度"] == str(dept.data.basic.year)

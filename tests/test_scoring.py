@@ -4,31 +4,21 @@ from decimal import Decimal
 
 import pytest
 
+import seed
 from reportgen.pipeline import evaluate
-
-SEED_EXPECTED = {
-    # name: (value, score)
-    "在职人员控制率": ("92.31", "3"),
-    "“三公经费”变动率": ("-5.76", "4"),
-    "预算完成率": ("87.75", "1"),
-    "预算控制率": ("348.83", "0"),
-    "公用经费控制率": ("84.87", "8"),
-    "“三公经费”控制率": ("83.43", "8"),
-    "政府采购执行率": ("95.15", "6"),
-    "重点工作实际完成率": ("93.34", "7.47"),
-    "社会公众或服务对象满意度": ("100.00", "6"),
-}
 
 
 def test_seed_example_scores(example_dir):
     card = evaluate(example_dir).scorecard
-    for name, (value, score) in SEED_EXPECTED.items():
+    for name, (value, score) in seed.INDICATORS.items():
         result = card.by_name(name)
         assert result is not None, name
-        assert result.value == Decimal(value), name
-        assert result.score == Decimal(score), name
-    assert card.total == Decimal("90.47")
-    assert card.grade == "优"
+        assert result.value == value, name
+        assert result.score == score, name
+    assert card.total == seed.TOTAL
+    assert card.grade == seed.GRADE
+    for name, figure in seed.FIGURES.items():
+        assert card.figures[name] == figure, name
     assert len(card.results) == 19
     assert sum(r.points for r in card.results) == 100
 
@@ -78,7 +68,7 @@ def test_county_framework(make_department):
     assert card.by_name("“三公经费”变动率").score == 8
     assert card.by_name("绩效目标合理性") is None
     assert card.by_name("预算控制率").score == 0
-    assert card.total == Decimal("90.47")
+    assert card.total == seed.TOTAL
 
 
 @pytest.mark.parametrize(("supplementary", "seed_score", "county_score"), [

@@ -82,8 +82,19 @@ def test_the_known_names_are_what_a_build_supplies():
     assert set(SECTIONS) == set(doc.sections)
 
 
-def test_the_shipped_template_is_clean():
+def test_the_shipped_template_is_clean_and_the_lint_reads_it(tmp_path):
     assert lint_template(default_template()) == []
+    # The same template with one section tag written inline: the lint must see it there.
+    source = zipfile.ZipFile(default_template())
+    broken = tmp_path / "t.docx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace("{{p 基础数据表 }}".encode(), "{{ 基础数据表 }}".encode())
+            archive.writestr(info, data)
+    [only] = lint_template(broken)
+    assert only.is_error and "基础数据表" in only.message
 
 
 def test_a_template_using_every_name_is_clean(tmp_path):

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+import seed
 from conftest import EXAMPLE, ROOT, example_raw, write_department
 from reportgen.cli import main
 from reportgen.pipeline import evaluate
@@ -90,9 +91,9 @@ def test_batch_builds_all_and_survives_a_broken_department(tmp_path, capsys):
     header = [c.value for c in sheet[1]]
     rows = {r[0]: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"商务局", "交通局", "应急局", "坏部门"}
-    assert rows["商务局"]["总分"] == pytest.approx(90.47)
-    assert rows["商务局"]["预算控制率\n值（%）"] == pytest.approx(348.83)
-    assert rows["商务局"]["等级"] == "优"
+    assert rows["商务局"]["总分"] == pytest.approx(float(seed.TOTAL))
+    assert rows["商务局"]["预算控制率\n值（%）"] == pytest.approx(float(seed.value("预算控制率")))
+    assert rows["商务局"]["等级"] == seed.GRADE
     assert rows["商务局"]["检查错误数"] == 3  # the claims (自填数) that differ
     assert rows["坏部门"]["状态"] == "失败"
     assert sheet.freeze_panes == "C2" and sheet.auto_filter.ref
