@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import re
 import sys
+import unicodedata
 from collections.abc import Iterator
 from typing import NoReturn
 
@@ -81,6 +82,34 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def __init__(self, prog: str) -> None:
         super().__init__(prog, max_help_position=32, width=100)
 
+    # argparse aligns the help column by len(); a Chinese character takes two columns on a
+    # terminal, so the widths are measured as displayed.
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is not argparse.SUPPRESS:
+            invocations = [self._format_action_invocation(action)]
+            invocations += [self._format_action_invocation(sub)
+                            for sub in self._iter_indented_subactions(action)]
+            width = max(map(display_width, invocations)) + self._current_indent
+            self._action_max_length = max(self._action_max_length, width)
+            self._add_item(self._format_action, [action])
+
+    def _format_action(self, action: argparse.Action) -> str:
+        text = super()._format_action(action)
+        header = self._format_action_invocation(action)
+        extra = display_width(header) - len(header)
+        prefix = " " * self._current_indent + header
+        first, newline, rest = text.partition("\n")
+        if not extra or not action.help or not first.startswith(prefix):
+            return text
+        tail = first[len(prefix):]
+        padding = len(tail) - len(tail.lstrip(" "))
+        if padding - extra >= 2:
+            first = prefix + tail[extra:]
+        else:  # too wide for the column: the help starts on the next line
+            column = min(self._action_max_length + 2, self._max_help_position)
+            first = prefix + "\n" + " " * column + tail.lstrip(" ")
+        return first + newline + rest
+
     def _get_default_metavar_for_optional(self, action: argparse.Action) -> str:
         return "值"
 
@@ -122,6 +151,11 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             self.print_usage(sys.stderr)
             self.exit(2, f"{self.prog}：错误：{message}\n"
                          f"（{self.prog} -h 查看用法和示例）\n")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes on a terminal: East Asian wide and full-width characters two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def whole_number(low: int, high: int):

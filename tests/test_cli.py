@@ -160,3 +160,17 @@ def test_version(capsys):
 def test_a_path_option_is_a_path():
     args = parser().parse_args(["build", "d", "-o", "r.docx"])
     assert Path(args.output).suffix == ".docx"
+
+
+def test_help_columns_line_up_on_a_terminal(capsys):
+    from reportgen.cli_argparse import display_width
+
+    with pytest.raises(SystemExit):
+        main(["batch", "-h"])
+    out = capsys.readouterr().out
+    columns = set()
+    for line in out.splitlines():
+        match = re.match(r"^(  \S.*?\S)( {2,})(\S.*)$", line)
+        if match and not line.startswith("  reportgen"):
+            columns.add(display_width(match.group(1) + match.group(2)))
+    assert len(columns) == 1, out
