@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import re
+import signal
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -17,15 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .findings import InputError
+from .incident import log_unexpected, unexpected_message
+from .inputs.confine import Confinement
 from .inputs.root_folder import survey
 from .numbers import fmt_score
 from .pipeline import Evaluation
 from .scoring import Status
+from .text import shown
 
 if TYPE_CHECKING:
     from .build import Built
 
 SUCCEEDED, FAILED, SKIPPED = "成功", "失败", "跳过"
+SUBMITTED = Confinement(refuse=True)  # a batch processes folders handed in by others
 
 
 @dataclass(frozen=True)
@@ -116,7 +122,8 @@ def indicator_cells(ev: Evaluation) -> list[IndicatorCell]:
 
 
 def build_department(root: Path, folder: Path, out_dir: Path, template: Path | None,
-                     name_by_unit: bool = False) -> tuple[Outcome, Built | None]:
+                     name_by_unit: bool = False,
+                     confinement: Confinement = SUBMITTED) -> tuple[Outcome, Built | None]:
     """The outcome, and the built report when there is one (its PDF comes later)."""
     from .build import build_one
 
@@ -125,14 +132,14 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
     try:
         built = build_one(
             folder, (lambda ev: out_dir / unit_output_name(ev, by_folder)) if name_by_unit
-            else out_dir / by_folder, template, durable=False)
+            else out_dir / by_folder, template, durable=False, confinement=confinement)
     except InputError as exc:
         outcome.reason = "；".join(f.render() for f in exc.findings[:3])
         if len(exc.findings) > 3:
             outcome.reason += f"；等共{len(exc.findings)}个问题"
         return outcome, None
-    except Exception as exc:  # noqa: BLE001 - one department must never stop the batch
-        outcome.reason = f"内部错误：{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - one department must never stop the batch
+        outcome.reason = unexpected_message(log_unexpected(f"批量处理：{folder}"))
         return outcome, None
     ev = built.evaluation
     card, data = ev.scorecard, ev.department.data
@@ -174,12 +181,14 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _build_chunk(args: tuple[Path, list[Path], Path, Path | None, bool, bool]) -> list[Outcome]:
+def _build_chunk(args: tuple[Path, list[Path], Path, Path | None, bool, bool, Confinement]
+                 ) -> list[Outcome]:
     """Build the reports of a chunk, then (with pdf) convert them in one LibreOffice call."""
-    root, folders, out_dir, template, pdf, name_by_unit = args
+    root, folders, out_dir, template, pdf, name_by_unit, confinement = args
     outcomes, reports = [], []
     for folder in folders:
-        outcome, report = build_department(root, folder, out_dir, template, name_by_unit)
+        outcome, report = build_department(root, folder, out_dir, template, name_by_unit,
+                                           confinement)
         outcomes.append(outcome)
         if pdf and report is not None:
             reports.append((outcome, report))
@@ -211,48 +220,120 @@ def _add_pdfs(reports: list[tuple[Outcome, Built]]) -> None:
 ProgressCallback = Callable[[int, int], None]
 
 
+class BatchInterrupted(Exception):  # noqa: N818 - an interruption, not an error
+    """Ctrl+C during a batch: the outcomes of what finished, and the rest as not built."""
+
+    def __init__(self, outcomes: list[Outcome]) -> None:
+        super().__init__("interrupted")
+        self.outcomes = outcomes
+
+
+NOT_BUILT = "未生成：批量处理被 Ctrl+C 中断"
+
+
 def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = None,
               pdf: bool = False, chunk: int = 8,
               on_progress: ProgressCallback | None = None,
-              name_by_unit: bool = False) -> list[Outcome]:
-    """One outcome per sub-folder of root: built, failed, or skipped with its reason."""
+              name_by_unit: bool = False,
+              allowed_frameworks: tuple[Path, ...] = ()) -> list[Outcome]:
+    """One outcome per sub-folder of root: built, failed, or skipped with its reason.
+
+    Submitted folders are not trusted: an input outside its department folder (a linked
+    narrative, a 评价框架 path) is refused unless under allowed_frameworks. Ctrl+C stops
+    the workers promptly and raises BatchInterrupted with what finished."""
     found = survey(root)
-    folders = found.departments
+    confinement = Confinement(refuse=True, allowed=allowed_frameworks)
+    clashing = [] if name_by_unit else _clashing_names(root, found.departments)
+    folders = [f for f in found.departments if f not in {o for o, _ in clashing}]
     out_dir.mkdir(parents=True, exist_ok=True)
-    results: list[Outcome] = []
+    results: list[Outcome] = [Outcome(folder=f.relative_to(root).as_posix(), reason=reason)
+                              for f, reason in clashing]
 
     def advance() -> None:
         if on_progress is not None:
-            on_progress(len(results), len(folders))
-
+            on_progress(len(results), len(found.departments))
     if pdf:  # one LibreOffice call per chunk: bigger chunks, yet every worker busy
         chunk = max(1, min(PDF_CHUNK, -(-len(folders) // max(jobs, 1))))
     elif jobs <= 1:
         chunk = 1  # nothing shared between the reports of a chunk: the bar moves with each
     chunks = [folders[i:i + chunk] for i in range(0, len(folders), chunk)]
-    if jobs <= 1:
-        for part in chunks:
-            results.extend(_build_chunk((root, part, out_dir, template, pdf, name_by_unit)))
-            advance()
-        gc.unfreeze()  # this process goes on (a test, a server): let it collect everything
-    else:
-        # Small chunks: workers reuse their caches, and the bar still moves.
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = [pool.submit(_build_chunk, (root, c, out_dir, template, pdf,
-                                                  name_by_unit))
-                       for c in chunks]
-            for future in as_completed(futures):
-                results.extend(future.result())
-                advance()
+    interrupted = False
+    try:
+        if jobs <= 1:
+            try:
+                for part in chunks:
+                    results.extend(_build_chunk((root, part, out_dir, template, pdf,
+                                                 name_by_unit, confinement)))
+                    advance()
+            finally:
+                gc.unfreeze()  # this process goes on (a test, a server): let it collect all
+        else:
+            _build_in_workers(chunks, jobs, (root, out_dir, template, pdf, name_by_unit,
+                                             confinement), results, advance)
+    except KeyboardInterrupt:
+        interrupted = True
+        done = {o.folder for o in results}
+        results.extend(Outcome(folder=f.relative_to(root).as_posix() or ".", reason=NOT_BUILT)
+                       for f in folders if (f.relative_to(root).as_posix() or ".") not in done)
     if hasattr(os, "sync"):
         os.sync()  # the reports were written atomically but not flushed one by one
     _fail_shared_outputs(results)
     results.extend(Outcome(folder=s.folder.relative_to(root).as_posix(), status=SKIPPED,
                            reason=s.reason) for s in found.skipped)
-    order = [folder.relative_to(root).as_posix() or "." for folder in folders] + \
+    order = [folder.relative_to(root).as_posix() or "." for folder in found.departments] + \
         [s.folder.relative_to(root).as_posix() for s in found.skipped]
     rank = {name: i for i, name in enumerate(sorted(order))}
-    return sorted(results, key=lambda o: rank[o.folder])
+    ordered = sorted(results, key=lambda o: rank[o.folder])
+    if interrupted:
+        raise BatchInterrupted(ordered)
+    return ordered
+
+
+def _build_in_workers(chunks: list[list[Path]], jobs: int, common: tuple,
+                      results: list[Outcome], advance: Callable[[], None]) -> None:
+    """Small chunks: workers reuse their caches, and the bar still moves. Workers ignore
+    Ctrl+C; the main process, on Ctrl+C, cancels what has not started and ends the
+    workers at once (a report being written is left as it was: written atomically)."""
+    root, out_dir, template, pdf, name_by_unit, confinement = common
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+    try:
+        futures = [pool.submit(_build_chunk, (root, c, out_dir, template, pdf, name_by_unit,
+                                              confinement)) for c in chunks]
+        for future in as_completed(futures):
+            results.extend(future.result())
+            advance()
+    except KeyboardInterrupt:
+        for process in list(getattr(pool, "_processes", {}).values()):  # no public handle
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _ignore_interrupts() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _clashing_names(root: Path, folders: list[Path]) -> list[tuple[Path, str]]:
+    """Folders whose reports would share one file name (a/b and a-b both give a-b.docx;
+    A and a on a system that ignores case): each is an error, none is built."""
+    claims: dict[str, list[Path]] = {}
+    for folder in folders:
+        claims.setdefault(_name_key(output_name(root, folder)), []).append(folder)
+    clashing = []
+    for owners in claims.values():
+        if len(owners) < 2:
+            continue
+        names = "、".join(shown(f.relative_to(root).as_posix()) for f in owners)
+        for folder in owners:
+            clashing.append((folder, f"{names} 的报告文件名相同（{shown(output_name(root, folder))}），"
+                                     "为免互相覆盖都不生成；请给文件夹改名，或用 --按单位命名"))
+    return clashing
+
+
+def _name_key(name: str) -> str:
+    """Names a file system may treat as one: case and Unicode normalization ignored."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _fail_shared_outputs(results: list[Outcome]) -> None:
@@ -261,12 +342,12 @@ def _fail_shared_outputs(results: list[Outcome]) -> None:
     claims: dict[str, list[Outcome]] = {}
     for o in results:
         if o.ok:
-            claims.setdefault(o.output, []).append(o)
-    for output, owners in claims.items():
+            claims.setdefault(_name_key(o.output), []).append(o)
+    for owners in claims.values():
         if len(owners) < 2:
             continue
-        folders = "、".join(o.folder for o in owners)
+        folders = "、".join(shown(o.folder) for o in owners)
         for o in owners:
             o.status = FAILED
-            o.reason = (f"{folders} 的单位名称和年度相同，报告都写入了 {output}，互相覆盖；"
+            o.reason = (f"{folders} 的单位名称和年度相同，报告都写入了 {shown(owners[0].output)}，互相覆盖；"
                         "请核对这几个文件夹的单位名称和年度")

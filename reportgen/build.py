@@ -10,10 +10,11 @@ from pathlib import Path
 from .compose import compose_report
 from .document import ReportDocument
 from .findings import Finding, InputError, count_errors, draft_errors, error
+from .inputs.confine import TRUSTED, Confinement
 from .manifest import describe_changes, make_manifest, manifest_path
 from .manifest import dump as dump_manifest
 from .manifest import load as load_manifest
-from .output import write_atomically
+from .output import check_target, output_lock, target_of, write_atomically
 from .pipeline import Evaluation, evaluate
 from .render.template import CompiledTemplate
 from .render.wordml import RawXml, blocks_xml
@@ -90,22 +91,26 @@ class Built:
 
 
 def build_one(folder: Path, output: Path | Callable[[Evaluation], Path],
-              template: Path | None = None, durable: bool = True) -> Built:
+              template: Path | None = None, durable: bool = True,
+              confinement: Confinement = TRUSTED) -> Built:
     """Evaluate, render, write report and manifest; say what changed since the last build.
 
     output may be a function of the evaluation (a batch naming reports after 单位名称).
     durable=False leaves the fsync to the caller (a batch syncs once at its end); the
     write is atomic either way."""
-    ev = evaluate(folder)
+    ev = evaluate(folder, confinement)
     if callable(output):
         output = output(ev)
     data, notes = render_docx(ev, template)
     record = manifest_path(output)
-    before = load_manifest(record)
     after = make_manifest(ev, output, data)
-    write_atomically(output, data, durable=durable)
-    # A record, not the deliverable: written in place (a torn one reads as "no record").
-    record.write_bytes(dump_manifest(after))
+    inputs = [path for path, _ in ev.inputs.sources()] + [template or default_template()]
+    for target in (output, record):  # both may be written, or neither is
+        check_target(target, inputs)
+    with output_lock(target_of(output).parent):  # the record beside a report describes that report
+        before = load_manifest(record)
+        write_atomically(output, data, durable=durable, keep=inputs)
+        write_atomically(record, dump_manifest(after), durable=False, keep=inputs)
     return Built(output, ev, ev.findings + notes, describe_changes(before, after))
 
 
@@ -119,5 +124,5 @@ def build_pdf(built: Built) -> Path:
 
 
 def record_pdf(built: Built, pdf: Path) -> None:
-    manifest_path(pdf).write_bytes(dump_manifest(make_manifest(built.evaluation, pdf,
-                                                               pdf.read_bytes())))
+    write_atomically(manifest_path(pdf), dump_manifest(make_manifest(
+        built.evaluation, pdf, pdf.read_bytes())), durable=False)

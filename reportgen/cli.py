@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .cli_argparse import ChineseArgumentParser, whole_number
 from .findings import Finding, InputError, count_errors, error
-from .text import display_width
+from .text import display_width, shown
 from .web.commands import HELP as WEB_HELP  # serve, user: the web's libraries load when run
 from .web.commands import add_commands as add_web_commands
 
@@ -148,7 +148,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import FAILED, SKIPPED, run_batch
+    from .batch import FAILED, NOT_BUILT, SKIPPED, BatchInterrupted, run_batch
     from .summary import write_summary
 
     root, out_dir = Path(args.root), Path(args.output)
@@ -156,8 +156,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
         what = "不是文件夹" if root.exists() else "找不到这个文件夹"
         print(f"[错误] {root}：{what}，请给出包含各部门文件夹的总文件夹", file=sys.stderr)
         return EXIT_UNREADABLE
-    outcomes = run_batch(root, out_dir, args.jobs, Path(args.template) if args.template else None,
-                         args.pdf, on_progress=ProgressBar(), name_by_unit=args.name_by_unit)
+    try:
+        outcomes = run_batch(root, out_dir, args.jobs,
+                             Path(args.template) if args.template else None, args.pdf,
+                             on_progress=ProgressBar(), name_by_unit=args.name_by_unit,
+                             allowed_frameworks=tuple(Path(p) for p in args.allowed_frameworks))
+    except BatchInterrupted as stop:  # what finished is summed up; the rest is counted
+        summary = out_dir / "汇总表.xlsx"
+        write_summary(summary, stop.outcomes)
+        missing = sum(1 for o in stop.outcomes if o.reason == NOT_BUILT)
+        print(f"\n[中断] 已按 Ctrl+C 停止：{missing} 个部门未生成；已完成部门的汇总表：{shown(summary)}",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
     if not outcomes:
         print(f"[错误] {root}：没有找到部门文件夹（内含 data.yaml 或 data.xlsx 的文件夹），"
               "也没有任何子文件夹", file=sys.stderr)
@@ -173,20 +183,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"\n共 {len(outcomes)} 个文件夹：成功 {len(ok)} 个（其中草稿 {len(drafts)} 个，"
           f"{len(flawed)} 个有检查错误，"
           f"{len(warned)} 个只有警告），失败 {len(failed)} 个，跳过 {len(skipped)} 个。"
-          f"汇总表：{summary}")
+          f"汇总表：{shown(summary)}")
     for o in flawed + warned:
-        print(f"  [{'草稿' if o.draft else '有问题'}] {o.folder}：{o.errors} 个错误，{o.warnings} 个警告；"
+        print(f"  [{'草稿' if o.draft else '有问题'}] {shown(o.folder)}：{o.errors} 个错误，{o.warnings} 个警告；"
               f"查看：reportgen check {_shell_path(root, o.folder)}")
     for o in failed:
-        print(f"  [失败] {o.folder}：{o.reason}；查看：reportgen check {_shell_path(root, o.folder)}")
+        print(f"  [失败] {shown(o.folder)}：{o.reason}；查看：reportgen check {_shell_path(root, o.folder)}")
     for o in skipped:
-        print(f"  [跳过] {o.folder}：{o.reason}")
+        print(f"  [跳过] {shown(o.folder)}：{o.reason}")
     return EXIT_ERRORS if failed or skipped or flawed else EXIT_OK
 
 
 def _shell_path(root: Path, folder: str) -> str:
     """The folder as the clerk can paste it after reportgen check."""
-    path = str(root / folder) if folder != "." else str(root)
+    path = shown(root / folder) if folder != "." else shown(root)
     return f'"{path}"' if any(ch in path for ch in " ()&;'") else path
 
 
@@ -211,19 +221,15 @@ class ProgressBar:
 
 def _manifest_of(path: Path) -> dict:
     """A manifest file, or a department folder evaluated now."""
-    from .manifest import load, make_manifest
+    from .manifest import make_manifest, read
     from .pipeline import evaluate
 
-    if not path.exists():
+    if path.is_dir():
+        return make_manifest(evaluate(path))
+    if not os.path.lexists(path):
         raise InputError([error("找不到：应为部门文件夹或生成记录（.manifest.json）", str(path))],
                          unreadable=True)
-    if path.is_file():
-        manifest = load(path)
-        if manifest is None:
-            raise InputError([error("不是 reportgen 生成的 .manifest.json 文件", str(path))],
-                             unreadable=True)
-        return manifest
-    return make_manifest(evaluate(path))
+    return read(path)  # bounded, checked: a pipe, a foreign or hostile file is said so
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -365,6 +371,10 @@ def parser() -> ChineseArgumentParser:
     m.add_argument("--按单位命名", "--name-by-unit", dest="name_by_unit", action="store_true",
                    help="报告以“单位名称＋年度”命名（如 湘西州商务局2018年度绩效评价报告.docx），"
                         "而不是以部门文件夹命名")
+    m.add_argument("--允许框架目录", "--allow-frameworks", dest="allowed_frameworks",
+                   metavar="文件夹", action="append", default=[],
+                   help="批量处理时，部门的评价框架只能是内置框架或部门文件夹中的文件；"
+                        "另外允许使用此文件夹中的框架（可重复）")
     d = _command(sub, "diff", cmd_diff)
     d.add_argument("a", metavar="甲", help="原来的部门文件夹或 .manifest.json")
     d.add_argument("b", metavar="乙", help="新的部门文件夹或 .manifest.json")
@@ -413,18 +423,10 @@ def report_unexpected(argv: list[str]) -> int:
     """An error no check foresaw: a short message, the details in a log file to send in.
 
     The log goes to the system's temporary folder, never beside the report."""
-    import tempfile
-    import traceback
+    from .incident import log_unexpected, unexpected_message
 
-    details = traceback.format_exc()
-    try:
-        fd, log = tempfile.mkstemp(prefix="reportgen-error-", suffix=".log")
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as handle:
-            handle.write(f"reportgen {__version__}\n命令：reportgen {' '.join(argv)}\n\n{details}")
-        where = f"详细信息已写入 {log}，请把该文件发给维护人员"
-    except OSError:
-        where = "详细信息也无法写入临时文件夹；请记下所用的命令和输入，联系维护人员"
-    print(f"[错误] 程序内部错误，未能完成（原有的报告没有被改动）。{where}。", file=sys.stderr)
+    log = log_unexpected(f"命令：reportgen {' '.join(argv)}")
+    print(f"[错误] {unexpected_message(log)}；未能完成，原有的报告没有被改动。", file=sys.stderr)
     return EXIT_INTERNAL
 
 

@@ -116,6 +116,11 @@ def builtin_frameworks() -> list[BuiltIn]:
     return found
 
 
+def shipped_frameworks() -> Path:
+    """The folder of the frameworks that come with reportgen."""
+    return Path(str(resources.files("reportgen.frameworks")))
+
+
 def resolve_framework(name: str, base: Path) -> Path:
     """A built-in's 标识 or file stem, or a path (relative to the department folder)."""
     text = name.strip()

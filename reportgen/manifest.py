@@ -13,8 +13,11 @@ import json
 from pathlib import Path
 
 from . import __version__
+from .files import read_limited
+from .findings import InputError, error
 from .numbers import fmt2, fmt_points, fmt_score
 from .pipeline import Evaluation
+from .text import shown
 
 SUFFIX = ".manifest.json"
 
@@ -28,7 +31,7 @@ def digest(sources: list[tuple[Path, str]], base: Path) -> str:
     h = hashlib.sha256()
     for path, sha in sources:
         name = path.relative_to(base).as_posix() if path.is_relative_to(base) else path.name
-        h.update(name.encode())
+        h.update(name.encode("utf-8", "surrogateescape"))  # a GBK file name hashes too
         h.update(b"\0")
         h.update(bytes.fromhex(sha))
     return h.hexdigest()
@@ -51,7 +54,7 @@ def make_manifest(ev: Evaluation, output: Path | None = None,
         "等级": card.grade,
     }
     if output is not None:
-        manifest["输出文件"] = output.name
+        manifest["输出文件"] = shown(output.name)
     if output_bytes is not None:
         manifest["输出摘要"] = hashlib.sha256(output_bytes).hexdigest()
     return manifest
@@ -62,11 +65,56 @@ def dump(manifest: dict) -> bytes:
 
 
 def load(path: Path) -> dict | None:
+    """The record at path for a rebuild to compare with; None when there is none or it
+    cannot be used (torn, foreign, hostile): a rebuild then says "首次生成"."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return read(path)
+    except InputError:
         return None
-    return data if isinstance(data, dict) and "指标" in data else None
+
+
+def read(path: Path) -> dict:
+    """A build record, read with bounded work and checked for the shape reportgen writes.
+    Raises InputError saying why it is not one."""
+    file = shown(path)
+    raw = read_limited(path, "生成记录", file)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _not_a_record(file, "不是 UTF-8 编码的文本") from None
+    except RecursionError:
+        raise _not_a_record(file, "嵌套过深") from None
+    except ValueError as exc:
+        line = getattr(exc, "lineno", None)
+        raise _not_a_record(file, "不是有效的 JSON", line) from None
+    problem = _shape_problem(data)
+    if problem:
+        raise _not_a_record(file, problem)
+    return data
+
+
+def _not_a_record(file: str, why: str, line: int | None = None) -> InputError:
+    return InputError([error(f"不是 reportgen 生成的 .manifest.json 文件（{why}）", file, line)],
+                      unreadable=True)
+
+
+_TEXT_FIELDS = ("reportgen", "单位名称", "输入摘要", "评价框架", "总分", "等级", "输出文件", "输出摘要")
+
+
+def _shape_problem(data: object) -> str | None:
+    """What a record must look like for changes() to read it: None when it does."""
+    if not isinstance(data, dict) or not isinstance(data.get("指标"), list):
+        return "缺少“指标”列表"
+    for key in _TEXT_FIELDS:
+        if key in data and not isinstance(data[key], (str, type(None))):
+            return f"“{key}”应为文字"
+    for item in data["指标"]:
+        if not isinstance(item, dict) or not isinstance(item.get("名称"), str):
+            return "“指标”中的每一项应有“名称”"
+        if any(not isinstance(item.get(k), (str, int, float, type(None)))
+               for k in ("值", "得分", "分值")):
+            return f"指标“{item['名称']}”的值或得分不是文字或数字"
+    return None
 
 
 def changes(old: dict, new: dict) -> list[str]:

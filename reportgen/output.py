@@ -16,6 +16,7 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,18 +44,16 @@ def temp_files(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{_glob_escape(path.name)}.*.tmp"))
 
 
-def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
+def write_atomically(path: Path, data: bytes, durable: bool = True,
+                     keep: Iterable[Path] = ()) -> None:
     """Write beside the target, then rename: a failed or killed build never leaves a
-    half-written report in place of a good one. Raises InputError with the reason."""
-    path = path.resolve()
+    half-written report in place of a good one. Raises InputError with the reason.
+
+    Only the named file is ever written: a symbolic link at the path is refused (writing
+    through it would replace the file it points to), and so is a path that is one of the
+    files in keep (the inputs the output was made from)."""
+    path = check_target(path, keep)
     where = str(path)
-    for lock in lock_files(path):
-        if lock.exists():
-            raise InputError([error(
-                f"该文件正在 Word 或 WPS 中打开（旁边有锁定文件 {lock.name}），请先关闭该文件再生成；"
-                "如已关闭仍有此提示，可删除该锁定文件", where)])
-    if path.is_dir():
-        raise InputError([error("输出路径是一个文件夹，请给出文件名，如 报告.docx", where)])
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -83,6 +82,83 @@ def write_atomically(path: Path, data: bytes, durable: bool = True) -> None:
         if temp is not None:
             with contextlib.suppress(OSError):
                 temp.unlink()
+
+
+def check_target(path: Path, keep: Iterable[Path] = ()) -> Path:
+    """The path a write would go to, or InputError saying why it may not be written: a
+    symbolic link, a loop, a folder, a file open in Word, one of the inputs in keep.
+    A build checks all its targets before it writes the first one."""
+    path = target_of(path)
+    where = str(path)
+    for lock in lock_files(path):
+        if os.path.lexists(lock):  # never raises: a lock name too long is simply absent
+            raise InputError([error(
+                f"该文件正在 Word 或 WPS 中打开（旁边有锁定文件 {lock.name}），请先关闭该文件再生成；"
+                "如已关闭仍有此提示，可删除该锁定文件", where)])
+    if os.path.isdir(path):  # never raises (Path.is_dir does, on a name too long)
+        raise InputError([error("输出路径是一个文件夹，请给出文件名，如 报告.docx", where)])
+    if len(os.fsencode(f".{path.name}.12345678.tmp")) > 255:  # the temporary file's name
+        raise InputError([error("无法写入输出文件：文件名太长（连同临时文件的后缀超过 255 字节）；"
+                                "请用短一些的文件名", where)])
+    for source in keep:
+        if _same_file(path, source):
+            raise InputError([error(
+                f"输出文件就是输入文件 {source}，写入会覆盖它；请换一个输出文件名或位置", where)],
+                unreadable=True)
+    return path
+
+
+def target_of(path: Path) -> Path:
+    """The path to write: its folder resolved, its own name kept (never followed), so the
+    rename replaces exactly that name. A symbolic link there, or a loop of them on the way,
+    is refused with a message."""
+    where = str(path)
+    try:
+        parent = Path(os.path.abspath(path.parent)).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: "Symlink loop" (Python 3.11)
+        raise InputError([error("输出路径中有符号链接循环（链接指向自己或互相指向），无法写入；"
+                                "请换一个输出位置", where)], unreadable=True) from None
+    target = parent / path.name
+    if os.path.islink(target):
+        try:
+            pointed = f"，指向 {os.readlink(target)}"
+        except OSError:
+            pointed = ""
+        raise InputError([error(
+            f"输出路径是一个符号链接{pointed}；为免改写链接指向的文件，不写入。"
+            "请删除该链接或换一个输出文件名", where)], unreadable=True)
+    return target
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except (OSError, ValueError):
+        return False
+
+
+@contextlib.contextmanager
+def output_lock(folder: Path) -> Iterator[None]:
+    """Held while a report and its build record are written, so that two builds of the
+    same output (two terminals, a batch and a build) leave a record that describes the
+    report beside it. An advisory lock on the folder itself: no lock file is written.
+    Where the system has no such lock (Windows), writes go unlocked as before."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        yield  # the write itself will say what is wrong with the folder
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _create_temp(path: Path) -> tuple[int, Path]:

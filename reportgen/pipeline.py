@@ -13,6 +13,7 @@ from pathlib import Path
 from .checks import data_checks, related, run_checks
 from .findings import Finding, InputError
 from .framework import load_framework, resolve_framework
+from .inputs.confine import TRUSTED, Confinement
 from .inputs.folder import Department, UnusableData
 from .loading import FolderInputs, load_folder
 from .model import TOTAL_KEY
@@ -36,11 +37,11 @@ def assess(inputs: FolderInputs) -> Evaluation:
     return Evaluation(**given, scorecard=card, findings=run_checks(dept, card, inputs.narratives))
 
 
-def evaluate(folder: Path) -> Evaluation:
+def evaluate(folder: Path, confinement: Confinement = TRUSTED) -> Evaluation:
     """Load the folder and assess it. Raises InputError when it cannot be used at all,
     with the data-only checks of what could be read beside the errors that stop it."""
     try:
-        inputs = load_folder(folder)
+        inputs = load_folder(folder, confinement)
     except UnusableData as exc:
         if exc.partial is None:
             raise

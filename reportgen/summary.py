@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from .batch import IndicatorCell, Outcome
+from .text import clean_text, shown
 
 FIXED_TIME = dt.datetime(2000, 1, 1)
 NOT_IN_FRAMEWORK = "本框架无此指标"
@@ -59,7 +60,7 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append(head)
+    ws.append([cell_text(h) for h in head])
     grey = Font(color="808080")
     for o in outcomes:
         cells = {cell.name: cell for cell in o.indicators}
@@ -69,7 +70,7 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
         row += [_number(o.total), o.grade, o.errors if o.ok else None,
                 o.warnings if o.ok else None, o.output, status(o),
                 o.change if o.ok else o.reason]
-        ws.append(row)
+        ws.append([cell_text(v) for v in row])
     bold = Font(bold=True)
     for cell in ws[1]:
         cell.font = bold
@@ -117,6 +118,20 @@ def _indicator(column: _Column, cell: IndicatorCell | None, built: bool) -> list
     if cell.unit != column.unit:  # another framework measures it otherwise: say the unit
         return [f"{cell.value}{cell.unit}", score]
     return [_number(cell.value), score]
+
+
+EXCEL_CELL_LIMIT = 32_767  # characters Excel keeps in one cell
+
+
+def cell_text(value: object) -> object:
+    """Any text a department's folder name or data brings, as a cell Excel can open: what
+    XML cannot hold dropped (\\x01, \\x07 … made openpyxl refuse the whole summary after
+    every report was written), a name that is not UTF-8 shown as GBK, at most one cell's
+    worth of characters."""
+    if not isinstance(value, str):
+        return value
+    text = clean_text(shown(value))
+    return text if len(text) <= EXCEL_CELL_LIMIT else text[:EXCEL_CELL_LIMIT - 1] + "…"
 
 
 def _number(text: str | None) -> Decimal | None:

@@ -161,7 +161,103 @@ def zero_filled_part(dept: Path, work: Path) -> list[str]:
     return []
 
 
+# -- nothing written but the output ---------------------------------------------------------------
+def elsewhere(work: Path) -> Path:
+    folder = work / "别处"
+    folder.mkdir(exist_ok=True)
+    (folder / "重要.docx").write_bytes(b"someone else's file")
+    return folder / "重要.docx"
+
+
+def output_is_a_link(dept: Path, work: Path) -> list[str]:
+    """Was: -o 报告.docx, a link to another file, replaced that file."""
+    (work / "输出").mkdir()
+    (work / "输出" / "报告.docx").symlink_to(elsewhere(work))
+    return []
+
+
+def manifest_is_a_link(dept: Path, work: Path) -> list[str]:
+    (work / "输出").mkdir()
+    (work / "输出" / "报告.docx.manifest.json").symlink_to(elsewhere(work))
+    return []
+
+
+def output_link_loop(dept: Path, work: Path) -> list[str]:
+    (work / "输出").mkdir()
+    (work / "输出" / "报告.docx").symlink_to("报告.docx")
+    return []
+
+
+def output_folder_link_loop(dept: Path, work: Path) -> list[str]:
+    (work / "输出").mkdir()
+    (work / "输出" / "环").symlink_to("环")
+    return ["-o", str(work / "输出" / "环" / "报告.docx")]
+
+
+def output_is_the_template(dept: Path, work: Path) -> list[str]:
+    """Was: the template was replaced by the report made from it."""
+    from reportgen.build import default_template
+
+    shutil.copy(default_template(), dept / "模板.docx")
+    return ["--template", str(dept / "模板.docx"), "-o", str(dept / "模板.docx")]
+
+
+def output_is_a_narrative_link(dept: Path, work: Path) -> list[str]:
+    """A .docx name that is the department's own data under another name (a hard link)."""
+    os.link(dept / "data.yaml", dept / "数据.docx")
+    return ["-o", str(dept / "数据.docx")]
+
+
+def long_lock_name(dept: Path, work: Path) -> list[str]:
+    """A 250-byte name: Word's ~$ lock name would exceed 255 bytes (was an OSError)."""
+    (work / "输出").mkdir()
+    return ["-o", str(work / "输出" / ("报" * 81 + ".docx"))]
+
+
+def manifest_is_a_folder(dept: Path, work: Path) -> list[str]:
+    (work / "输出" / "报告.docx.manifest.json").mkdir(parents=True)
+    (work / "输出" / "报告.docx.manifest.json" / "x").write_text("x")
+    return []
+
+
+def narrative_links_outside(dept: Path, work: Path) -> list[str]:
+    target = dept / "narratives" / "职责概述.md"
+    target.unlink()
+    target.symlink_to("/etc/hostname" if Path("/etc/hostname").exists() else "/etc/passwd")
+    return []
+
+
+def framework_outside(dept: Path, work: Path) -> list[str]:
+    from reportgen.framework import builtin_frameworks
+
+    (work / "别处").mkdir(exist_ok=True)
+    shutil.copy(builtin_frameworks()[-1].path, work / "别处" / "框架.yaml")
+    data = dept / "data.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "评价框架: 湘西州本级2018", f"评价框架: {work / '别处' / '框架.yaml'}"), encoding="utf-8")
+    return []
+
+
 CASES = [
+    Case("output-is-a-link", output_is_a_link, "build", 2,
+         ["报告.docx：输出路径是一个符号链接，指向", "为免改写链接指向的文件，不写入"]),
+    Case("manifest-is-a-link", manifest_is_a_link, "build", 2,
+         ["报告.docx.manifest.json：输出路径是一个符号链接"]),
+    Case("output-link-loop", output_link_loop, "build", 2, ["报告.docx：输出路径是一个符号链接"]),
+    Case("output-folder-link-loop", output_folder_link_loop, "build", 2,
+         ["输出路径中有符号链接循环"]),
+    Case("output-is-the-template", output_is_the_template, "build", 2,
+         ["模板.docx：输出文件就是输入文件", "写入会覆盖它"]),
+    Case("output-is-the-data-hard-linked", output_is_a_narrative_link, "build", 2,
+         ["数据.docx：输出文件就是输入文件", "data.yaml"]),
+    Case("output-lock-name-too-long", long_lock_name, "build", 1, ["无法写入输出文件：文件名太长"]),
+    Case("manifest-is-a-folder", manifest_is_a_folder, "build", 1,
+         ["报告.docx.manifest.json：输出路径是一个文件夹"]),
+    Case("narrative-links-outside-single-build", narrative_links_outside, "check", 1,
+         ["[警告]", "narratives/职责概述.md：文字材料指向部门文件夹以外的文件",
+          "批量处理时会拒绝读取"]),
+    Case("framework-outside-single-build", framework_outside, "check", 1,
+         ["[警告]", "data.yaml:6：评价框架指向部门文件夹以外的文件"]),
     Case("xlsx-2M-rows", million_rows, "check", 2,
          ["data.xlsx：工作表「收支」的行数过多（超过 20,000 行）"]),
     Case("xlsx-extra-sheet-1M-rows", extra_sheet_rows, "check", 2,
@@ -192,9 +288,13 @@ CASES = [
 ]
 
 
-def snapshot(folder: Path) -> dict[str, bytes | None]:
-    return {str(p.relative_to(folder)): (p.read_bytes() if p.is_file() else None)
-            for p in sorted(folder.rglob("*")) if not p.is_fifo() and not p.is_symlink()}
+def snapshot(folder: Path) -> dict[str, bytes | str | None]:
+    """Every entry under folder: a file's bytes, a link's target (never followed)."""
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): (os.readlink(p) if p.is_symlink() else
+                                         p.read_bytes() if p.is_file() else None)
+            for p in sorted(folder.rglob("*")) if not p.is_fifo()}
 
 
 @pytest.fixture
@@ -212,9 +312,11 @@ def test_hostile_file_system_case(case: Case, tmp_path: Path, capsys, no_last_re
     args = [case.command, str(dept), *extra]
     out = tmp_path / "输出"
     if case.command == "build":
-        out.mkdir()
-        args += ["-o", str(out / "报告.docx")]
-    before = snapshot(dept)
+        out.mkdir(exist_ok=True)
+        if "-o" not in extra:
+            args += ["-o", str(out / "报告.docx")]
+    before, before_out = snapshot(dept), snapshot(out)
+    elsewhere = snapshot(tmp_path / "别处")
     started = time.perf_counter()
     code = main(args)
     elapsed = time.perf_counter() - started
@@ -225,9 +327,9 @@ def test_hostile_file_system_case(case: Case, tmp_path: Path, capsys, no_last_re
     for message in case.messages:
         assert message in output, f"{message!r} not in:\n{output}"
     assert elapsed < SECONDS, f"{case.name} took {elapsed:.1f} s"
-    assert snapshot(dept) == before
-    if out.exists():
-        assert list(out.iterdir()) == []
+    assert snapshot(dept) == before, "an input was written to"
+    assert snapshot(out) == before_out, "the output folder changed"
+    assert snapshot(tmp_path / "别处") == elsewhere, "a file elsewhere was written to"
 
 
 def test_the_last_resort_handler_says_it_in_chinese_and_logs_elsewhere(
@@ -250,7 +352,7 @@ def test_the_last_resort_handler_says_it_in_chinese_and_logs_elsewhere(
     captured = capsys.readouterr()
     assert code == cli.EXIT_INTERNAL
     assert "Traceback" not in captured.err + captured.out
-    assert "[错误] 程序内部错误，未能完成" in captured.err
+    assert "[错误] 程序内部错误，详细信息已写入" in captured.err and "未能完成" in captured.err
     [log] = (tmp_path / "临时").iterdir()
     assert log.name.startswith("reportgen-error-") and str(log) in captured.err
     text = log.read_text(encoding="utf-8")

@@ -16,6 +16,8 @@ from pathlib import Path
 from ..files import read_limited
 from ..findings import Finding, InputError, error
 from ..resources import data_dir
+from ..text import shown
+from .confine import TRUSTED, Confinement
 from .markdown import MdBlock, parse_blocks
 from .yaml_source import NotText, decode
 
@@ -69,16 +71,19 @@ def normalize_name(name: str) -> str:
     return re.sub(r"[\s“”\"'‘’「」]", "", name)
 
 
-def read_narratives(folder: Path) -> Narratives:
+def read_narratives(folder: Path, confinement: Confinement = TRUSTED) -> Narratives:
     """Raises InputError when a narrative file exists but is not text."""
     problems: list[Finding] = []
     notes: list[Finding] = []
     sections: dict[str, Narrative] = {}
     files: list[tuple[Path, str]] = []
     defaults = data_dir("narratives")
+    entries = _entries(folder)
     for name in NARRATIVE_SECTIONS:
-        own = folder / f"{name}.md"
+        own = entries.get(f"{name}.md", folder / f"{name}.md")
         if os.path.lexists(own):  # a folder, a pipe or a broken link by that name: say so
+            if not _confined(own, folder, confinement, problems, notes):
+                continue
             text = _read(own, problems, notes, files)
             if text is not None:
                 blocks = _checked(parse_blocks(text), own, problems)
@@ -89,9 +94,10 @@ def read_narratives(folder: Path) -> Narratives:
             sections[name] = default
     reasons: dict[str, tuple[list[MdBlock], str]] = {}
     headings: list[MdBlock] = []
-    reasons_path = folder / f"{REASONS}.md"
+    reasons_path = entries.get(f"{REASONS}.md", folder / f"{REASONS}.md")
     reasons_file = None
-    if os.path.lexists(reasons_path):
+    if os.path.lexists(reasons_path) and _confined(reasons_path, folder, confinement, problems,
+                                                   notes):
         text = _read(reasons_path, problems, notes, files)
         if text is not None:
             reasons_file = str(reasons_path)
@@ -101,6 +107,26 @@ def read_narratives(folder: Path) -> Narratives:
     if problems:
         raise InputError(problems, unreadable=True)
     return Narratives(sections, reasons, reasons_file, headings, notes, sorted(files))
+
+
+def _entries(folder: Path) -> dict[str, Path]:
+    """The folder's files by the names a writer sees: a name that is not UTF-8 (a zip made
+    on Windows keeps GBK bytes) is found under its GBK reading, 职责概述.md as written."""
+    try:
+        with os.scandir(folder) as listing:
+            return {shown(entry.name): Path(entry.path) for entry in listing}
+    except OSError:
+        return {}
+
+
+def _confined(path: Path, narratives: Path, confinement: Confinement,
+              problems: list[Finding], notes: list[Finding]) -> bool:
+    """False when the file leads outside the department and may not be read."""
+    finding = confinement.check(path, narratives.parent, "文字材料")
+    if finding is None:
+        return True
+    (problems if finding.is_error else notes).append(finding)
+    return not finding.is_error
 
 
 @cache

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from ..files import os_reason
 from ..findings import InputError, error
 from ..framework import load_framework, resolve_framework
 from ..inputs.folder import DATA_XLSX, DATA_YAML, NARRATIVES_DIR
 from ..inputs.narratives import REASONS
+from ..text import shown
 from .blank import write_workbook
 
 # What each section should contain; written as an HTML comment, which the report ignores,
@@ -39,6 +42,20 @@ GUIDE = """# 填报说明
 
 
 def init_department(folder: Path, framework: str) -> list[Path]:
+    """Raises InputError, never OSError: a name taken by a file, a read-only or pseudo
+    file system (/proc), a full disk are said in Chinese with the path."""
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise InputError([error("已存在同名的文件（不是文件夹）；请换一个文件夹名", str(folder))],
+                         unreadable=True)
+    try:
+        return _create(folder, framework)
+    except OSError as exc:
+        where = shown(exc.filename) if exc.filename else str(folder)
+        raise InputError([error(f"无法创建部门文件夹：{os_reason(exc)}", where)],
+                         unreadable=True) from None
+
+
+def _create(folder: Path, framework: str) -> list[Path]:
     if (folder / DATA_YAML).exists() or (folder / DATA_XLSX).exists():
         raise InputError([error("文件夹中已有 data.yaml 或 data.xlsx，为免覆盖已填写的数据，"
                                 "请换一个文件夹", str(folder))], unreadable=True)
