@@ -104,7 +104,7 @@ def build_one(folder: Path, output: Path | Callable[[Evaluation], Path],
     data, notes = render_docx(ev, template)
     record = manifest_path(output)
     after = make_manifest(ev, output, data)
-    inputs = [path for path, _ in ev.inputs.sources()] + [template or default_template()]
+    inputs = [path for path, _ in ev.sources()] + [template or default_template()]
     for target in (output, record):  # both may be written, or neither is
         check_target(target, inputs)
     with output_lock(target_of(output).parent):  # the record beside a report describes that report
