@@ -415,4 +415,5 @@ def test_template_check_is_linear_in_tags(tmp_path):
         lint_template(path)
         times[count] = time.perf_counter() - started
     assert times[4000] < SECONDS
-    assert times[4000] < 8 * times[1000], times  # linear: about 4×; quadratic was 16×
+    # Linear: about 4× (with noise from a shared machine); quadratic was 16.6× (1.5 s → 25 s).
+    assert times[4000] < 12 * times[1000] + 1.0, times
