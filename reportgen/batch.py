@@ -211,7 +211,8 @@ def _add_pdfs(reports: list[tuple[Outcome, Built]]) -> None:
     for outcome, report in reports:
         problem = problems.get(report.output)
         if problem:  # the .docx stays; the department is reported as failed
-            outcome.status, outcome.reason = FAILED, problem
+            outcome.status = FAILED
+            outcome.reason = f"Word 报告已生成（{report.output.name}），PDF 未能生成：{problem}"
         else:
             record_pdf(report, report.output.with_suffix(".pdf"))
 

@@ -29,7 +29,8 @@ NOTES = (
     (NOT_IN_FRAMEWORK, "该部门所用的评价框架中没有这项指标（与“未填写”“无法计算”不同）"),
     ("无法计算", "公式的分母为0等，该指标计0分，报告中写明原因"),
     ("不适用", "公式所需的数据不存在（如没有新建楼堂馆所），按框架规定得满分"),
-    ("空白", "该部门的报告没有生成（失败或跳过），没有指标数据"),
+    ("空白", "该部门的报告没有生成（失败或跳过），没有指标数据；只是 PDF 未能生成的，"
+             "Word 报告和指标数据照常列出，状态为失败"),
 )
 
 
@@ -65,10 +66,11 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     for o in outcomes:
         cells = {cell.name: cell for cell in o.indicators}
         row: list[object] = [o.folder, o.name, int(o.year) if o.year else None, o.framework]
+        scored = bool(o.indicators)  # built, even if its PDF then failed
         for c in columns.values():
-            row += _indicator(c, cells.get(c.name), o.ok)
-        row += [_number(o.total), o.grade, o.errors if o.ok else None,
-                o.warnings if o.ok else None, o.output, status(o),
+            row += _indicator(c, cells.get(c.name), scored)
+        row += [_number(o.total), o.grade, o.errors if scored else None,
+                o.warnings if scored else None, o.output, status(o),
                 o.change if o.ok else o.reason]
         ws.append([cell_text(v) for v in row])
     bold = Font(bold=True)
@@ -106,9 +108,9 @@ def status(o: Outcome) -> str:
     return f"草稿（{o.draft}处待核实）" if o.ok and o.draft else o.status
 
 
-def _indicator(column: _Column, cell: IndicatorCell | None, built: bool) -> list[object]:
+def _indicator(column: _Column, cell: IndicatorCell | None, scored: bool) -> list[object]:
     """The value and score cells of one indicator for one department."""
-    if not built:
+    if not scored:
         return [None, None]  # no report, no figures: the reason is in the last column
     if cell is None:
         return [NOT_IN_FRAMEWORK, NOT_IN_FRAMEWORK]

@@ -160,3 +160,21 @@ def test_summary_columns_for_a_bureau(tmp_path, capsys):
     assert "YAML 格式错误" in broken["原因或变化"]
     notes = load_workbook(out / "汇总表.xlsx")["说明"]
     assert any(r[0] == "本框架无此指标" for r in notes.iter_rows(values_only=True))
+
+
+def test_a_pdf_that_cannot_be_made_keeps_the_docx_and_its_figures(tmp_path, monkeypatch, capsys):
+    import reportgen.render.pdf as pdf
+
+    def no_libreoffice(paths, *args, **kwargs):
+        return {p: "未找到 LibreOffice" for p in paths}
+
+    monkeypatch.setattr(pdf, "convert_many", no_libreoffice)
+    root = tmp_path / "root"
+    shutil.copytree(TRANSPORT, root / "交通局")
+    out = tmp_path / "out"
+    assert main(["batch", str(root), "-o", str(out), "--pdf"]) == 1
+    assert (out / "交通局.docx").is_file() and not (out / "交通局.pdf").exists()
+    row = rows_of(out / "汇总表.xlsx")["交通局"]
+    assert row["状态"] == "失败"
+    assert row["原因或变化"] == "Word 报告已生成（交通局.docx），PDF 未能生成：未找到 LibreOffice"
+    assert row["总分"] == pytest.approx(77.65) and row["预算完成率\n值（%）"] == pytest.approx(93.39)
