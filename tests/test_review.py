@@ -575,3 +575,28 @@ def test_a_report_without_an_indicator_table_says_so(tmp_path, capsys):
     path = small_report(tmp_path / "r.docx", ["在职人员控制率＝（72÷78）×100%＝92.31%。"])
     assert main(["review", str(path)]) == 0
     assert "评价框架：未识别（报告中没有找到指标表" in capsys.readouterr().out
+
+
+# --- generated reports with deductions of every rule kind review clean ----------------------
+
+def _deductions(raw: dict) -> None:
+    raw["政府采购"]["实际"] = "60.00"                 # 81.20%: three steps off 100%, 0 points
+    raw["公用经费"]["实际"] = "360.00"                # 102.93%: 2 points lost
+    raw["三公经费"]["本年预算"] = {"合计": "80.00", "公务接待费": "40.00", "公务用车运行维护费": "40.00"}
+    raw["考核与调查"]["满意度调查"]["满意"] = 80       # 88.89%: the (80, 90] band
+    raw["考核与调查"]["绩效办考核得分"] = "88.5"
+    raw["清单评价"]["资金使用合规性"] = ["是", "否", "是", "是", "否"]
+    raw["清单评价"]["管理制度健全性"] = ["是", "是", "否", "是"]
+    raw["评议"]["行政效能"]["等级"] = "一般"
+    raw["新建楼堂馆所"] = {"批准面积": 1000, "实际面积": 1130, "批准投资": "500.00",
+                       "实际投资": "512.00"}
+    raw.pop("自填数", None)
+
+
+def test_generated_report_with_deductions_reviews_clean(make_department, tmp_path):
+    folder = make_department(_deductions)
+    report = tmp_path / "report.docx"
+    main(["build", str(folder), "-o", str(report)])
+    _, review = review_file(report)
+    assert [f.render() for f in review.findings] == []
+    assert review.claimed_total == review.recomputed_total
