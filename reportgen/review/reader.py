@@ -26,6 +26,7 @@ from ..findings import InputError, error
 from ..render.lint import unzipped_too_large, zip_problem
 
 _P, _TBL, _TR, _TC = qn("w:p"), qn("w:tbl"), qn("w:tr"), qn("w:tc")
+MAX_COLUMNS = 64   # Word allows 63; a damaged gridSpan must not make a row of millions
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,9 @@ def _read_table(tbl, number: int, after: int, word: WordDocument) -> Table:
         for _ in range(column - 1):
             row.append(Cell(number, r, len(row) + 1, "", (r, len(row) + 1)))
         for tc in tr.iterchildren(_TC):
-            span = max(1, int(tc.grid_span or 1))
+            if column > MAX_COLUMNS:
+                break
+            span = min(max(1, int(tc.grid_span or 1)), MAX_COLUMNS - column + 1)
             word_cell = _Cell(tc, table)
             above = origins.get(column)
             if tc.vMerge == "continue" and above is not None:
@@ -227,7 +230,7 @@ def _grid_before(tr) -> int:
     if before is None:
         return 0
     try:
-        return int(before.get(qn("w:val"), "0"))
+        return min(max(0, int(before.get(qn("w:val"), "0"))), MAX_COLUMNS)
     except ValueError:
         return 0
 
