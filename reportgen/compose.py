@@ -21,6 +21,7 @@ from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt_points, fmt_score
+from .phrases import identity_sentence, phrases, short_name
 from .pipeline import Evaluation
 from .scoring import IndicatorScore, Status, figure_texts
 from .tables import basic_data_table, indicator_table
@@ -48,6 +49,7 @@ class IndicatorRef(dict):
 def references(ev: Evaluation) -> dict[str, object]:
     data, card = ev.department.data, ev.scorecard
     refs: dict[str, object] = dict(figure_texts(data, card.figures))
+    refs.update(phrases(data))
     refs.update({"次年": str(data.basic.year + 1), "上年": str(data.basic.year - 1),
                  "总分": fmt_score(card.total), "等级": card.grade})
     for r in card.results:
@@ -172,8 +174,12 @@ class Composer:
     def basic_situation(self) -> list[Block]:
         from .describe import expenditure_paragraphs, staffing_paragraph
 
-        duties = self.narrative("职责概述") + staffing_paragraph(
-            self.ev.department.data, self.ev.scorecard.figures, self.draft)
+        data = self.ev.department.data
+        staffing = staffing_paragraph(data, self.ev.scorecard.figures, self.draft)
+        identity = identity_sentence(data)
+        if identity:  # the unit's code and address lead the generated paragraph
+            staffing = [Paragraph.of(identity + "".join(p.text for p in staffing))]
+        duties = self.narrative("职责概述") + staffing
         return numbered([
             ("部门职责概述", duties),
             ("部门支出描述", expenditure_paragraphs(self.ev.department.data,
@@ -199,31 +205,52 @@ class Composer:
         return [r for r in self.ev.scorecard.results if r.lost > 0]
 
     def explanations(self) -> list[Block]:
-        lost = self.lost_points()
-        if not lost:
-            return [Paragraph.of("本年度各项指标均得满分，没有需要说明的扣分事项。")]
+        """需要说明事项: the sections of 需要说明事项.md in the order written — a deducted
+        indicator with its generated lead-in, any other indicator or free title as written —
+        then each deducted indicator the department has not explained yet, marked."""
+        lost = {normalize_name(r.name): r for r in self.lost_points()}
+        indicators = {normalize_name(r.name): r for r in self.ev.scorecard.results}
         year = self.ev.department.data.basic.year
-        blocks: list[Block] = []
-        for i, r in enumerate(lost, 1):
-            blocks.append(Heading(3, f"{i}. {r.name}"))
-            blocks.append(Paragraph.of(lost_sentence(r, year)))
-            reason = self.narratives.reason_for(r.name)
-            if reason is not None and reason[0]:
-                blocks.extend(self.md_blocks(reason[0], reason[1]))
+        items: list[tuple[str, list[Block]]] = []
+        seen: set[str] = set()
+        for heading in self.narratives.reason_headings:
+            key = normalize_name(heading.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            blocks_md, file = self.narratives.reasons[key]
+            body = self.md_blocks(blocks_md, file)
+            if key in lost:
+                r = lost[key]
+                items.append((r.name, [Paragraph.of(lost_sentence(r, year)), *body]))
+            elif key in indicators:  # printed as written; the department may have meant it
+                self.findings.append(warning(
+                    f"指标{quoted(indicators[key].name)}没有扣分，这段说明仍按原文写入需要说明事项；"
+                    "如不再需要，请删去这一节", self.narratives.reasons_file or "", heading.line))
+                items.append((indicators[key].name, body))
+            else:
+                hint = self.heading_hint(heading.text, list(lost.values()))
+                if hint:  # a free title, or a misspelt indicator? say which it may be
+                    self.findings.append(warning(
+                        f"“{heading.text}”不是本框架的指标，按自拟标题写入需要说明事项{hint}",
+                        self.narratives.reasons_file or "", heading.line))
+                items.append((clean_text(heading.text), body))
+        for key, r in lost.items():
+            if key in seen:
                 continue
             if r.zero_figures is None:  # a zero denominator has its own warning (checks)
                 self.findings.append(warning(
                     f"指标{quoted(r.name)}扣{fmt_score(r.lost)}分，但没有写明原因；"
                     f"{self.narratives.where_to_explain(r.name)}",
                     self.narratives.reasons_file or str(self.ev.department.narratives_dir)))
-            blocks.append(Paragraph.of(f"【待补充：{r.name}扣分原因】"))
-        names = {normalize_name(r.name) for r in lost}
-        for heading in self.narratives.reason_headings:
-            if normalize_name(heading.text) not in names:
-                self.findings.append(warning(
-                    f"“{heading.text}”没有扣分（或不是本框架的指标），这段说明不会写入报告"
-                    f"{self.heading_hint(heading.text, lost)}",
-                    self.narratives.reasons_file or "", heading.line))
+            items.append((r.name, [Paragraph.of(lost_sentence(r, year)),
+                                   Paragraph.of(f"【待补充：{r.name}扣分原因】")]))
+        if not items:
+            return [Paragraph.of("本年度各项指标均得满分，没有需要说明的事项。")]
+        blocks: list[Block] = []
+        for i, (title, body) in enumerate(items, 1):
+            blocks.append(Heading(3, f"{i}. {title}"))
+            blocks.extend(body or [Paragraph.of(f"【待补充：{title}】")])
         return blocks
 
     def heading_hint(self, heading: str, lost: list[IndicatorScore]) -> str:
@@ -245,7 +272,7 @@ class Composer:
         split = "，".join(f"{c.name}{fmt_score(card.category_score(c.name))}分（满分"
                          f"{fmt_points(c.points)}分）" for c in card.framework.categories)
         score_blocks: list[Block] = [Paragraph.of(
-            f"根据部门整体支出绩效评价指标体系，经{clean_text(data.basic.name)}自评，"
+            f"根据部门整体支出绩效评价指标体系，经{short_name(data)}自评，"
             f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_score(card.total)}分"
             f"{_total_mark(card.results)}，"
             f"绩效评价等级为“{card.grade}”。其中{split}。")]

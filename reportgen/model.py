@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from .numbers import parse_decimal
+from .text import join_wrapped
 
 TOTAL_KEY = "合计"
 
@@ -69,7 +70,8 @@ def _yes_no(raw: object) -> bool:
 def _text(raw: object) -> str:
     if isinstance(raw, (dict, list)):
         raise ValueError("应填写一段文字")
-    return "" if raw is None else str(raw)
+    # A wrapped line in Chinese text is not a space (YAML folds line breaks into spaces).
+    return "" if raw is None else join_wrapped(str(raw))
 
 
 def _optional_none(raw: object) -> object:
@@ -178,6 +180,7 @@ class _Group(BaseModel):
 
 class BasicInfo(_Group):
     name: Text = Field(alias="单位名称")
+    short_name: Text | None = Field(None, alias="简称")  # 以下简称…, used after first mention
     year: Year = Field(alias="年度")
     credit_code: Text | None = Field(None, alias="统一社会信用代码")
     budget_code: Text | None = Field(None, alias="预算编码")
@@ -186,6 +189,34 @@ class BasicInfo(_Group):
     evaluation_method: Text = Field("部门自评", alias="评价方式")
     internal_units: list[Text] = Field(default_factory=list, alias="内设机构")
     subordinate_units: list[Text] = Field(default_factory=list, alias="下属单位")
+
+    @property
+    def short(self) -> str:
+        """The name used after the first mention: 简称 where given, else the full name."""
+        return self.short_name or self.name
+
+
+class Notice(_Group):
+    """The notice that ordered the evaluation: 《发文机关+标题》（文号）."""
+
+    issuer: Text = Field("", alias="发文机关")
+    title: Text = Field(alias="标题")
+    number: Text = Field("", alias="文号")
+
+
+class EvaluationWork(_Group):
+    """How the evaluation was run; every field optional, each said only where given."""
+
+    notice: Notice | None = Field(None, alias="通知")
+    period: Text | None = Field(None, alias="评价期间")  # 2019年3月至6月
+    milestones: list[Text] = Field(default_factory=list, alias="工作安排")  # 2019年4月召开…
+    team: Text | None = Field(None, alias="评价工作组")  # 由局长任组长，……为成员
+    assessor: Text | None = Field(None, alias="考核机构")  # 州绩效办, 县绩效办
+
+    @property
+    def assessor_name(self) -> str:
+        """Who scored the 重点工作, as the data names it; never a level assumed (州/县)."""
+        return self.assessor or "绩效考核部门"
 
 
 class Staffing(_Group):
@@ -296,3 +327,4 @@ class DepartmentYear(_Group):
     judgements: dict[str, Judgement] = Field(default_factory=dict, alias="评议")
     last_year: LastYear | None = Field(None, alias="上年度")
     claims: Claims = Field(default_factory=Claims, alias="自填数")
+    evaluation: EvaluationWork = Field(default_factory=EvaluationWork, alias="评价工作")

@@ -163,6 +163,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
         "公式说明": ind.formula_label or (ind.formula_text or ""),
         "值": "" if value is None else signed(f"{fmt2(value)}{ind.rule.unit}"),
         "依据": given.grounds.strip().rstrip("。"),
+        "简称": data.basic.short, "考核机构": data.evaluation.assessor_name,
     })
     pattern = ind.pattern or _default_pattern(ind)
     return value, outcome.score, outcome.explanation, fill_pattern(pattern, names), \

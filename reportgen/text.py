@@ -13,6 +13,31 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DIGITS = "零一二三四五六七八九"
 
 
+_GAP = re.compile(r"\s+")
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def join_wrapped(text: str) -> str:
+    """A wrapped line in Chinese text is no space: YAML folds "增长23.8%，⏎完成" into
+    "，␣完成"; this gives "，完成". Spaces between two Chinese characters (or full-width
+    punctuation) go; a line break goes when either side is Chinese; anything else stays
+    one space (e-commerce platform, {{ 名称 }})."""
+    text = text.strip()
+
+    def gap(m: re.Match[str]) -> str:
+        before, after = text[m.start() - 1], text[m.end()]
+        if _wide(before) and _wide(after):
+            return ""
+        if "\n" in m.group(0):
+            return "" if _wide(before) or _wide(after) else " "
+        return m.group(0)
+
+    return _GAP.sub(gap, text)
+
+
 def clean_text(text: str) -> str:
     """Drop what XML cannot hold; Windows and old Mac line ends become \\n."""
     return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

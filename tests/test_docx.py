@@ -74,7 +74,7 @@ def test_one_explanation_per_indicator_below_full_points(report):
     text = paragraphs(report)
     start, end = text.index("四、需要说明事项"), text.index("五、绩效评价结论")
     items = [t for t in paragraphs(report, {"Heading3"}) if t in text[start:end]]
-    assert items == ["1. 预算完成率", "2. 预算控制率", "3. 重点工作实际完成率"]
+    assert items == ["1. 预算完成率", "2. 预算控制率", "3. 重点工作实际完成率", "4. 政府采购预算调整"]
     section = "\n".join(text[start:end])
     assert ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点扣2分计"
             "（不足5个百分点的部分不扣分），扣4.00分，得1.00分。") in section
@@ -230,7 +230,11 @@ def test_corrected_figure_flows_into_text(tmp_path):
     folder = write_department(tmp_path / "d", raw)
     text = body_text(_build(folder))
     assert "预算完成率＝" in text and "＝100.00%" in text
-    assert "年末结转和结余0.00万元，绝大部分为项目支出" not in text  # no longer lost points
+    assert "2018年度本部门预算完成率为" not in text  # no longer lost points: no lead-in
+    # The department's section is still printed as written (issue #8: free items), with a warning.
+    ev = evaluate(folder)
+    _, notes = render_docx(ev)
+    assert any("“预算完成率”没有扣分，这段说明仍按原文写入" in f.message for f in notes)
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")

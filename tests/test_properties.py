@@ -44,7 +44,7 @@ from reportgen.loading import FolderInputs
 from reportgen.model import DepartmentYear
 from reportgen.numbers import round2
 from reportgen.pipeline import assess, evaluate
-from reportgen.text import clean_text
+from reportgen.text import clean_text, join_wrapped
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=False,
                     suppress_health_check=[HealthCheck.too_slow])
@@ -112,7 +112,8 @@ def test_any_unit_name_is_in_the_report(name: str):
             return
         data, _ = render_docx(evaluate(folder))
         texts = paragraph_texts(data, Path(work))
-    expected = clean_text(name)
+    # A wrapped line beside Chinese text is joined (issue #8), outer blanks trimmed.
+    expected = clean_text(join_wrapped(name))
     if not expected.strip():  # an empty name is marked on the cover, and check warns
         expected = "【待补充：单位名称】"
     assert any(expected in t for t in texts)

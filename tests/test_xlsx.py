@@ -56,7 +56,15 @@ def edit(path: Path, changes: dict[tuple[str, str], object]) -> None:
 
 @pytest.fixture(scope="module")
 def example_raw() -> dict:
-    return read_yaml(EXAMPLE / "data.yaml").data
+    return without_yaml_only(read_yaml(EXAMPLE / "data.yaml").data)
+
+
+def without_yaml_only(raw: dict) -> dict:
+    """评价工作 and 基本信息.简称 are written in data.yaml only: the 填报表 has no cells for
+    them yet (adding rows would shift every later row of existing workbooks)."""
+    raw.pop("评价工作", None)
+    raw["基本信息"].pop("简称", None)
+    return raw
 
 
 @pytest.fixture
@@ -111,7 +119,10 @@ def test_filled_workbook_scores_like_the_yaml_example(filled: Path):
 
 
 def test_filled_workbook_gives_the_same_model_as_the_yaml(filled: Path):
-    assert load_department(filled).data == load_department(EXAMPLE).data
+    from_yaml = load_department(EXAMPLE).data
+    yaml_only = {"evaluation": from_yaml.evaluation.__class__(),
+                 "basic": from_yaml.basic.model_copy(update={"short_name": None})}
+    assert load_department(filled).data == from_yaml.model_copy(update=yaml_only)
 
 
 def test_findings_name_sheet_and_cell(tmp_path: Path):
@@ -120,7 +131,7 @@ def test_findings_name_sheet_and_cell(tmp_path: Path):
     filled = tmp_path / "as-filed"
     shutil.copytree(as_filed / "narratives", filled / "narratives")
     book = write_workbook(filled / "data.xlsx", FRAMEWORK)
-    assert fill_from_raw(book, read_yaml(as_filed / "data.yaml").data) == []
+    assert fill_from_raw(book, without_yaml_only(read_yaml(as_filed / "data.yaml").data)) == []
     findings = evaluate(filled).findings
     heads = next(f for f in findings if f.field == "人员.年末实有人数.合计")
     sheet, coord = cell_of("人员", "年末实有人数", "合计")

@@ -1,0 +1,70 @@
+"""Phrases made from the optional facts of how the evaluation was run (评价工作) and of
+the unit (简称, 统一社会信用代码, 地址). Each reads naturally when its fact is absent:
+the sentence then simply says less, and never shows an empty slot."""
+
+from __future__ import annotations
+
+from .model import DepartmentYear
+from .text import clean_text
+
+
+def short_name(d: DepartmentYear) -> str:
+    """The name used after the first mention: 简称 where given, else the full name."""
+    return clean_text(d.basic.short)
+
+
+def short_name_note(d: DepartmentYear) -> str:
+    """（以下简称州商务局） after the first mention, or nothing."""
+    short = d.basic.short_name
+    return f"（以下简称{clean_text(short)}）" if short and short != d.basic.name else ""
+
+
+def notice_phrase(d: DepartmentYear) -> str:
+    """《湘西州财政局关于开展…的通知》（州财绩〔2019〕5号）文件要求 — or, without a notice,
+    财政部门关于开展2018年度部门整体支出绩效自评工作的要求."""
+    notice = d.evaluation.notice
+    if notice is None:
+        return f"财政部门关于开展{d.basic.year}年度部门整体支出绩效自评工作的要求"
+    number = f"（{clean_text(notice.number)}）" if notice.number else ""
+    return f"《{clean_text(notice.issuer)}{clean_text(notice.title)}》{number}文件要求"
+
+
+def period_phrase(d: DepartmentYear) -> str:
+    """于2019年3月至6月 (no trailing punctuation), or nothing."""
+    period = d.evaluation.period
+    return f"于{clean_text(period)}" if period else ""
+
+
+def team_phrase(d: DepartmentYear) -> str:
+    """（由局长任组长，……为成员） after 成立…工作组, or nothing."""
+    team = d.evaluation.team
+    return f"（{clean_text(team).rstrip('。')}）" if team else ""
+
+
+def milestones_sentence(d: DepartmentYear) -> str:
+    """2019年4月召开现场评价工作安排部署会，6月15日完成自评工作。 — or nothing."""
+    items = [clean_text(m).rstrip("。；，") for m in d.evaluation.milestones if m.strip()]
+    return "，".join(items) + "。" if items else ""
+
+
+def assessor(d: DepartmentYear) -> str:
+    """Who scored the 重点工作 (州绩效办, 县绩效办): named by the data, never assumed."""
+    return clean_text(d.evaluation.assessor_name)
+
+
+def identity_sentence(d: DepartmentYear) -> str:
+    """州商务局统一社会信用代码为…，办公地址为…。 — the parts that are given."""
+    b = d.basic
+    parts = []
+    if b.credit_code:
+        parts.append(f"统一社会信用代码为{clean_text(b.credit_code)}")
+    if b.address:
+        parts.append(f"办公地址为{clean_text(b.address)}")
+    return f"{short_name(d)}{'，'.join(parts)}。" if parts else ""
+
+
+def phrases(d: DepartmentYear) -> dict[str, str]:
+    """The names narratives may cite ({{ 简称 }} …), one function each."""
+    return {"简称": short_name(d), "以下简称": short_name_note(d), "评价依据": notice_phrase(d),
+            "评价期间": period_phrase(d), "评价工作组": team_phrase(d),
+            "工作安排": milestones_sentence(d), "考核机构": assessor(d)}

@@ -1,0 +1,139 @@
+"""Specifics from data (issue #8): the notice, period, working group, the 考核 body, the
+unit's code, address and short name — said where given, natural sentences where not;
+需要说明事项 in the order written, free titles included; one score format; no space from a
+wrapped line between Chinese characters."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from docx import Document
+
+from conftest import EXAMPLE, example_raw, write_department
+from reportgen.build import render_docx
+from reportgen.pipeline import evaluate
+from reportgen.text import join_wrapped
+
+
+def paragraphs_of(folder, tmp_path) -> list[str]:
+    out = tmp_path / "r.docx"
+    out.write_bytes(render_docx(evaluate(folder))[0])
+    return [p.text for p in Document(str(out)).paragraphs]
+
+
+def find(texts: list[str], start: str) -> str:
+    return next(t for t in texts if t.startswith(start))
+
+
+@pytest.fixture
+def given(tmp_path):
+    return paragraphs_of(EXAMPLE, tmp_path)
+
+
+@pytest.fixture
+def absent(tmp_path):
+    raw = example_raw()
+    del raw["评价工作"]
+    del raw["基本信息"]["简称"], raw["基本信息"]["统一社会信用代码"], raw["基本信息"]["地址"]
+    return paragraphs_of(write_department(tmp_path / "d", raw), tmp_path)
+
+
+def test_introduction_names_the_notice_period_and_short_name(given):
+    assert find(given, "为进一步规范") == (
+        "为进一步规范财政资金管理，强化部门支出责任，提高财政资金使用效益，根据《湘西州财政局关于开展"
+        "2018年度州本级财政资金绩效自评工作的通知》（州财绩〔2019〕5号）文件要求，湘西土家族苗族自治州"
+        "商务局（以下简称州商务局）高度重视，及时研究部署，于2019年3月至6月组织力量对本单位2018年度"
+        "部门整体支出开展了绩效自评。现将有关情况报告如下：")
+
+
+def test_introduction_without_the_optional_facts_reads_naturally(absent):
+    assert find(absent, "为进一步规范") == (
+        "为进一步规范财政资金管理，强化部门支出责任，提高财政资金使用效益，根据财政部门关于开展2018年度"
+        "部门整体支出绩效自评工作的要求，湘西土家族苗族自治州商务局高度重视，及时研究部署，组织力量对"
+        "本单位2018年度部门整体支出开展了绩效自评。现将有关情况报告如下：")
+
+
+def test_process_states_key_dates_and_short_name(given, absent):
+    assert find(given, "按照").endswith(
+        "州商务局成立绩效评价工作领导小组和工作组，制定评价工作方案，明确评价指标和评分标准，对2018年度"
+        "部门整体支出开展自评。2019年4月召开现场评价工作安排部署会，6月15日完成自评工作。主要步骤如下：")
+    assert find(absent, "按照") == (
+        "按照财政部门关于开展2018年度部门整体支出绩效自评工作的要求，湘西土家族苗族自治州商务局成立"
+        "绩效评价工作领导小组和工作组，制定评价工作方案，明确评价指标和评分标准，对2018年度部门整体支出"
+        "开展自评。主要步骤如下：")
+
+
+def test_credit_code_and_address_lead_the_staffing_paragraph(given, absent):
+    assert find(given, "州商务局统一社会信用代码").startswith(
+        "州商务局统一社会信用代码为11433100006686429，办公地址为湖南省湘西土家族苗族自治州吉首市世纪大道3号。"
+        "经机构编制部门核定的编制数为78人")
+    assert not any("统一社会信用代码" in t for t in absent)
+    assert any(t.startswith("经机构编制部门核定的编制数为78人") for t in absent)
+
+
+def test_the_assessing_body_comes_from_data(given, absent):
+    assert any(t.startswith("州绩效办对本部门2018年度为民办实事") for t in given)
+    # Without it, no level (州/县) is assumed.
+    assert any(t.startswith("绩效考核部门对本部门2018年度为民办实事") for t in absent)
+    assert not any("州绩效办" in t for t in absent if "年度为民办实事" in t)
+
+
+def test_county_report_never_says_zhou(tmp_path):
+    from conftest import ROOT
+    texts = paragraphs_of(ROOT / "examples" / "county-transport-2023", tmp_path)
+    assert not any("州绩效办" in t or "州商务局" in t for t in texts)
+    assert any(t.startswith("县绩效办对本部门2023年度") for t in texts)
+
+
+def test_conclusion_uses_the_short_name(given):
+    assert find(given, "根据部门整体支出绩效评价指标体系").startswith(
+        "根据部门整体支出绩效评价指标体系，经州商务局自评，2018年度部门整体支出绩效评价得分为90.47分")
+
+
+def test_explanations_in_written_order_with_free_items(tmp_path):
+    raw = example_raw()
+    folder = write_department(tmp_path / "d", raw)
+    reasons = folder / "narratives" / "需要说明事项.md"
+    reasons.write_text("## 其他说明\n\n本年度机构未调整。\n\n## 预算控制率\n\n追加较多。\n\n"
+                       "## 在职人员控制率\n\n在职人员控制在编制内。\n", encoding="utf-8")
+    texts = paragraphs_of(folder, tmp_path)
+    start, end = texts.index("四、需要说明事项"), texts.index("五、绩效评价结论")
+    section = texts[start + 1:end]
+    assert section == [
+        "1. 其他说明", "本年度机构未调整。",
+        "2. 预算控制率", "2018年度本部门预算控制率为348.83%，大于100%，得0.00分，扣5.00分。", "追加较多。",
+        "3. 在职人员控制率", "在职人员控制在编制内。",
+        "4. 预算完成率", ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点"
+                       "扣2分计（不足5个百分点的部分不扣分），扣4.00分，得1.00分。"), "【待补充：预算完成率扣分原因】",
+        "5. 重点工作实际完成率", ("2018年度绩效办对应部分考核得分为93.34分，重点工作实际完成率得分＝"
+                             "93.34÷100×8＝7.47分，扣0.53分。"), "【待补充：重点工作实际完成率扣分原因】"]
+
+
+def test_scores_have_one_format_everywhere(tmp_path):
+    out = tmp_path / "r.docx"
+    out.write_bytes(render_docx(evaluate(EXAMPLE))[0])
+    doc = Document(str(out))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    # Scores; a rule's own constant (按每低于5个百分点扣2分计) is the framework's wording.
+    scores = re.findall(r"(?:得|得满分|扣|得分为|得分＝[^＝]*＝)(\d+(?:\.\d+)?)分(?!计)", text)
+    assert scores and all(re.fullmatch(r"\d+\.\d\d", s) for s in scores), scores
+    table = doc.tables[0]
+    column = [row.cells[-1].text for row in table.rows[1:]]
+    assert all(re.fullmatch(r"\d+\.\d\d", c) for c in column), column
+    assert column[-1] == "90.47" and "得分为90.47分" in text
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("增长23.8%，\n  完成年度目标", "增长23.8%，完成年度目标"),
+    ("全州1110个贫困村 全部建有", "全州1110个贫困村全部建有"),
+    ("测试<局>&{{ 单位名称 }}", "测试<局>&{{ 单位名称 }}"),
+    ("e-commerce\nplatform", "e-commerce platform"),
+])
+def test_wrapped_lines_never_leave_a_space_beside_chinese(raw, expected):
+    assert join_wrapped(raw) == expected
+
+
+def test_folded_yaml_in_a_judgement_prints_without_spaces(given):
+    basis = find(given, "2018年全州招商引资到位资金")
+    assert "， " not in basis and "增长23.8%，完成年度目标任务的105.6%" in basis
