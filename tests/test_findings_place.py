@@ -50,7 +50,10 @@ def filled(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copytree(EXAMPLE / "narratives", folder / "narratives")
     book = write_workbook(folder / "data.xlsx", "xiangxi-2018")
-    assert fill_from_raw(book, read_yaml(EXAMPLE / "data.yaml").data) == []
+    raw = read_yaml(EXAMPLE / "data.yaml").data
+    raw.pop("评价工作")  # written in data.yaml only: the 填报表 has no cells for them yet
+    raw["基本信息"].pop("简称")
+    assert fill_from_raw(book, raw) == []
     return folder
 
 
