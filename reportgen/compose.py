@@ -229,8 +229,11 @@ class Composer:
                     "如不再需要，请删去这一节", self.narratives.reasons_file or "", heading.line))
                 items.append((indicators[key].name, body))
             else:
-                hint = self.heading_hint(heading.text, list(lost.values()))
-                if hint:  # a free title, or a misspelt indicator? say which it may be
+                # A free title, or a misspelt section of a deducted indicator still unexplained?
+                unexplained = [r for k, r in lost.items() if self.narratives.reason_for(r.name)
+                               is None]
+                hint = self.heading_hint(heading.text, unexplained) if unexplained else ""
+                if hint.endswith(tuple(f"“## {r.name}”？" for r in unexplained)):
                     self.findings.append(warning(
                         f"“{heading.text}”不是本框架的指标，按自拟标题写入需要说明事项{hint}",
                         self.narratives.reasons_file or "", heading.line))
