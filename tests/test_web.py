@@ -571,3 +571,65 @@ def test_report_pages_as_images_and_pdf(app) -> None:
     assert dept.get(f"/d/other/builds/1/pages/{count + 1}.png").status_code == 404
     pdf = dept.get("/d/other/builds/1/report.pdf")
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_serve_creates_the_administrator_once_and_listens_on_localhost(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from web_helpers import free_port
+
+    root = tmp_path / "root"
+    root.mkdir()
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "reportgen.cli", "serve", str(root),
+                                "--port", str(port)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        first = process.stdout.readline()
+        assert first.startswith("首次启动：已创建财政局管理员账号 admin，一次性密码：")
+        password = first.split("一次性密码：")[1].strip()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                page = httpx.get(f"http://127.0.0.1:{port}/login")
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.2)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            page = client.get("/login")
+            r = client.post("/login", data={"csrf": csrf_of(page.text), "name": "admin",
+                                            "password": password})
+            assert r.status_code == 303 and r.headers["location"] == "/bureau"
+            assert "server" not in r.headers  # no server banner
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+    again = subprocess.Popen([sys.executable, "-m", "reportgen.cli", "serve", str(root),
+                              "--port", str(free_port())], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, env=env)
+    try:  # the administrator exists: no second password
+        assert again.stdout.readline().startswith("网页地址：http://127.0.0.1:")
+    finally:
+        again.send_signal(signal.SIGINT)
+        again.wait(timeout=30)
+
+
+def test_pages_load_nothing_from_outside(app) -> None:
+    import re
+
+    admin = client_for(app, "admin")
+    for path in ("/bureau", "/d/xxsw", "/d/xxsw/yaml", "/d/xxsw/narratives/职责概述"):
+        html = admin.get(path).text
+        assert not re.search(r'(src|href)="(https?:)?//', html), path
+        assert '<script src="/static/htmx.min.js"' in html
+    js = admin.get("/static/htmx.min.js")
+    assert js.status_code == 200 and b"htmx" in js.content[:200]
+    assert "default-src 'self'" in admin.get("/bureau").headers["content-security-policy"]
