@@ -45,7 +45,10 @@ class _Column:
 
 
 def summary_workbook(outcomes: list[Outcome]) -> bytes:
+    """Written row by row (openpyxl's write-only mode): memory stays flat however many
+    departments, where a workbook kept whole grows by ~20 KB a row."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -58,11 +61,36 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
         head += [c.value_header, f"{c.name}\n得分"]
     head += ["总分", "等级", "检查错误数", "检查警告数", "输出文件", "状态", "原因或变化"]
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append([cell_text(h) for h in head])
-    grey = Font(color="808080")
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("汇总")
+    for i, title in enumerate(head, 1):
+        width = 14 if "\n" in title else max(10, len(title) * 2 + 2)
+        ws.column_dimensions[get_column_letter(i)].width = min(width, 40)
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(head))}{len(outcomes) + 1}"
+    bold, grey = Font(bold=True), Font(color="808080")
+    centred = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    fill = PatternFill("solid", fgColor="DDEBF7")
+
+    def styled(value: object, column: int) -> object:
+        value = cell_text(value)
+        if isinstance(value, Decimal | float | int) and column > 3:
+            cell = WriteOnlyCell(ws, value)
+            cell.number_format = NUMBER_FORMAT
+            return cell
+        if value == NOT_IN_FRAMEWORK:
+            cell = WriteOnlyCell(ws, value)
+            cell.font = grey
+            return cell
+        return value
+
+    header = []
+    for title in head:
+        cell = WriteOnlyCell(ws, cell_text(title))
+        cell.font, cell.alignment, cell.fill = bold, centred, fill
+        header.append(cell)
+    ws.row_dimensions[1].height = 45
+    ws.append(header)
     for o in outcomes:
         cells = {cell.name: cell for cell in o.indicators}
         row: list[object] = [o.folder, o.name, int(o.year) if o.year else None, o.framework]
@@ -72,30 +100,13 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
         row += [_number(o.total), o.grade, o.errors if scored else None,
                 o.warnings if scored else None, o.output, status(o),
                 o.change if o.ok else o.reason]
-        ws.append([cell_text(v) for v in row])
-    bold = Font(bold=True)
-    for cell in ws[1]:
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, Decimal | float | int) and cell.column > 3:
-                cell.number_format = NUMBER_FORMAT
-            elif cell.value == NOT_IN_FRAMEWORK:
-                cell.font = grey
-    for i, title in enumerate(head, 1):
-        width = 14 if "\n" in title else max(10, len(title) * 2 + 2)
-        ws.column_dimensions[get_column_letter(i)].width = min(width, 40)
-    ws.row_dimensions[1].height = 45
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = ws.dimensions
+        ws.append([styled(value, i) for i, value in enumerate(row, 1)])
     notes = wb.create_sheet("说明")
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 90
     notes.append(["项目", "含义"])
     for item in NOTES:
         notes.append(list(item))
-    notes.column_dimensions["A"].width = 18
-    notes.column_dimensions["B"].width = 90
     wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.properties.creator = "reportgen"
     out = io.BytesIO()
