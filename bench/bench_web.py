@@ -36,7 +36,7 @@ from reportgen.web.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
-VERSION = re.compile(r'name="version" value="(\d+)"')
+VERSION = re.compile(r'name="version" value="([^"]+)"')
 
 
 def ms(response: httpx.Response) -> float:

@@ -71,7 +71,8 @@ def create_app(root: Path) -> FastAPI:
     app = FastAPI(title="reportgen", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.web = web
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals.update(roles=ROLES, statuses=depts.STATUSES, clock=_clock)
+    templates.env.globals.update(roles=ROLES, statuses=depts.STATUSES, clock=_clock,
+                                 stamp=lambda ident: stamp(web, ident))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     sync_departments(web)
 
@@ -133,16 +134,18 @@ def create_app(root: Path) -> FastAPI:
             raise Problem(403, "表单已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
         return form
 
-    def version_of(form) -> int:
-        try:
-            return int(str(form.get("version", "")))
-        except ValueError:
-            raise Problem(400, "表单缺少版本号，请刷新页面后重试。") from None
+    def version_of(form) -> tuple[int, str]:
+        """The page's stamp: the department's save version and its files' digest."""
+        number, _, digest = str(form.get("version", "")).partition("-")
+        if not number.isdigit() or not digest:
+            raise Problem(400, "表单缺少版本号，请刷新页面后重试。")
+        return int(number), digest
 
-    def save(ident: str, folder: Path, session: Session, expected: int, action: str,
+    def save(ident: str, folder: Path, session: Session, seen: tuple[int, str], action: str,
              detail: str, write) -> None:
         """The version check of every save: one writer per department at a time, and only
         one who saw the current version; the other gets a conflict, never a silent loss."""
+        expected, digest = seen
         with web.lock(ident):
             current = store.department(ident)
             if current is None or current.version != expected:
@@ -150,6 +153,9 @@ def create_app(root: Path) -> FastAPI:
                 raise Problem(409, f"保存冲突：在您打开此页面之后，{by or '其他人'}已修改了本部门的内容"
                                    f"（当前版本 {current.version if current else '?'}，您的版本 {expected}）。"
                                    "您的修改未保存；请重新打开页面，在最新内容上再修改。")
+            if digest != depts.folder_digest(folder):
+                raise Problem(409, "保存冲突：在您打开此页面之后，本部门的文件在网页之外（命令行、Excel 或"
+                                   "直接修改文件夹）被改动过。您的修改未保存；请重新打开页面，在最新内容上再修改。")
             write()
             with store.transaction() as db:
                 if not store.claim_version(db, ident, expected, session.user.name):
@@ -616,6 +622,14 @@ def _preview(folder: Path, section: str, text: str):
         return depts.preview(folder, section, text)
     except InputError as exc:
         return [], depts.shown(exc.findings, folder)
+
+
+def stamp(web: Web, ident: str) -> str:
+    """What a save form carries: the save version and the digest of the files it shows."""
+    row = web.store.department(ident)
+    folder = depts.folder_of(web.root, ident)
+    digest = depts.folder_digest(folder) if folder is not None else "0"
+    return f"{row.version if row else 0}-{digest}"
 
 
 def sync_departments(web: Web) -> None:

@@ -68,6 +68,23 @@ def data_kind(folder: Path) -> str:
     return ""
 
 
+def folder_digest(folder: Path) -> str:
+    """What the department's files are now: the data file and its own narratives, by name
+    and content. A save carries the digest its page was made from, so a change made
+    outside the web page (the command line, Excel on a shared folder) is not overwritten."""
+    import hashlib
+
+    h = hashlib.sha256()
+    files = [folder / DATA_XLSX, folder / DATA_YAML]
+    narratives = folder / NARRATIVES_DIR
+    if narratives.is_dir():
+        files += sorted(narratives.glob("*.md"))
+    for path in files:
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
 # -- findings as the page shows them --------------------------------------------------------
 
 @dataclass(frozen=True)
