@@ -620,3 +620,29 @@ def test_the_copy_must_be_a_docx(seed_docx, tmp_path, target, capsys):
     assert main(["review", str(seed_docx), "-o", str(tmp_path / target)]) == 2
     assert ".docx" in capsys.readouterr().err
     assert not (tmp_path / target).exists()
+
+
+def test_folder_review_goes_on_after_an_unforeseen_error(tmp_path, monkeypatch, capsys):
+    from reportgen.review import command
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    small_report(folder / "甲.docx", ["在职人员控制率＝（72÷78）×100%＝92.31%。"])
+    small_report(folder / "乙.docx", ["在职人员控制率＝（72÷78）×100%＝92.31%。"])
+    original = command.review_one
+
+    def flaky(path, framework):
+        if path.name == "甲.docx":
+            raise RuntimeError("a bug")
+        return original(path, framework)
+
+    monkeypatch.setattr(command, "review_one", flaky)
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))   # the incident log goes here
+    assert main(["review", str(folder), "-o", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "甲.docx：程序内部错误" in err and "乙.docx：未发现问题" in err
+    assert (tmp_path / "out" / "乙（审核）.docx").exists()
+    assert "Traceback" not in err
+    assert len(list(tmp_path.glob("reportgen-error-*.log"))) == 1

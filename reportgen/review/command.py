@@ -105,10 +105,14 @@ def _review_folder(folder: Path, args: argparse.Namespace) -> int:
         raise InputError(_problem(folder, "文件夹中没有 .docx、.doc 或 .wps 文件"), unreadable=True)
     rows: list[FolderRow] = []
     records = []
+    used: set[Path] = set()
     for i, path in enumerate(files, 1):
         started = time.perf_counter()
         relative = path.relative_to(folder)
         target = out_dir / relative.parent / f"{path.stem}（审核）.docx"
+        if target in used:   # 报告.doc beside 报告.docx
+            target = target.with_name(f"{path.stem}（审核，{path.suffix.lstrip('.')}）.docx")
+        used.add(target)
         try:
             doc, review = review_one(path, args.framework)
             write_annotated(doc, review.findings, target)
@@ -120,8 +124,10 @@ def _review_folder(folder: Path, args: argparse.Namespace) -> int:
             rows.append(FolderRow(relative.as_posix(), None, "", reason))
             status = f"无法读取：{reason}"
             records.append({"file": relative.as_posix(), "error": reason})
-        except Exception as exc:  # noqa: BLE001 - one odd report must not stop the bureau's batch
-            reason = f"审核时出现程序错误（{type(exc).__name__}），请把该文件反馈给维护者"
+        except Exception:  # noqa: BLE001 - one odd report must not stop the bureau's batch
+            from ..incident import log_unexpected, unexpected_message
+
+            reason = unexpected_message(log_unexpected(f"reportgen review {path}"))
             rows.append(FolderRow(relative.as_posix(), None, "", reason))
             status = reason
             records.append({"file": relative.as_posix(), "error": reason})
