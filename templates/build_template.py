@@ -19,9 +19,15 @@ from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.section import CT_SectPr
+from docx.section import Section
+from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
@@ -120,38 +126,6 @@ class ParaStyle:
     ui_priority: int | None = None
 
 
-def _ppr_xml(s: ParaStyle, size_pt: float) -> str:
-    """Paragraph properties, children in the schema's sequence order."""
-    parts: list[str] = []
-    if s.keep_next:
-        parts.append("<w:keepNext/>")
-    if s.widow_control:
-        parts.append("<w:widowControl/>")
-    if not s.snap_to_grid:
-        # Single-spaced text would otherwise snap to the 28.95 pt line grid.
-        parts.append('<w:snapToGrid w:val="0"/>')
-    spacing = ""
-    if s.before is not None:
-        spacing += f' w:before="{s.before}"'
-    if s.after is not None:
-        spacing += f' w:after="{s.after}"'
-    if s.line is not None:
-        spacing += f' w:line="{s.line}" w:lineRule="{s.line_rule}"'
-    if spacing:
-        parts.append(f"<w:spacing{spacing}/>")
-    if s.indent_chars is not None or s.left is not None:
-        chars = s.indent_chars or 0
-        # firstLineChars wins in Word/WPS; firstLine is the fallback for other readers.
-        first = round(chars / 100 * size_pt * 20)
-        left = f' w:left="{s.left}"' if s.left is not None else ""
-        parts.append(f'<w:ind{left} w:firstLineChars="{chars}" w:firstLine="{first}"/>')
-    if s.jc:
-        parts.append(f'<w:jc w:val="{s.jc}"/>')
-    if s.outline is not None:
-        parts.append(f'<w:outlineLvl w:val="{s.outline}"/>')
-    return f"<w:pPr>{''.join(parts)}</w:pPr>" if parts else ""
-
-
 def _rfonts_xml(east_asia: str, latin: str | None) -> str:
     latin = latin or east_asia
     return (
@@ -159,34 +133,73 @@ def _rfonts_xml(east_asia: str, latin: str | None) -> str:
     )
 
 
-def _rpr_xml(s: ParaStyle) -> str:
-    parts: list[str] = []
-    if s.east_asia:
-        parts.append(_rfonts_xml(s.east_asia, s.latin))
-    if s.bold:
-        parts.append("<w:b/><w:bCs/>")
-    if s.size_pt is not None:
-        half_points = round(s.size_pt * 2)
-        parts.append(f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>')
-    return f"<w:rPr>{''.join(parts)}</w:rPr>" if parts else ""
+_ALIGN = {"both": WD_ALIGN_PARAGRAPH.JUSTIFY, "left": WD_ALIGN_PARAGRAPH.LEFT,
+          "center": WD_ALIGN_PARAGRAPH.CENTER}
+# What may follow w:snapToGrid in a w:pPr (python-docx has no property for it).
+_AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                       "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                       "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+                       "w:sectPr", "w:pPrChange")
 
 
-def para_style_xml(s: ParaStyle) -> str:
-    custom = "" if s.builtin else ' w:customStyle="1"'
-    default = ' w:default="1"' if s.style_id == "Normal" else ""
-    head = [f'<w:name w:val="{s.name}"/>']
+def add_paragraph_style(doc: DocxDocument, s: ParaStyle) -> None:
+    """The style through python-docx's own classes, which keep the schema's child order;
+    raw attributes only where it has no property (firstLineChars, snapToGrid, w:cs …)."""
+    style = doc.styles.add_style(s.name, WD_STYLE_TYPE.PARAGRAPH, builtin=s.builtin)
+    style.style_id = s.style_id
+    element = style.element
+    if s.style_id == BODY:
+        element.set(qn("w:default"), "1")
     if s.based_on:
-        head.append(f'<w:basedOn w:val="{s.based_on}"/>')
+        element.basedOn_val = s.based_on
     if s.next_style:
-        head.append(f'<w:next w:val="{s.next_style}"/>')
+        element.get_or_add_next().val = s.next_style
     if s.ui_priority is not None:
-        head.append(f'<w:uiPriority w:val="{s.ui_priority}"/>')
-    head.append("<w:qFormat/>")
-    size = s.size_pt or BODY_PT
-    return (
-        f'<w:style {nsdecls("w")} w:type="paragraph"{default}{custom} '
-        f'w:styleId="{s.style_id}">{"".join(head)}{_ppr_xml(s, size)}{_rpr_xml(s)}</w:style>'
-    )
+        element.uiPriority_val = s.ui_priority
+    style.quick_style = True
+    fmt = style.paragraph_format
+    if s.keep_next:
+        fmt.keep_with_next = True
+    if s.widow_control:
+        fmt.widow_control = True
+    if not s.snap_to_grid:
+        # Single-spaced text would otherwise snap to the 28.95 pt line grid.
+        snap = OxmlElement("w:snapToGrid", {qn("w:val"): "0"})
+        element.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
+    if s.before is not None:
+        fmt.space_before = Twips(s.before)
+    if s.after is not None:
+        fmt.space_after = Twips(s.after)
+    if s.line is not None and s.line_rule == "exact":
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Twips(s.line)
+    elif s.line is not None:
+        fmt.line_spacing = s.line / SINGLE  # "auto": a multiple of single spacing
+    if s.indent_chars is not None or s.left is not None:
+        if s.left is not None:
+            fmt.left_indent = Twips(s.left)
+        chars = s.indent_chars or 0
+        # firstLineChars wins in Word/WPS; firstLine is the fallback for other readers.
+        fmt.first_line_indent = Twips(round(chars / 100 * (s.size_pt or BODY_PT) * 20))
+        element.pPr.ind.set(qn("w:firstLineChars"), str(chars))
+    if s.jc:
+        fmt.alignment = _ALIGN[s.jc]
+    if s.outline is not None:
+        element.get_or_add_pPr().get_or_add_outlineLvl().val = s.outline
+    font = style.font
+    if s.east_asia:
+        latin = s.latin or s.east_asia
+        fonts = element.get_or_add_rPr().get_or_add_rFonts()
+        font.name = latin  # w:ascii and w:hAnsi
+        fonts.set(qn("w:eastAsia"), s.east_asia)
+        fonts.set(qn("w:cs"), latin)
+    if s.bold:
+        font.bold = True
+        element.rPr.get_or_add_bCs()
+    if s.size_pt is not None:
+        font.size = Pt(s.size_pt)
+        size_cs = OxmlElement("w:szCs", {qn("w:val"): str(round(s.size_pt * 2))})
+        element.rPr.sz.addnext(size_cs)  # complex-script size: python-docx has no property
 
 
 def _heading(level: int, font: str, bold: bool = False) -> ParaStyle:
@@ -340,7 +353,7 @@ def install_styles(doc: DocxDocument) -> None:
     for xml in DEFAULT_STYLES_XML:
         styles.append(parse_xml(xml.format(ns=ns)))
     for spec in PARA_STYLES:
-        styles.append(parse_xml(para_style_xml(spec)))
+        add_paragraph_style(doc, spec)
     styles.append(parse_xml(table_style_xml()))
 
 
@@ -413,38 +426,42 @@ def set_core_properties(doc: DocxDocument) -> None:
 
 
 # --- Sections ------------------------------------------------------------------------
-def sectpr_xml(
+def section_properties(
     *, landscape: bool = False, restart_numbering: bool = False, line_grid: bool = True
-) -> str:
+) -> CT_SectPr:
+    """A new-page section's w:sectPr, through python-docx's Section where it has properties."""
+    sect_pr = OxmlElement("w:sectPr")
+    section = Section(sect_pr, None)  # no document part: headers and footers come later
+    # Written out although it is the default: python-docx would leave it implicit.
+    sect_pr.get_or_add_type().set(qn("w:val"), "nextPage")
     if landscape:
-        size = f'<w:pgSz w:w="{A4_H}" w:h="{A4_W}" w:orient="landscape"/>'
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Twips(A4_H), Twips(A4_W)
         top = bottom = APPX_MARGIN_TB
         left = right = APPX_MARGIN_LR
         footer = APPX_FOOTER_DIST
     else:
-        size = f'<w:pgSz w:w="{A4_W}" w:h="{A4_H}"/>'
+        section.page_width, section.page_height = Twips(A4_W), Twips(A4_H)
         top, bottom, left, right = MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT
         footer = FOOTER_DIST
-    margins = (
-        f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" '
-        f'w:header="{HEADER_DIST}" w:footer="{footer}" w:gutter="0"/>'
-    )
-    numbering = '<w:pgNumType w:start="1"/>' if restart_numbering else ""
+    section.top_margin, section.bottom_margin = Twips(top), Twips(bottom)
+    section.left_margin, section.right_margin = Twips(left), Twips(right)
+    section.header_distance, section.footer_distance = Twips(HEADER_DIST), Twips(footer)
+    section.gutter = Twips(0)
+    # No python-docx property for these three; appended in the schema's order.
+    if restart_numbering:
+        sect_pr.append(OxmlElement("w:pgNumType", {qn("w:start"): "1"}))
+    sect_pr.append(OxmlElement("w:cols", {qn("w:space"): "425"}))
     # The appendix holds tables only, so it gets no line grid.
-    grid = (
-        f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/>'
-        if line_grid
-        else '<w:docGrid w:linePitch="312"/>'
-    )
-    return (
-        f'<w:sectPr {nsdecls("w")}><w:type w:val="nextPage"/>{size}{margins}{numbering}'
-        f'<w:cols w:space="425"/>{grid}</w:sectPr>'
-    )
+    grid = ({qn("w:type"): "lines", qn("w:linePitch"): str(LINE_PITCH)} if line_grid
+            else {qn("w:linePitch"): "312"})
+    sect_pr.append(OxmlElement("w:docGrid", grid))
+    return sect_pr
 
 
-def end_section_in(paragraph: Paragraph, sectpr: str) -> None:
+def end_section_in(paragraph: Paragraph, sect_pr: CT_SectPr) -> None:
     """A section's properties live in its last paragraph (except the final section)."""
-    paragraph._p.get_or_add_pPr().append(parse_xml(sectpr))
+    paragraph._p.get_or_add_pPr().append(sect_pr)
 
 
 def fill_footer(doc: DocxDocument, section_index: int) -> None:
@@ -515,7 +532,7 @@ def build_cover(doc: DocxDocument) -> None:
     para(doc, "CoverField", "评价方式：{{ 评价方式 }}")
     para(doc, "CoverField", "评价单位：{{ 单位名称 }}")
     last = para(doc, "CoverField", "报告日期：{{ 报告日期 }}")
-    end_section_in(last, sectpr_xml())
+    end_section_in(last, section_properties())
 
 
 def section_break_paragraph(doc: DocxDocument) -> Paragraph:
@@ -537,7 +554,7 @@ def build_main(doc: DocxDocument) -> None:
     for heading, variable in MAIN_CHAPTERS:
         para(doc, "Heading1", heading)
         para(doc, "Normal", f"{{{{p {variable} }}}}")
-    end_section_in(section_break_paragraph(doc), sectpr_xml(restart_numbering=True))
+    end_section_in(section_break_paragraph(doc), section_properties(restart_numbering=True))
 
 
 def build_appendix(doc: DocxDocument) -> None:
@@ -551,7 +568,7 @@ def build_appendix(doc: DocxDocument) -> None:
     para(doc, "AppendixTitle", "基础数据表")
     para(doc, "BodyNoIndent", "{{p 基础数据表 }}")
     body = doc.element.body
-    body.replace(body.sectPr, parse_xml(sectpr_xml(landscape=True, line_grid=False)))
+    body.replace(body.sectPr, section_properties(landscape=True, line_grid=False))
 
 
 # --- Output --------------------------------------------------------------------------
