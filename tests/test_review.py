@@ -646,3 +646,18 @@ def test_folder_review_goes_on_after_an_unforeseen_error(tmp_path, monkeypatch, 
     assert (tmp_path / "out" / "乙（审核）.docx").exists()
     assert "Traceback" not in err
     assert len(list(tmp_path.glob("reportgen-error-*.log"))) == 1
+
+
+def test_an_indicator_left_out_of_the_table(tmp_path):
+    from review_documents import scored_report
+
+    from reportgen.framework import builtin_frameworks, load_framework
+
+    framework = next(load_framework(b.path) for b in builtin_frameworks()
+                     if b.ident == "湘西州本级2018")
+    rows = [(i.name, str(i.points), str(i.points)) for _, _, i in framework.indicators()]
+    complete = scored_report(tmp_path / "all.docx", [], rows, "100")
+    assert messages(complete) == []
+    shorter = scored_report(tmp_path / "less.docx", [], rows[:-1], "94")
+    found = messages(shorter)
+    assert len(found) == 1 and "合计为94分" in found[0] and "社会公众或服务对象满意度" in found[0]

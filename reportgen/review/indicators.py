@@ -204,9 +204,28 @@ def check_table(parsed: IndicatorTable, framework: Framework | None) -> list[Fin
             findings.append(Finding(Kind.TABLE, cell, None, (
                 f"指标表中“{names}”的分值为{fmt_points(points)}分，评价框架（{framework.title}）"
                 f"规定为{fmt_points(sum(expected, Decimal(0)))}分。")))
+    if framework is not None and not findings:
+        findings += _framework_total(parsed, framework)
     findings += _level_sums(parsed)
     findings += _total_row(parsed)
     return findings
+
+
+def _framework_total(parsed: IndicatorTable, framework: Framework) -> list[Finding]:
+    """All the table's points together against the framework's total (an indicator left out)."""
+    got = _points_of(parsed.rows)
+    expected = sum((c.points for c in framework.categories), Decimal(0))
+    if got is None or got == expected:
+        return []
+    present = {r.name for r in parsed.rows}
+    missing = [i.name for _, _, i in framework.indicators() if key(i.name) not in present]
+    if len(missing) * 4 > len(framework.indicators()):
+        return []   # an excerpt of the table, or another framework: not one left out
+    note = f"，表中没有：{'、'.join(missing)}" if missing else ""
+    anchor = parsed.total_points or parsed.rows[0].name_cell
+    return [Finding(Kind.TABLE, anchor, None, (
+        f"指标表各三级指标分值合计为{fmt_points(got)}分，评价框架（{framework.title}）"
+        f"总分为{fmt_points(expected)}分{note}。"))]
 
 
 def _shared(rows: list[Row], pick) -> list[tuple[Cell, list[Row]]]:
@@ -438,7 +457,6 @@ def check_indicators(doc: ReviewedDocument, computations: list[Computation],
     rows = {r.name: r for r in parsed.rows} if parsed else {}
     consequences = outcome.consequences
     recomputed_scores: dict[str, Decimal] = {}
-    claimed_scores: dict[str, Decimal] = {}
     for name in dict.fromkeys(s.indicator for s in sections):
         own = [s for s in sections if s.indicator == name]
         indicator = by_name.get(name)
@@ -453,8 +471,6 @@ def check_indicators(doc: ReviewedDocument, computations: list[Computation],
         if rule_score is not None:
             recomputed_scores[name] = rule_score
         claimed = table_score if table_score is not None else (claims[0].value if claims else None)
-        if claimed is not None:
-            claimed_scores[name] = claimed
         mismatched = [c for c in claims if table_score is not None and c.value != table_score]
         wrong_points = [s for s in own if s.points is not None and table_points is not None
                         and s.points != table_points]
