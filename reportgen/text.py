@@ -38,6 +38,12 @@ def join_wrapped(text: str) -> str:
     return _GAP.sub(gap, text)
 
 
+def xml_escape(text: str) -> str:
+    """&, < and > as XML entities: what xml.sax.saxutils.escape does, without the import
+    of urllib, http.client, ssl and email that module brings."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
 def clean_text(text: str) -> str:
     """Drop what XML cannot hold; Windows and old Mac line ends become \\n."""
     return _NOT_XML.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))

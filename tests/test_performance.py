@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
+import sys
 import time
 import zipfile
 import zlib
@@ -59,3 +61,40 @@ def test_stale_leftovers_found_by_the_one_listing_are_removed_per_target(tmp_pat
     assert leftovers["乙.docx"].exists()  # another report's: removed when that one is written
     write_atomically(tmp_path / "乙.docx", b"new", durable=False)
     assert not leftovers["乙.docx"].exists()
+
+
+COLD_BUILD = """
+import sys
+from reportgen.cli import main
+code = main(sys.argv[1:])
+print(sorted(m for m in ("docxtpl", "docx", "xml.sax.saxutils", "urllib.request") if m in sys.modules))
+sys.exit(code)
+"""
+
+
+def test_a_cold_build_imports_docxtpl_only_until_its_patch_step_is_cached(example_dir, tmp_path):
+    env = {**os.environ, "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
+    outputs, imported = [], []
+    for i in range(2):
+        out = tmp_path / f"r{i}.docx"
+        result = subprocess.run([sys.executable, "-c", COLD_BUILD, "build", str(example_dir),
+                                 "-o", str(out)], capture_output=True, text=True, env=env,
+                                check=False)
+        assert result.returncode in (0, 1), result.stderr
+        imported.append(result.stdout.strip().splitlines()[-1])
+        outputs.append(out.read_bytes())
+    assert imported == ["['docx', 'docxtpl']", "[]"]
+    assert outputs[0] == outputs[1]
+    assert len(list((tmp_path / "cache").glob("patched-*.json"))) == 1
+
+
+def test_a_broken_cache_file_is_patched_again(example_dir, tmp_path, monkeypatch):
+    from reportgen.render import patch_cache
+
+    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path))
+    sources = {"word/document.xml": "<w:p><w:r><w:t>{{ 单位名称 }}</w:t></w:r></w:p>"}
+    first = patch_cache.patched_parts(sources)
+    [cached] = tmp_path.glob("patched-*.json")
+    cached.write_text("{not json", encoding="utf-8")
+    assert patch_cache.patched_parts(sources) == first
+    assert patch_cache.patched_parts(sources) == first  # rewritten whole

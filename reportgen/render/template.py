@@ -13,16 +13,16 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError
 from lxml import etree
 
 from ..findings import Finding, InputError, error
 from ..template_contract import RENDERED_PARTS, STYLES_PART
+from ..text import xml_escape
 from ..zipfiles import fixed_entry
 from .lint import lint_parts, read_package, style_problems, template_sources
+from .patch_cache import patched_parts
 from .sandbox import TemplateSandbox, charge_output, describe_render_error, render_budget
 from .syntax_messages import describe as describe_syntax
 from .wordml import RawXml
@@ -57,6 +57,7 @@ class CompiledTemplate:
             raise InputError(problems, unreadable=True)
         self.sources = template_sources(self.entries)
         problems = []
+        split: dict[str, tuple[str, str, str]] = {}
         for info, data in self.entries:
             if not RENDERED_PARTS.match(info.filename):
                 continue
@@ -66,16 +67,18 @@ class CompiledTemplate:
                 problems.append(error(f"{info.filename} 不是 UTF-8 编码", name))
                 continue
             prefix, source, suffix = _split(xml, info.filename)
-            if "{" not in source:
-                continue
-            patched = DocxTemplate.patch_xml(None, source)  # uses no instance state
+            if "{" in source:
+                split[info.filename] = prefix, source, suffix
+        patched_sources = patched_parts({part: source for part, (_, source, _) in split.items()})
+        for part, (prefix, _, suffix) in split.items():
+            patched = patched_sources[part]
             try:
-                self.parts[info.filename] = _Part(prefix, self.env.from_string(patched), suffix)
+                self.parts[part] = _Part(prefix, self.env.from_string(patched), suffix)
             except TemplateSyntaxError as exc:
                 text = re.sub(r"<[^>]+>", "", patched.splitlines()[exc.lineno - 1]
                               if exc.lineno and exc.lineno <= len(patched.splitlines()) else "")
                 problems.append(error(f"模板标记有误：{describe_syntax(exc)}（附近文字：{text[:60]}）",
-                                      f"{name}:{info.filename}"))
+                                      f"{name}:{part}"))
         if problems:  # the lint says where, in Chinese
             located = [f for f in lint_parts(name, self.sources) if f.is_error]
             raise InputError(located or problems, unreadable=True)
@@ -181,7 +184,7 @@ def core_properties(title: str) -> bytes:
         'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{escape(title)}</dc:title><dc:creator>reportgen</dc:creator>"
+        f"<dc:title>{xml_escape(title)}</dc:title><dc:creator>reportgen</dc:creator>"
         "<cp:lastModifiedBy>reportgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
         '<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>'
         '<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified>'

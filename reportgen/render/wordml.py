@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from typing import ClassVar
-from xml.sax.saxutils import escape
 
 from ..document import Block, Cell, Heading, Paragraph, Row, Run, Table
 from ..template_contract import HEADINGS, TABLE_STYLE, TABLE_TEXT
-from ..text import clean_text
+from ..text import clean_text, xml_escape
 
 TWIPS_PER_MM = 1440 / 25.4
 
@@ -27,7 +26,7 @@ def run_xml(run: Run) -> str:
             if j:
                 pieces.append("<w:tab/>")
             if chunk:
-                pieces.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+                pieces.append(f'<w:t xml:space="preserve">{xml_escape(chunk)}</w:t>')
     return f"<w:r>{props}{''.join(pieces)}</w:r>"
 
 
