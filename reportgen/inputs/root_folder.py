@@ -8,6 +8,7 @@ reason the clerk can act on — empty, no data file, or a data file under anothe
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ IGNORED_DIRS = {NARRATIVES_DIR, "__pycache__", ".git"}
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv"}
 OLD_FORMATS = {".xls", ".et", ".ods", ".csv"}
 YAML_SUFFIXES = {".yaml", ".yml"}
+LOOK_AT = 1000  # files looked at to say why a folder is not a department
 
 
 @dataclass(frozen=True)
@@ -62,9 +64,10 @@ def _subfolders(folder: Path) -> list[Path]:
 
 def why_not_a_department(folder: Path) -> str:
     """The reason a folder is not a department, naming what was found and what is expected."""
-    try:
-        files = sorted(p for p in folder.rglob("*") if p.is_file()
-                       and not p.name.startswith((".", "~$")))
+    try:  # a look, not an inventory: a huge archive folder is not walked to its end
+        found = (p for p in folder.rglob("*") if p.is_file()
+                 and not p.name.startswith((".", "~$")))
+        files = sorted(itertools.islice(found, LOOK_AT))
     except OSError as exc:
         return f"无法读取文件夹：{exc.strerror or exc}"
     if not files:
@@ -74,7 +77,7 @@ def why_not_a_department(folder: Path) -> str:
         if hint:
             return hint
     shown = "、".join(p.relative_to(folder).as_posix() for p in files[:5])
-    more = f" 等{len(files)}个文件" if len(files) > 5 else ""
+    more = f" 等{len(files)}{'多' if len(files) == LOOK_AT else ''}个文件" if len(files) > 5 else ""
     return f"没有 data.yaml 或 data.xlsx（文件夹中有：{shown}{more}）"
 
 
