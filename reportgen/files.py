@@ -20,7 +20,7 @@ from .text import shown
 MB = 1024 * 1024
 # Per kind of input file: far above any real one, far below what exhausts memory or time.
 LIMITS: dict[str, int] = {
-    "数据文件": 10 * MB,        # data.yaml
+    "数据文件": 20 * MB,        # data.yaml (a field's own limit then names its line)
     "Excel 填报表": 20 * MB,    # data.xlsx, as stored (its sheets are bounded in xlsx_bounds)
     "文字材料": 20 * MB,        # narratives/*.md
     "评价框架": 5 * MB,         # a framework .yaml

@@ -67,11 +67,22 @@ def _yes_no(raw: object) -> bool:
     raise ValueError(f"“{raw}”应填写 是 或 否")
 
 
-def _text(raw: object) -> str:
+MAX_TEXT = 100_000  # characters in one text field: pages of prose, far below a hostile megabyte
+MAX_NAME = 200      # a name, a code, a method: one line of a cover page
+
+
+def _text(raw: object, limit: int = MAX_TEXT) -> str:
     if isinstance(raw, (dict, list)):
         raise ValueError("应填写一段文字")
     # A wrapped line in Chinese text is not a space (YAML folds line breaks into spaces).
-    return "" if raw is None else join_wrapped(str(raw))
+    text = "" if raw is None else join_wrapped(str(raw))
+    if len(text) > limit:
+        raise ValueError(f"文字过长（{len(text):,} 字，此处上限 {limit:,} 字），请检查是否粘贴了多余的内容")
+    return text
+
+
+def _name(raw: object) -> str:
+    return _text(raw, MAX_NAME)
 
 
 def _optional_none(raw: object) -> object:
@@ -106,6 +117,7 @@ Rate = Annotated[Decimal, BeforeValidator(_rate)]
 Score = Annotated[Decimal, BeforeValidator(_score)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Text = Annotated[str, BeforeValidator(_text)]
+Name = Annotated[str, BeforeValidator(_name)]
 Year = Annotated[int, BeforeValidator(_year)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 
@@ -179,14 +191,14 @@ class _Group(BaseModel):
 
 
 class BasicInfo(_Group):
-    name: Text = Field(alias="单位名称")
-    short_name: Text | None = Field(None, alias="简称")  # 以下简称…, used after first mention
+    name: Name = Field(alias="单位名称")
+    short_name: Name | None = Field(None, alias="简称")  # 以下简称…, used after first mention
     year: Year = Field(alias="年度")
-    credit_code: Text | None = Field(None, alias="统一社会信用代码")
-    budget_code: Text | None = Field(None, alias="预算编码")
+    credit_code: Name | None = Field(None, alias="统一社会信用代码")
+    budget_code: Name | None = Field(None, alias="预算编码")
     address: Text | None = Field(None, alias="地址")
     report_date: Date | None = Field(None, alias="报告日期")
-    evaluation_method: Text = Field("部门自评", alias="评价方式")
+    evaluation_method: Name = Field("部门自评", alias="评价方式")
     internal_units: list[Text] = Field(default_factory=list, alias="内设机构")
     subordinate_units: list[Text] = Field(default_factory=list, alias="下属单位")
 
@@ -311,7 +323,7 @@ class DepartmentYear(_Group):
             return {**raw, "基本信息": {}}
         return raw
 
-    framework: Text = Field(alias="评价框架")
+    framework: Name = Field(alias="评价框架")
     basic: BasicInfo = Field(alias="基本信息")
     staffing: Staffing = Field(default_factory=Staffing, alias="人员")
     finance: Finance = Field(default_factory=Finance, alias="收支")

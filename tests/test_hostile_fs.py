@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -22,6 +23,8 @@ from reportgen import cli
 from reportgen.cli import main
 
 SECONDS = 10
+UNIT_NAME_LINE = next(i for i, line in enumerate(
+    (EXAMPLE / "data.yaml").read_text(encoding="utf-8").splitlines(), 1) if "单位名称:" in line)
 
 
 @dataclass
@@ -60,7 +63,16 @@ def device_data(dept: Path, work: Path) -> list[str]:
 
 def giant_data(dept: Path, work: Path) -> list[str]:
     with (dept / "data.yaml").open("r+b") as handle:  # sparse: no disk used
-        handle.truncate(11 * 1024 * 1024)
+        handle.truncate(21 * 1024 * 1024)
+    return []
+
+
+def giant_unit_name(dept: Path, work: Path) -> list[str]:
+    """Was: a 12 MB 单位名称 failed against the template (XML text node too long)."""
+    data = dept / "data.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "单位名称: 湘西土家族苗族自治州商务局", "单位名称: " + "局" * (4 * 1024 * 1024)),  # 12 MB in UTF-8
+        encoding="utf-8")
     return []
 
 
@@ -274,8 +286,10 @@ CASES = [
          ["data.yaml：这是一个命名管道（FIFO），不是普通文件，不能作为数据文件读取"]),
     Case("data-dev-zero", device_data, "check", 2,
          ["data.yaml：这是一个设备文件，不是普通文件，不能作为数据文件读取"]),
-    Case("data-11MB", giant_data, "check", 2,
-         ["data.yaml：数据文件过大（11.0 MB，上限 10.0 MB）"]),
+    Case("data-21MB", giant_data, "check", 2,
+         ["data.yaml：数据文件过大（21.0 MB，上限 20.0 MB）"]),
+    Case("unit-name-12MB", giant_unit_name, "check", 1,
+         [f"data.yaml:{UNIT_NAME_LINE}（基本信息.单位名称）：文字过长（4,194,304 字，此处上限 200 字）"]),
     Case("narrative-21MB", giant_narrative, "build", 2,
          ["narratives/职责概述.md：文字材料过大（21.0 MB，上限 20.0 MB）"]),
     Case("narrative-comment-bomb", comment_bomb, "check", 1, ["检查完成"]),
@@ -417,3 +431,44 @@ def test_template_check_is_linear_in_tags(tmp_path):
     assert times[4000] < SECONDS
     # Linear: about 4× (with noise from a shared machine); quadratic was 16.6× (1.5 s → 25 s).
     assert times[4000] < 12 * times[1000] + 1.0, times
+
+
+HANGING_SOFFICE = f"""#!{sys.executable}
+import os, signal, sys, time
+from pathlib import Path
+signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a stuck LibreOffice does not listen
+child = os.fork()
+if child:
+    Path(os.environ["HANGING_PIDS"]).open("a").write(f"{{os.getpid()}} {{child}}\\n")
+    os.waitpid(child, 0)
+time.sleep(600)
+"""
+
+
+def test_libreoffice_that_hangs_is_killed_and_the_docx_kept(tmp_path, monkeypatch, capsys,
+                                                            no_last_resort):
+    """Uses the converter of #11 (render/pdf.py): the stuck process group is killed after
+    the time limit (30 s per report; 2 s here), the report stays, the message is Chinese."""
+    from reportgen.render import pdf
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "soffice").write_text(HANGING_SOFFICE)
+    (bin_dir / "soffice").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("HANGING_PIDS", str(tmp_path / "pids"))
+    monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 2.0)
+    assert pdf.TIMEOUT_SECONDS < 60 and pdf.__dict__["TIMEOUT_SECONDS"] == 2.0
+    out = tmp_path / "报告.pdf"
+    started = time.perf_counter()
+    code = main(["build", str(EXAMPLE), "-o", str(out)])
+    elapsed = time.perf_counter() - started
+    said = capsys.readouterr()
+    assert code == cli.EXIT_NO_PDF, said
+    assert elapsed < SECONDS
+    assert "Traceback" not in said.out + said.err
+    assert "超过 2 秒无进展，已终止" in said.out + said.err
+    assert (tmp_path / "报告.docx").exists() and not out.exists()
+    for pid in (tmp_path / "pids").read_text().split():
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid), 0)  # killed and reaped: nothing left running

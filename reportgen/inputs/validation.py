@@ -76,7 +76,9 @@ def _message(item: dict, path: tuple, model: type[BaseModel]) -> str:
         return "缺少“类型”，请填写"
     if kind == "too_short":
         return f"至少应有{ctx.get('min_length')}项"
-    return f"值不符合要求（{item['msg']}）"
+    if kind == "string_too_long":
+        return f"文字过长（上限 {ctx.get('max_length')} 字）"
+    return "值不符合要求，请按填报说明填写"  # never pydantic's English
 
 
 def _choices(expected: object) -> str:
