@@ -40,8 +40,11 @@ def template_context(doc: ReportDocument) -> dict[str, object]:
 def render_docx(ev: Evaluation, template: Path | None = None) -> tuple[bytes, list[Finding]]:
     doc, findings = compose_report(ev)
     compiled = load_template(template or default_template())
+    basic = ev.department.data.basic
     title = f"{doc.fields['单位名称']}{doc.fields['年度']}年度部门整体支出绩效评价报告"
-    return compiled.render(template_context(doc), title), findings + compiled.warnings
+    date = basic.report_date.isoformat() if basic.report_date else ""
+    return (compiled.render(template_context(doc), title, doc.fields["单位名称"], date),
+            findings + compiled.warnings)
 
 
 @dataclass(frozen=True)

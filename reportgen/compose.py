@@ -21,11 +21,18 @@ from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt_points, fmt_score
-from .phrases import identity_sentence, phrases, short_name
+from .phrases import identity_sentence, phrases, short_name, title_lines
 from .pipeline import Evaluation
 from .scoring import IndicatorScore, Status, figure_texts
 from .tables import basic_data_table, indicator_table
-from .text import chinese_date, chinese_number, clean_text, quoted
+from .template_contract import (
+    ATTACHMENT_NOTE,
+    ATTACHMENT_NOTE_NEXT,
+    ATTACHMENTS,
+    SIGNATURE,
+    SIGNATURE_DATE,
+)
+from .text import chinese_date, chinese_number, clean_text, display_width, quoted
 
 # A reference is short and brace-free: bounded, so a run of unclosed {{ stays linear.
 _REFERENCE = re.compile(r"\{\{([^{}]{0,200}?)\}\}")
@@ -145,6 +152,7 @@ class Composer:
         # (check warns about it too).
         fields = {
             "草稿": self.draft.header(),
+            "标题上行": title_lines(data)[0], "标题下行": title_lines(data)[1],
             "单位名称": clean_text(b.name) if clean_text(b.name).strip() else "【待补充：单位名称】",
             "年度": str(b.year),
             "预算编码": clean_text(b.budget_code or ""),
@@ -168,6 +176,7 @@ class Composer:
                 ("建议和请求", self.narrative("建议和请求"))]),
             "指标表": [indicator_table(self.ev.scorecard)],
             "基础数据表": [basic_data_table(data, self.ev.scorecard.figures)],
+            "落款": closing_block(data, fields["报告日期"]),
         }
         return ReportDocument(fields, sections)
 
@@ -281,6 +290,27 @@ class Composer:
             f"绩效评价等级为“{card.grade}”。其中{split}。")]
         return numbered([("绩效评价得分", score_blocks),
                          ("存在的绩效问题", problem_blocks(self.lost_points()))])
+
+
+def closing_block(data, date: str) -> list[Block]:
+    """附件说明, 署名 and 成文日期 after the body (GB/T 9704 7.3.5.2, 8.2): the note two
+    characters in, 1. 2. under each other; the name right-aligned two characters in, the date
+    below it starting two characters further right — or, when the date is the longer, the
+    date two characters in and the name moved left to keep that offset."""
+    first, *rest = ATTACHMENTS
+    blocks: list[Block] = [Paragraph.of(f"附件：1. {first}", ATTACHMENT_NOTE)]
+    blocks += [Paragraph.of(f"{i}. {name}", ATTACHMENT_NOTE_NEXT)
+               for i, name in enumerate(rest, 2)]
+    name = clean_text(data.basic.name)
+    # Widths in characters (a half-width digit is half a character), in hundredths.
+    name_w, date_w = display_width(name) * 50, display_width(date) * 50
+    date_right = name_w - date_w
+    name_right = 200
+    if date_right < 200:
+        date_right, name_right = 200, date_w - name_w + 400
+    blocks.append(Paragraph((Run(name),), SIGNATURE, name_right))
+    blocks.append(Paragraph((Run(date),), SIGNATURE_DATE, date_right))
+    return blocks
 
 
 def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:

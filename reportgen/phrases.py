@@ -5,7 +5,7 @@ the sentence then simply says less, and never shows an empty slot."""
 from __future__ import annotations
 
 from .model import DepartmentYear
-from .text import clean_text
+from .text import clean_text, display_width
 
 
 def short_name(d: DepartmentYear) -> str:
@@ -68,3 +68,16 @@ def phrases(d: DepartmentYear) -> dict[str, str]:
     return {"简称": short_name(d), "以下简称": short_name_note(d), "评价依据": notice_phrase(d),
             "评价期间": period_phrase(d), "评价工作组": team_phrase(d),
             "工作安排": milestones_sentence(d), "考核机构": assessor(d)}
+
+
+REPORT_KIND = "部门整体支出绩效评价报告"
+TITLE_LINE = 40  # display columns of one 2号 title line in the 156 mm text block (≈ 20 字)
+
+
+def title_lines(d: DepartmentYear) -> tuple[str, str]:
+    """The title in two lines broken between words, the longer line first: 单位名称＋年度
+    over 部门整体支出绩效评价报告; a long name alone over 年度＋报告类别."""
+    name, year = clean_text(d.basic.name), f"{d.basic.year}年度"
+    if display_width(name + year) <= TITLE_LINE:
+        return name + year, REPORT_KIND
+    return name, year + REPORT_KIND

@@ -34,6 +34,7 @@ from lxml import etree
 if not __package__:  # run as a script from a checkout: python templates/build_template.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from reportgen.template_contract import (  # noqa: E402 - after the path fix above
+    ATTACHMENTS,
     BODY,
     HEADINGS,
     PARAGRAPH_STYLES,
@@ -81,7 +82,13 @@ def mm(value: float) -> int:
 # --- Page geometry (GB/T 9704) -------------------------------------------------
 A4_W, A4_H = 11906, 16838
 MARGIN_TOP, MARGIN_BOTTOM = mm(37), mm(35)
-MARGIN_LEFT, MARGIN_RIGHT = mm(28), mm(26)
+# 28 三号 characters (16 pt) take 158 mm: the binding margin and the outer one each go 1 mm
+# under the nominal 28/26 mm, within GB/T 9704's ±1 mm, so the character grid needs no
+# compression (LibreOffice sets a 16 pt glyph in a cell narrower than 16 pt across two
+# cells, doubling the spacing of a PDF made there; Word and WPS compress).
+ONE_CHAR = 320  # one 三号 character (16 pt) in twips
+MARGIN_LEFT = mm(27)
+MARGIN_RIGHT = A4_W - MARGIN_LEFT - 28 * ONE_CHAR
 HEADER_DIST = mm(15)
 # GB/T 9704 puts the 一字线 of "— 1 —" 7 mm below the text block. The dashes sit about 3 mm
 # above the footer's bottom edge (measured in a 14 pt 宋体 footer), hence margin - 10 mm.
@@ -89,6 +96,8 @@ PAGE_NUMBER_LIFT = mm(7 + 3)
 FOOTER_DIST = MARGIN_BOTTOM - PAGE_NUMBER_LIFT
 # 225 mm text height / 22 lines = 579 twips (28.95 pt): both the grid pitch and body leading.
 LINE_PITCH = (A4_H - MARGIN_TOP - MARGIN_BOTTOM) // 22
+# 28 characters a line: the grid's pitch less the font size, in 1/4096 pt (WordprocessingML).
+CHAR_SPACE = round(((A4_W - MARGIN_LEFT - MARGIN_RIGHT) / 28 / 20 - 16) * 4096)
 
 # Landscape appendix, wide enough for a 9-column indicator table.
 APPX_MARGIN_TB, APPX_MARGIN_LR = mm(25), mm(28)
@@ -115,6 +124,8 @@ class ParaStyle:
     jc: str | None = None
     indent_chars: int | None = None  # first-line indent in characters; 0 removes it
     left: int | None = None  # left indent, twips
+    left_chars: int | None = None  # left indent, hundredths of a character
+    hanging_chars: int | None = None  # hanging indent, hundredths of a character
     line: int | None = None  # line spacing, twips (exact) or 240ths (auto)
     line_rule: str = "exact"
     before: int | None = None
@@ -134,7 +145,7 @@ def _rfonts_xml(east_asia: str, latin: str | None) -> str:
 
 
 _ALIGN = {"both": WD_ALIGN_PARAGRAPH.JUSTIFY, "left": WD_ALIGN_PARAGRAPH.LEFT,
-          "center": WD_ALIGN_PARAGRAPH.CENTER}
+          "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 # What may follow w:snapToGrid in a w:pPr (python-docx has no property for it).
 _AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
                        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
@@ -175,7 +186,15 @@ def add_paragraph_style(doc: DocxDocument, s: ParaStyle) -> None:
         fmt.line_spacing = Twips(s.line)
     elif s.line is not None:
         fmt.line_spacing = s.line / SINGLE  # "auto": a multiple of single spacing
-    if s.indent_chars is not None or s.left is not None:
+    if s.left_chars is not None:
+        # Character units win in Word/WPS; twips are the fallback for other readers.
+        size = (s.size_pt or BODY_PT) * 20
+        fmt.left_indent = Twips(round(s.left_chars / 100 * size))
+        fmt.first_line_indent = Twips(-round((s.hanging_chars or 0) / 100 * size))
+        element.pPr.ind.set(qn("w:leftChars"), str(s.left_chars))
+        if s.hanging_chars:
+            element.pPr.ind.set(qn("w:hangingChars"), str(s.hanging_chars))
+    elif s.indent_chars is not None or s.left is not None:
         if s.left is not None:
             fmt.left_indent = Twips(s.left)
         chars = s.indent_chars or 0
@@ -263,18 +282,32 @@ PARA_STYLES: list[ParaStyle] = [
         indent_chars=NO_INDENT, after=LINE_PITCH // 2,
     ),
     ParaStyle(
+        # The cover is spaced by paragraph spacing, never by blank paragraphs.
         "CoverUnit", "封面单位名称", east_asia=XIAOBIAOSONG, size_pt=26, jc="center",
-        indent_chars=NO_INDENT, line=800, snap_to_grid=False,
+        indent_chars=NO_INDENT, line=800, snap_to_grid=False, before=4 * LINE_PITCH,
     ),
     ParaStyle(
         "CoverTitle", "封面报告标题", east_asia=XIAOBIAOSONG, size_pt=22, jc="center",
-        indent_chars=NO_INDENT, line=700, snap_to_grid=False,
+        indent_chars=NO_INDENT, line=700, snap_to_grid=False, before=LINE_PITCH,
+        after=7 * LINE_PITCH,
     ),
     ParaStyle(
         # The left indent lines the "标签：值" rows up under the centred titles.
         "CoverField", "封面栏目", east_asia=FANGSONG, latin=LATIN, size_pt=BODY_PT,
         jc="left", indent_chars=NO_INDENT, left=mm(40),
     ),
+    ParaStyle(
+        # 附件说明: one line below the body, two characters in; "1." "2." hang under each
+        # other after "附件：" (three characters).
+        "AttachmentNote", "附件说明", indent_chars=NO_INDENT, before=LINE_PITCH,
+        left_chars=500, hanging_chars=300,
+    ),
+    ParaStyle("AttachmentNoteNext", "附件说明续行", indent_chars=NO_INDENT, left_chars=500),
+    ParaStyle(
+        # 发文机关署名 one line below, right-aligned; its right indent comes per report.
+        "Signature", "署名", jc="right", indent_chars=NO_INDENT, before=LINE_PITCH,
+    ),
+    ParaStyle("SignatureDate", "成文日期", jc="right", indent_chars=NO_INDENT),
     ParaStyle(
         # The draft notice (草稿) on every page; empty, and so invisible, when final.
         "Header", "header", east_asia=HEITI, size_pt=14, builtin=True, jc="center",
@@ -411,6 +444,20 @@ def replace_font_table(doc: DocxDocument) -> None:
             rel.target_part._blob = font_table_xml()
 
 
+APP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+    b'extended-properties"><Application>reportgen</Application></Properties>')
+
+
+def set_app_properties(doc: DocxDocument) -> None:
+    """The application that wrote the file is reportgen, not the Word that made python-docx's
+    blank document; page and word counts it cannot know are left out."""
+    for rel in doc.part.package.rels.values():
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            rel.target_part._blob = APP_XML
+
+
 def set_core_properties(doc: DocxDocument) -> None:
     props = doc.core_properties
     props.author = "reportgen"
@@ -453,7 +500,8 @@ def section_properties(
         sect_pr.append(OxmlElement("w:pgNumType", {qn("w:start"): "1"}))
     sect_pr.append(OxmlElement("w:cols", {qn("w:space"): "425"}))
     # The appendix holds tables only, so it gets no line grid.
-    grid = ({qn("w:type"): "lines", qn("w:linePitch"): str(LINE_PITCH)} if line_grid
+    grid = ({qn("w:type"): "linesAndChars", qn("w:linePitch"): str(LINE_PITCH),
+             qn("w:charSpace"): str(CHAR_SPACE)} if line_grid
             else {qn("w:linePitch"): "312"})
     sect_pr.append(OxmlElement("w:docGrid", grid))
     return sect_pr
@@ -464,13 +512,9 @@ def end_section_in(paragraph: Paragraph, sect_pr: CT_SectPr) -> None:
     paragraph._p.get_or_add_pPr().append(sect_pr)
 
 
-def fill_footer(doc: DocxDocument, section_index: int) -> None:
-    """ "— N —" with a real PAGE field (complex field: WPS and Word both update it)."""
-    footer = doc.sections[section_index].footer
-    footer.is_linked_to_previous = False
-    ftr = footer._element
-    for child in list(ftr):
-        ftr.remove(child)
+def _page_number_xml(jc: str, side: str) -> str:
+    """ "— N —" with a real PAGE field (complex field: WPS and Word both update it), one
+    character in from the right on odd pages and from the left on even pages (GB/T 9704)."""
     runs = (
         '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
@@ -480,22 +524,36 @@ def fill_footer(doc: DocxDocument, section_index: int) -> None:
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
         '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
     )
-    ftr.append(
-        parse_xml(f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/></w:pPr>{runs}</w:p>')
-    )
+    return (f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/>'
+            f'<w:ind w:{side}="{ONE_CHAR}"/><w:jc w:val="{jc}"/></w:pPr>{runs}</w:p>')
+
+
+def _fill(part, xml: str) -> None:
+    element = part._element
+    for child in list(element):
+        element.remove(child)
+    element.append(parse_xml(xml))
+
+
+def fill_footer(doc: DocxDocument, section_index: int) -> None:
+    """Odd pages right, even pages left (settings: evenAndOddHeaders); the later sections
+    inherit both, the landscape appendix included; the cover has none."""
+    section = doc.sections[section_index]
+    section.footer.is_linked_to_previous = False
+    _fill(section.footer, _page_number_xml("right", "right"))
+    section.even_page_footer.is_linked_to_previous = False
+    _fill(section.even_page_footer, _page_number_xml("left", "left"))
 
 
 def fill_header(doc: DocxDocument, section_index: int) -> None:
     """{{ 草稿 }}: "草稿　尚有N处错误待核实…" on a draft, nothing on a final report.
-    Set on the first section; the others inherit it, so every page carries it."""
-    header = doc.sections[section_index].header
-    header.is_linked_to_previous = False
-    hdr = header._element
-    for child in list(hdr):
-        hdr.remove(child)
-    hdr.append(parse_xml(
-        f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
-        "<w:r><w:t>{{ 草稿 }}</w:t></w:r></w:p>"))
+    Set on the first section, odd and even pages; the others inherit it: every page."""
+    section = doc.sections[section_index]
+    xml = (f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
+           "<w:r><w:t>{{ 草稿 }}</w:t></w:r></w:p>")
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        _fill(header, xml)
 
 
 # --- Body ----------------------------------------------------------------------------
@@ -519,13 +577,8 @@ MAIN_CHAPTERS = [
 
 
 def build_cover(doc: DocxDocument) -> None:
-    for _ in range(4):
-        para(doc, "CoverField")
     para(doc, "CoverUnit", "{{ 单位名称 }}")
-    para(doc, "CoverField")
     para(doc, "CoverTitle", "{{ 年度 }}年度部门整体支出绩效评价报告")
-    for _ in range(7):
-        para(doc, "CoverField")
     para(doc, "CoverField", "{%p if 预算编码 %}")
     para(doc, "CoverField", "预算编码：{{ 预算编码 }}")
     para(doc, "CoverField", "{%p endif %}")
@@ -549,23 +602,27 @@ def section_break_paragraph(doc: DocxDocument) -> Paragraph:
 
 
 def build_main(doc: DocxDocument) -> None:
-    para(doc, "Title", "{{ 单位名称 }}{{ 年度 }}年度部门整体支出绩效评价报告")
+    # Two lines broken between words where composition says (never inside 绩效).
+    title = para(doc, "Title", "{{ 标题上行 }}")
+    title._p.append(parse_xml(f'<w:r {nsdecls("w")}><w:br/><w:t>{{{{ 标题下行 }}}}</w:t></w:r>'))
     para(doc, "Normal", "{{p 引言 }}")
     for heading, variable in MAIN_CHAPTERS:
         para(doc, "Heading1", heading)
         para(doc, "Normal", f"{{{{p {variable} }}}}")
+    # 附件说明, then the unit's name and the date (GB/T 9704 7.3.5): made by composition.
+    para(doc, "Normal", "{{p 落款 }}")
     end_section_in(section_break_paragraph(doc), section_properties(restart_numbering=True))
 
 
 def build_appendix(doc: DocxDocument) -> None:
     para(doc, "AppendixLabel", "附件1")
-    para(doc, "AppendixTitle", "部门整体支出绩效评价指标表")
+    para(doc, "AppendixTitle", ATTACHMENTS[0])
     para(doc, "BodyNoIndent", "{{p 指标表 }}")
     # pageBreakBefore instead of a break-only paragraph, which would leave an
     # empty line at the top of the next page.
     label = para(doc, "AppendixLabel", "附件2")
     label._p.get_or_add_pPr().insert(1, parse_xml(f"<w:pageBreakBefore {nsdecls('w')}/>"))
-    para(doc, "AppendixTitle", "基础数据表")
+    para(doc, "AppendixTitle", ATTACHMENTS[1])
     para(doc, "BodyNoIndent", "{{p 基础数据表 }}")
     body = doc.element.body
     body.replace(body.sectPr, section_properties(landscape=True, line_grid=False))
@@ -579,9 +636,11 @@ def build() -> bytes:
     replace_font_table(doc)
     install_styles(doc)
     set_core_properties(doc)
+    set_app_properties(doc)
     build_cover(doc)
     build_main(doc)
     build_appendix(doc)
+    doc.settings.odd_and_even_pages_header_footer = True  # GB/T 9704 page numbers
     fill_header(doc, 0)  # every section: a draft says so on every page
     fill_footer(doc, 1)  # main section; the appendix inherits it, the cover has none
     buffer = io.BytesIO()

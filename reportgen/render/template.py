@@ -90,7 +90,8 @@ class CompiledTemplate:
         # Rendered anyway, but worth saying with every report made from this template.
         self.warnings = style_problems(name, self.sources.get(STYLES_PART))
 
-    def render(self, context: dict[str, object], core_title: str = "") -> bytes:
+    def render(self, context: dict[str, object], core_title: str = "", author: str = "",
+               date: str = "") -> bytes:
         problems = self._lint(context)  # unknown names included, with their paragraph
         if problems:
             raise InputError(problems, unreadable=True)
@@ -104,7 +105,7 @@ class CompiledTemplate:
                 if name in self.parts:
                     data = self._render_part(name, context)
                 else:
-                    data = core_properties(core_title)
+                    data = core_properties(core_title, author, date)
                 archive.writestr(fixed_entry(name), data, compresslevel=COMPRESS_LEVEL)
         return out.getvalue()
 
@@ -177,15 +178,18 @@ def _split(xml: str, name: str) -> tuple[str, str, str]:
     return xml[:start], xml[start:], ""
 
 
-def core_properties(title: str) -> bytes:
+def core_properties(title: str, author: str = "", date: str = "") -> bytes:
+    """Honest and deterministic: the unit wrote it, dated by its 报告日期 (ISO, 2019-06-15);
+    without a date no date is claimed."""
+    who = xml_escape(author or "reportgen")
+    when = "".join(f'<dcterms:{tag} xsi:type="dcterms:W3CDTF">{date}T00:00:00Z</dcterms:{tag}>'
+                   for tag in ("created", "modified")) if date else ""
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
         'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{xml_escape(title)}</dc:title><dc:creator>reportgen</dc:creator>"
-        "<cp:lastModifiedBy>reportgen</cp:lastModifiedBy><cp:revision>1</cp:revision>"
-        '<dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>'
-        '<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified>'
-        "</cp:coreProperties>").encode()
+        f"<dc:title>{xml_escape(title)}</dc:title><dc:creator>{who}</dc:creator>"
+        f"<cp:lastModifiedBy>{who}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f"{when}</cp:coreProperties>").encode()

@@ -31,18 +31,22 @@ def run_xml(run: Run) -> str:
 
 
 @lru_cache(maxsize=8192)
-def paragraph_xml(style: str, runs: tuple[Run, ...], keep_next: bool = False) -> str:
+def paragraph_xml(style: str, runs: tuple[Run, ...], keep_next: bool = False,
+                  right_chars: int = 0) -> str:
     """Cached: across a batch most table cells and default texts repeat word for word."""
     keep = "<w:keepNext/>" if keep_next else ""
+    # pPr order: pStyle, keepNext, …, ind, jc — a right indent keeps the style's jc.
+    ind = f'<w:ind w:rightChars="{right_chars}" w:right="{right_chars * 16 // 5}"/>' \
+        if right_chars else ""
     body = "".join(run_xml(r) for r in runs)
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}</w:pPr>{body}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}{ind}</w:pPr>{body}</w:p>'
 
 
 class ParagraphPolicy:
     kind: ClassVar[type] = Paragraph
 
     def render(self, block: Paragraph) -> str:
-        return paragraph_xml(block.style, block.runs)
+        return paragraph_xml(block.style, block.runs, right_chars=block.right_chars)
 
 
 class HeadingPolicy:
