@@ -463,6 +463,7 @@ def test_bureau_table_sorts_and_filters(app) -> None:
         page = admin.get(f"/bureau?sort=total&order={order}").text
         totals = [float(t) for t in re.findall(r'<td class="num">(\d+\.\d\d)</td>', page)]
         assert len(totals) == 2 and totals == sorted(totals, reverse=order == "desc")
+    assert page.count("（网页之外）") == 2  # never saved here: the files' own time
     only = admin.get("/bureau?status=数据有误").text
     assert ">xxsw<" in only  # the seed has errors (年末实有人数)
     assert admin.get("/bureau?q=商务").text.count('href="/d/') == 1

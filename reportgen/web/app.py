@@ -657,7 +657,8 @@ def refresh_status(web: Web, ident: str, folder: Path) -> depts.CheckResult:
     if latest and latest[0].errors == 0 and latest[0].draft == 0:
         final = latest[0].digest
     web.store.record_check(ident, result.name, result.status(final), result.errors,
-                           result.warnings, result.total, result.grade, result.digest)
+                           result.warnings, result.total, result.grade, result.digest,
+                           depts.last_modified(folder))
     return result
 
 

@@ -85,6 +85,15 @@ def folder_digest(folder: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def last_modified(folder: Path) -> float | None:
+    """The newest modification time of the department's data file and narratives."""
+    times = [p.stat().st_mtime for p in (folder / DATA_XLSX, folder / DATA_YAML) if p.is_file()]
+    narratives = folder / NARRATIVES_DIR
+    if narratives.is_dir():
+        times += [p.stat().st_mtime for p in narratives.glob("*.md")]
+    return max(times, default=None)
+
+
 # -- findings as the page shows them --------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -262,11 +262,14 @@ class Store:
         return cursor.rowcount == 1
 
     def record_check(self, ident: str, name: str, status: str, errors: int, warnings: int,
-                     total: str, grade: str, digest: str) -> None:
+                     total: str, grade: str, digest: str, file_time: float | None) -> None:
+        """A department never saved through the page shows its files' time, 网页之外."""
         with self.connect() as db:
             db.execute("UPDATE departments SET name = ?, status = ?, errors = ?, warnings = ?, "
-                       "total = ?, grade = ?, digest = ?, checked = 1 WHERE id = ?",
-                       (name, status, errors, warnings, total, grade, digest, ident))
+                       "total = ?, grade = ?, digest = ?, checked = 1, "
+                       "changed_by = CASE WHEN changed_at IS NULL THEN '（网页之外）' "
+                       "ELSE changed_by END, changed_at = COALESCE(changed_at, ?) WHERE id = ?",
+                       (name, status, errors, warnings, total, grade, digest, file_time, ident))
 
     # -- builds -----------------------------------------------------------------------------
 
