@@ -135,10 +135,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         try:
             print(f"已生成 {build_pdf(built)}")
         except InputError as exc:
+            from .render.pdf import find_soffice
+
             _print_findings(exc.findings)
-            print(f"Word 报告已生成：{built.output}；PDF 没有生成。装好 LibreOffice 后重新运行本命令"
-                  "（Debian：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk），"
-                  "或在 Word/WPS 中打开报告另存为 PDF。", file=sys.stderr)
+            # LibreOffice present yet failing (a hang, a crash): installing is no advice.
+            install = "" if find_soffice() else (
+                "装好 LibreOffice 后重新运行本命令"
+                "（Debian：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk），或")
+            print(f"Word 报告已生成：{built.output}；PDF 没有生成。{install}"
+                  "在 Word/WPS 中打开报告另存为 PDF。", file=sys.stderr)
             return EXIT_NO_PDF
     if built.draft:
         print(f"[草稿] 有 {built.draft} 个错误涉及报告中的数字，报告已按草稿生成：每页页眉注明“草稿”，"

@@ -157,3 +157,14 @@ def test_real_libreoffice_converts_several_reports_in_one_call(example_dir, tmp_
     for f in files:
         data = f.with_suffix(".pdf").read_bytes()
         assert data.startswith(b"%PDF-") and len(data) > 50_000
+
+
+def test_build_says_the_pdf_failed_without_telling_to_install_libreoffice(
+        fake_soffice, make_department, capsys):
+    folder = make_department(name="hang")
+    out = fake_soffice / "hang.docx"
+    assert main(["build", str(folder), "-o", str(out), "--pdf"]) == 3
+    err = capsys.readouterr().err
+    assert "超过 1 秒无进展，已终止" in err and "重试一次仍失败" in err
+    assert "装好 LibreOffice" not in err and "另存为 PDF" in err
+    assert out.exists() and not out.with_suffix(".pdf").exists()
