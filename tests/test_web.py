@@ -649,3 +649,46 @@ def test_a_change_made_outside_the_web_page_is_not_overwritten(app, root: Path) 
                   follow_redirects=False)
     assert r.status_code == 409 and "在网页之外" in r.text
     assert path.read_text(encoding="utf-8") == "在命令行旁用编辑器改的。"
+
+
+def test_a_body_without_a_length_is_cut_off_at_the_limit(root: Path) -> None:
+    """Chunked upload with no Content-Length, through a real server: 413, nothing kept."""
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+
+    from web_helpers import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(root), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            assert login(client, "xxsw").status_code == 303
+            token = csrf(client, "/d/xxsw")
+
+            def body():
+                yield (b'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n'
+                       + token.encode() + b'\r\n--b\r\nContent-Disposition: form-data; '
+                       b'name="file"; filename="data.xlsx"\r\n\r\n')
+                for _ in range(80):
+                    yield b"0" * 100 * 1024
+                yield b"\r\n--b--\r\n"
+
+            try:
+                r = client.post("/d/xxsw/upload", content=body(),
+                                headers={"content-type": "multipart/form-data; boundary=b"})
+                assert r.status_code == 413 and "上限" in r.text
+            except httpx.TransportError:
+                print("connection closed by the server before the client finished sending")
+            assert client.get("/d/xxsw").status_code == 200  # the server carries on
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+    assert (root / "xxsw" / "data.yaml").is_file() and not (root / "xxsw" / "data.xlsx").exists()

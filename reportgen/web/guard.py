@@ -3,6 +3,7 @@ response (Server-Timing, read by the load test), and headers that keep the page 
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from .uploads import MAX_UPLOAD
@@ -37,17 +38,23 @@ class Guard:
             await _reply(send, 413, TOO_LARGE)
             return
         received = 0
+        replied = False  # the 413 went out: whatever the app sends after it is dropped
 
         async def limited_receive():
-            nonlocal received
+            nonlocal received, replied
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > MAX_BODY:  # a body sent without (or lying about) its length
+                    if not replied:
+                        replied = True
+                        await _reply(send, 413, TOO_LARGE)
                     raise BodyTooLarge
             return message
 
         async def timed_send(message):
+            if replied:
+                return
             if message["type"] == "http.response.start":
                 ms = (time.perf_counter() - started) * 1000
                 headers = list(message.get("headers", []))
@@ -56,10 +63,8 @@ class Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        try:
+        with contextlib.suppress(BodyTooLarge):  # answered with 413 when the limit was passed
             await self.app(scope, limited_receive, timed_send)
-        except BodyTooLarge:
-            await _reply(send, 413, TOO_LARGE)
 
 
 class BodyTooLarge(Exception):
