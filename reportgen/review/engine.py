@@ -6,7 +6,9 @@ import re
 from pathlib import Path
 
 from .computations import find_computations
-from .indicators import check_indicators, indicator_sections, key
+from .indicator_table import key
+from .indicator_text import indicator_sections
+from .indicators import check_indicators
 from .model import Finding, Review
 from .numbering import check_numbering
 from .reader import ReviewedDocument, read_document

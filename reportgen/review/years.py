@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from .figures import normalize
-from .indicators import IndicatorTable, Section
+from .indicator_table import IndicatorTable
+from .indicator_text import Section
 from .model import Finding, Kind
 from .reader import Paragraph
 
