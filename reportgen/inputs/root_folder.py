@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import os_reason
 from .folder import DATA_XLSX, DATA_YAML, NARRATIVES_DIR
 
 IGNORED_DIRS = {NARRATIVES_DIR, "__pycache__", ".git"}
@@ -69,7 +70,7 @@ def why_not_a_department(folder: Path) -> str:
                  and not p.name.startswith((".", "~$")))
         files = sorted(itertools.islice(found, LOOK_AT))
     except OSError as exc:
-        return f"无法读取文件夹：{exc.strerror or exc}"
+        return f"无法读取文件夹：{os_reason(exc)}"
     if not files:
         return "文件夹是空的，没有 data.yaml 或 data.xlsx"
     for path in files:

@@ -137,6 +137,17 @@ def read_package(path: Path) -> tuple[list[tuple[zipfile.ZipInfo, bytes]], list[
     return entries, []
 
 
+def _xml_problem(exc: etree.XMLSyntaxError) -> str:
+    """libxml2's complaint in Chinese, for the kinds a damaged or hand-edited part has."""
+    text = str(exc.msg or "")
+    for english, chinese in (("Premature end", "内容不完整"), ("mismatch", "标签不配对"),
+                             ("not defined", "用了未声明的前缀或实体"),
+                             ("Char 0x", "含有 XML 不允许的字符"), ("encoding", "编码有误")):
+        if english in text:
+            return chinese
+    return "格式有误"
+
+
 def _not_word(names: set[str]) -> str:
     if "xl/workbook.xml" in names:
         return "这是 Excel 文件，不是 Word 文档；模板须是 .docx"
@@ -206,8 +217,8 @@ class _Linter:
             root = etree.fromstring(data, etree.XMLParser(resolve_entities=False))
         except etree.XMLSyntaxError as exc:
             line = exc.lineno if exc.lineno else None
-            self.add(True, title or name, f"{name} 不是合法的 XML（第{line}行）：{exc.msg}；"
-                     "请在 Word 中打开后重新保存")
+            self.add(True, title or name, f"{name} 不是合法的 XML（第{line}行，"
+                     f"{_xml_problem(exc)}）；请在 Word 中打开后重新保存")
             return
         part = _stream(root, name, title)
         for match in _FULL_WIDTH.finditer(part.text):

@@ -144,10 +144,11 @@ class CompiledTemplate:
             root = etree.fromstring(data)
         except etree.XMLSyntaxError as exc:  # never write a document Word cannot open
             if "too long" in str(exc) or "Resource limit" in str(exc):
-                raise InputError([error(f"报告中有一段文字超过 1000 万字节，Word 等软件无法处理；"
-                                        f"请把过长的段落分段（{exc}）", str(self.path))],
+                raise InputError([error("报告中有一段文字超过 1000 万字节，Word 等软件无法处理；"
+                                        "请把过长的段落分段", str(self.path))],
                                  unreadable=True) from None
-            raise InputError([error(f"模板渲染后的 {name} 不是合法的 XML：{exc}", str(self.path))],
+            raise InputError([error(f"模板渲染后的 {name} 不是合法的 XML（第{exc.lineno}行）；"
+                                    "请用 reportgen template check 检查模板", str(self.path))],
                              unreadable=True) from None
         # Misplaced text comes from how the template uses its tags, not from the data
         # (which the policies escape): one render per part proves it for all the others.
