@@ -8,16 +8,14 @@ could not be made (left blank, the reason in the last column).
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from .batch import IndicatorCell, Outcome
 from .text import clean_text, shown
+from .zipfiles import workbook_bytes
 
-FIXED_TIME = dt.datetime(2000, 1, 1)
 NOT_IN_FRAMEWORK = "本框架无此指标"
 NUMBER_FORMAT = "0.00"  # scores and rates with two decimals, as the report prints them
 NOTES = (
@@ -107,11 +105,7 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     notes.append(["项目", "含义"])
     for item in NOTES:
         notes.append(list(item))
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "reportgen"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def status(o: Outcome) -> str:

@@ -15,11 +15,11 @@ from decimal import Decimal, localcontext
 from itertools import islice, permutations
 
 from ..formula import FormulaError, NotComputable, parse_formula
+from ..numbers import HUNDRED
 from .figures import Figure, agrees, figures, normalize, sentence_bounds, show
 from .model import Finding, Kind
 from .reader import Paragraph
 
-HUNDRED = Decimal(100)
 _RESULT = re.compile(r"\s*(?P<num>-?\d+(?:,\d{3})*(?:\.(?P<frac>\d+))?)\s*(?P<unit>%|分|万元|元|人|个|份|项)?")
 _TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>%|万元|元|人|个|份|项|分)?"
                     r"|(?P<op>[-+×÷/*xX])|(?P<open>[(\[【])|(?P<close>[)\]】])"

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..output import write_atomically
+from ..zipfiles import workbook_bytes
 from .model import Kind, Review
-
-FIXED_TIME = dt.datetime(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -55,11 +52,7 @@ def summary_workbook(rows: list[FolderRow]) -> bytes:
             max(10, len(title) * 2 + 2)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.properties.creator = "reportgen"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def write_summary(path: Path, rows: list[FolderRow]) -> None:

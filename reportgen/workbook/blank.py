@@ -9,8 +9,6 @@ protected without a password. The output is byte-for-byte deterministic.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
@@ -21,12 +19,11 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.writer.excel import ExcelWriter
 
 from ..framework import Framework, Indicator, builtin_frameworks, load_framework, resolve_framework
 from ..numbers import fmt_points
 from ..text import circled_number, display_width
-from ..zipfiles import restamped
+from ..zipfiles import workbook_bytes
 from .layout import (
     CHECKLISTS,
     CLAIMS,
@@ -45,8 +42,6 @@ from .layout import (
     SheetHeading,
     placed,
 )
-
-FIXED_TIME = dt.datetime(2000, 1, 1)
 
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -107,13 +102,7 @@ def build_workbook(framework: Framework, framework_name: str) -> Workbook:
 
 def save_workbook(wb: Workbook, path: Path) -> None:
     """Save with fixed document and zip timestamps, so equal content gives equal bytes."""
-    props = wb.properties
-    props.created = props.modified = FIXED_TIME
-    props.creator = props.lastModifiedBy = "reportgen"
-    props.title = WORKBOOK_TITLE
-    first = io.BytesIO()
-    ExcelWriter(wb, zipfile.ZipFile(first, "w", zipfile.ZIP_DEFLATED)).save()
-    Path(path).write_bytes(restamped(first.getvalue()))
+    Path(path).write_bytes(workbook_bytes(wb, WORKBOOK_TITLE))
 
 
 # -- sheets -----------------------------------------------------------------------------------
