@@ -9,12 +9,14 @@ from .facts import Figures
 from .model import Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score
 from .scoring import Scorecard
-from .template_contract import TABLE_CENTER, TABLE_HEADING, TABLE_TEXT
+from .template_contract import TABLE_CENTER, TABLE_HEADING, TABLE_NUMBER, TABLE_TEXT
 from .text import clean_text
 
 INDICATOR_HEADER = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评价标准",
                     "指标说明", "得分")
-INDICATOR_WIDTHS = (17.0, 10.0, 17.0, 10.0, 24.0, 10.0, 72.0, 62.0, 13.0)
+# mm; at 五号 (10.5 pt, 3.7 mm a character) with 2 mm of cell margins: 一级 fits 产出及效率
+# (5 字), 三级 fits a name of eight or nine 字 (重点工作实际完成率) on one line.
+INDICATOR_WIDTHS = (21.0, 11.0, 17.0, 11.0, 36.0, 11.0, 62.0, 50.0, 13.0)  # 分值 holds 100
 
 
 @lru_cache(maxsize=4096)
@@ -64,34 +66,62 @@ def _part(tally: Breakdown | None, name: str):
     return None if tally is None else tally.part(name)
 
 
-# 附件2's rows: label → the figures in its columns 上年实际, 本年预算, 本年实际 (None: "—").
-BASIC_DATA_ROWS: tuple[tuple[str, tuple[str | None, str | None, str | None]], ...] = (
-    ("收入决算数", ("上年收入决算数", None, "收入决算数")),
-    ("支出决算数", ("上年支出决算数", "全年预算", "支出决算数")),
-    ("年末结转和结余", ("上年年末结转和结余", None, "年末结转和结余")),
-    ("“三公经费”合计", ("三公经费上年实际", "三公经费本年预算", "三公经费本年实际")),
+# 附件2: every figure a formula of the framework reads, and the totals they come from.
+# A row: label, unit, and the figures in the columns 上年预算, 上年实际, 本年预算, 本年实际.
+_COLUMNS = ("上年预算", "上年实际", "本年预算", "本年实际")
+BASIC_DATA_ROWS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
+    ("收入决算数", "万元", (None, "上年收入决算数", None, "收入决算数")),
+    ("年初结转和结余", "万元", (None, None, None, "年初结转和结余")),
+    ("支出决算数", "万元", (None, "上年支出决算数", "全年预算", "支出决算数")),
+    ("转入事业基金", "万元", (None, None, None, "转入事业基金")),
+    ("年末结转和结余", "万元", (None, "上年年末结转和结余", None, "年末结转和结余")),
+    ("年初预算", "万元", (None, None, "年初预算", None)),
+    ("本年追加预算", "万元", (None, None, "本年追加预算", None)),
+    ("“三公经费”合计", "万元",
+     ("三公经费上年预算", "三公经费上年实际", "三公经费本年预算", "三公经费本年实际")),
 )
-BASIC_DATA_TAIL = (
-    ("公用经费", ("公用经费上年实际", "公用经费预算", "公用经费实际")),
-    ("政府采购", ("政府采购上年实际", "政府采购预算", "政府采购实际")),
+BASIC_DATA_TAIL: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
+    ("公用经费", "万元", (None, "公用经费上年实际", "公用经费预算", "公用经费实际")),
+    ("政府采购", "万元", (None, "政府采购上年实际", "政府采购预算", "政府采购实际")),
+    ("新建楼堂馆所面积（批准／实际）", "平方米",
+     (None, None, "新建楼堂馆所批准面积", "新建楼堂馆所实际面积")),
+    ("新建楼堂馆所投资（批准／实际）", "万元",
+     (None, None, "新建楼堂馆所批准投资", "新建楼堂馆所实际投资")),
+    ("编制数", "人", (None, None, None, "编制数")),
+    ("在职人员数", "人", (None, None, None, "在职人员数")),
+    ("绩效办考核得分", "分", (None, None, None, "绩效办考核得分")),
+    ("问卷发放数", "份", (None, None, None, "问卷发放数")),
+    ("问卷收回数", "份", (None, None, None, "问卷收回数")),
+    ("问卷满意数", "份", (None, None, None, "问卷满意数")),
 )
+
+
+def _figure(value, unit: str) -> str:
+    if value is None:
+        return "—"
+    return fmt2(value) if unit in ("万元", "分") else fmt_points(value)
 
 
 def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
-    def row(label: str, names: tuple[str | None, ...]) -> Row:
-        return Row((_cell(label, TABLE_TEXT),
-                    *(_cell(_money(None if n is None else fig[n])) for n in names)))
-
-    rows = [_header(("项目（单位：万元）", "上年实际", "本年预算", "本年实际"))]
-    rows.extend(row(label, names) for label, names in BASIC_DATA_ROWS)
+    """Rows with no figure at all are left out, and so is a column empty in every row."""
     tp = d.three_public
-    columns = (tp.last_year_actual, tp.budget, tp.actual)
-    names: list[str] = []
-    for tally in columns:
+    tallies = (tp.last_year_budget, tp.last_year_actual, tp.budget, tp.actual)
+    parts: list[str] = []
+    for tally in tallies:
         if tally is not None:
-            names.extend(n for n in tally.parts() if n not in names)
-    for name in names:
-        rows.append(Row((_cell(f"　其中：{name}", TABLE_TEXT),
-                         *(_cell(_money(_part(t, name))) for t in columns))))
-    rows.extend(row(label, names) for label, names in BASIC_DATA_TAIL)
-    return Table((70.0, 45.0, 45.0, 45.0), tuple(rows), min_row_height_mm=8)
+            parts.extend(n for n in tally.parts() if n not in parts)
+    lines: list[tuple[str, str, tuple[object, ...]]] = []
+    for label, unit, names in BASIC_DATA_ROWS:
+        lines.append((label, unit, tuple(None if n is None else fig[n] for n in names)))
+    for name in parts:
+        lines.append((f"　其中：{name}", "万元", tuple(_part(t, name) for t in tallies)))
+    for label, unit, names in BASIC_DATA_TAIL:
+        lines.append((label, unit, tuple(None if n is None else fig[n] for n in names)))
+    lines = [line for line in lines if any(v is not None for v in line[2])]
+    keep = [i for i in range(len(_COLUMNS)) if any(line[2][i] is not None for line in lines)]
+    rows = [_header(("项目", "单位", *(_COLUMNS[i] for i in keep)))]
+    for label, unit, values in lines:
+        rows.append(Row((_cell(label, TABLE_TEXT), _cell(unit),
+                         *(_cell(_figure(values[i], unit), TABLE_NUMBER) for i in keep))))
+    widths = (78.0, 16.0, *(34.0 for _ in keep))
+    return Table(widths, tuple(rows), min_row_height_mm=6)

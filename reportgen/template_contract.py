@@ -24,12 +24,14 @@ BODY = "Normal"
 HEADINGS = {2: "Heading2", 3: "Heading3", 4: "Heading4"}  # （一） / 1. / （1）
 TABLE_TEXT = "TableText"
 TABLE_CENTER = "TableCenter"
+TABLE_NUMBER = "TableNumber"
 TABLE_HEADING = "TableHeading"
 ATTACHMENT_NOTE, ATTACHMENT_NOTE_NEXT = "AttachmentNote", "AttachmentNoteNext"
 SIGNATURE, SIGNATURE_DATE = "Signature", "SignatureDate"
 PARAGRAPH_STYLES: dict[str, str] = {
     BODY: "Normal", HEADINGS[2]: "heading 2", HEADINGS[3]: "heading 3",
     HEADINGS[4]: "heading 4", TABLE_TEXT: "表格文字", TABLE_CENTER: "表格文字居中",
+    TABLE_NUMBER: "表格数字",
     TABLE_HEADING: "表格标题行", ATTACHMENT_NOTE: "附件说明", ATTACHMENT_NOTE_NEXT: "附件说明续行",
     SIGNATURE: "署名", SIGNATURE_DATE: "成文日期",
 }

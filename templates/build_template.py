@@ -40,6 +40,7 @@ from reportgen.template_contract import (  # noqa: E402 - after the path fix abo
     PARAGRAPH_STYLES,
     TABLE_CENTER,
     TABLE_HEADING,
+    TABLE_NUMBER,
     TABLE_STYLE,
     TABLE_STYLE_NAME,
     TABLE_TEXT,
@@ -269,6 +270,8 @@ PARA_STYLES: list[ParaStyle] = [
         before=0, after=0, snap_to_grid=False,
     ),
     ParaStyle(TABLE_CENTER, PARAGRAPH_STYLES[TABLE_CENTER], based_on=TABLE_TEXT, jc="center"),
+    # Amounts right-aligned: with two decimals always, their decimal points line up.
+    ParaStyle(TABLE_NUMBER, PARAGRAPH_STYLES[TABLE_NUMBER], based_on=TABLE_TEXT, jc="right"),
     ParaStyle(
         TABLE_HEADING, PARAGRAPH_STYLES[TABLE_HEADING], east_asia=HEITI, size_pt=TABLE_PT,
         based_on=TABLE_TEXT, jc="center",
@@ -341,7 +344,8 @@ DEFAULT_STYLES_XML = [
 
 
 def table_style_xml() -> str:
-    """ReportTable: ½ pt single borders everywhere, 0.1 cm cell padding, 五号宋体."""
+    """ReportTable: ½ pt single borders everywhere, cell margins 1 mm left and right and
+    0.5 mm above and below (text never touches a rule), 五号宋体."""
     border = 'w:val="single" w:sz="4" w:space="0" w:color="auto"'
     borders = "".join(
         f"<w:{side} {border}/>" for side in ("top", "left", "bottom", "right", "insideH", "insideV")
@@ -357,8 +361,9 @@ def table_style_xml() -> str:
         f"<w:rPr>{_rfonts_xml(SONGTI, LATIN)}"
         '<w:sz w:val="21"/><w:szCs w:val="21"/></w:rPr>'
         f"<w:tblPr><w:tblBorders>{borders}</w:tblBorders>"
-        f'<w:tblCellMar><w:left w:w="{pad}" w:type="dxa"/>'
-        f'<w:right w:w="{pad}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
+        f'<w:tblCellMar><w:top w:w="{pad // 2}" w:type="dxa"/><w:left w:w="{pad}" w:type="dxa"/>'
+        f'<w:bottom w:w="{pad // 2}" w:type="dxa"/><w:right w:w="{pad}" w:type="dxa"/>'
+        "</w:tblCellMar></w:tblPr>"
         "</w:style>"
     )
 

@@ -120,16 +120,29 @@ def test_appendix_table_merges_and_header(report):
 
 
 def test_basic_data_table(report):
+    """附件2: every figure a formula reads, with its unit; no column empty in every row
+    (the seed has no 上年实际 at all), amounts right-aligned."""
     table = Document(str(report)).tables[1]
     cells = [[c.text for c in r.cells] for r in table.rows]
     f = {name: str(figure) for name, figure in seed.FIGURES.items()}
-    assert cells[1] == ["收入决算数", "—", "—", f["收入决算数"]]
-    assert cells[2] == ["支出决算数", "—", f["全年预算"], f["支出决算数"]]
-    assert cells[3] == ["年末结转和结余", "—", "—", f["年末结转和结余"]]
-    assert cells[4] == ["“三公经费”合计", "—", "72.00", "60.07"]
-    assert cells[5] == ["　其中：公务接待费", "—", "35.00", "27.08"]
-    assert cells[-2] == ["公用经费", "—", "349.77", "296.85"]
-    assert cells[-1] == ["政府采购", "—", "73.89", "70.31"]
+    assert cells[0] == ["项目", "单位", "上年预算", "本年预算", "本年实际"]
+    rows = {row[0]: row[1:] for row in cells[1:]}
+    assert rows["收入决算数"] == ["万元", "—", "—", f["收入决算数"]]
+    assert rows["支出决算数"] == ["万元", "—", f["全年预算"], f["支出决算数"]]
+    assert rows["年初结转和结余"] == ["万元", "—", "—", "407.30"]
+    assert rows["年初预算"] == ["万元", "—", "1543.40", "—"]
+    assert rows["本年追加预算"] == ["万元", "—", "5383.91", "—"]
+    assert rows["“三公经费”合计"] == ["万元", "76.40", "72.00", "60.07"]
+    assert rows["　其中：公务接待费"] == ["万元", "—", "35.00", "27.08"]
+    assert rows["公用经费"] == ["万元", "—", "349.77", "296.85"]
+    assert rows["政府采购"] == ["万元", "—", "73.89", "70.31"]
+    assert rows["编制数"] == ["人", "—", "—", "78"] and rows["在职人员数"][-1] == "72"
+    assert rows["绩效办考核得分"] == ["分", "—", "—", "93.34"]
+    assert not any("新建楼堂馆所" in name for name in rows)  # none this year: no empty row
+    for column in range(2, 5):
+        assert any(row[column] != "—" for row in cells[1:])
+    styles = {p.style.style_id for r in table.rows[1:] for c in r.cells[2:] for p in c.paragraphs}
+    assert styles == {"TableNumber"}
 
 
 def test_east_asian_fonts_without_theme_overrides(report):

@@ -152,3 +152,17 @@ def test_document_properties_are_honest_and_deterministic(parts):
     ns = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
     assert app.find(f"{ns}Application").text == "reportgen"
     assert app.find(f"{ns}Pages") is None  # nothing it cannot know
+
+
+def test_indicator_table_columns_hold_their_names_on_one_line(parts):
+    """五号 is 10.5 pt; a column must hold the name plus its cell margins (1 mm a side)."""
+    tbl = parts["word/document.xml"].find(".//w:tbl", NS)
+    widths = [int(c.get(q("w:w"))) for c in tbl.find("w:tblGrid", NS)]
+    char = 10.5 * 20  # twips
+    margins = 2 * 57
+    assert widths[0] >= len("产出及效率") * char + margins
+    assert widths[4] >= len("重点工作实际完成率") * char + margins  # eight 字 and more
+    styles = parts["word/styles.xml"]
+    mar = styles.find("w:style[@w:styleId='ReportTable']/w:tblPr/w:tblCellMar", NS)
+    assert {child.tag.split("}")[1] for child in mar} == {"top", "left", "bottom", "right"}
+    assert all(int(child.get(q("w:w"))) > 0 for child in mar)
