@@ -11,6 +11,7 @@ import gc
 import os
 import re
 import signal
+import sys
 import unicodedata
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -48,7 +49,7 @@ class IndicatorCell:
     score: str
 
 
-@dataclass
+@dataclass(slots=True)  # the parent holds one per department: 10,000 in a province
 class Outcome:
     folder: str
     status: str = FAILED
@@ -116,8 +117,9 @@ def indicator_cells(ev: Evaluation) -> list[IndicatorCell]:
             result = f"评定得{fmt_score(r.score)}分"
         else:
             result = ""
+        # Scores repeat across departments: one string each, not one per department.
         cells.append(IndicatorCell(r.name, unit, None if r.value is None else str(r.value),
-                                   result, str(r.score)))
+                                   result, sys.intern(str(r.score))))
     return cells
 
 
