@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from .compose import compose_report
 from .document import ReportDocument
-from .findings import Finding, InputError, count_errors, draft_errors, error
+from .findings import Finding, InputError, count_errors, draft_errors, error, warning
 from .inputs.confine import TRUSTED, Confinement
 from .manifest import describe_changes, make_manifest, manifest_path
 from .manifest import dump as dump_manifest
@@ -113,8 +114,22 @@ def build_one(folder: Path, output: Path | Callable[[Evaluation], Path],
     with output_lock(target_of(output).parent):  # the record beside a report describes that report
         before = load_manifest(record)
         write_atomically(output, data, durable=durable, keep=inputs)
-        write_atomically(record, dump_manifest(after), durable=False, keep=inputs)
+        notes = notes + _write_record(record, dump_manifest(after), inputs)
     return Built(output, ev, ev.findings + notes, describe_changes(before, after))
+
+
+def _write_record(record: Path, data: bytes, inputs: list[Path]) -> list[Finding]:
+    """The report is written; a record that cannot be (a full disk) must not be left
+    describing the previous report: it is removed, and the build says so."""
+    try:
+        write_atomically(record, data, durable=False, keep=inputs)
+    except InputError as exc:
+        with contextlib.suppress(OSError):
+            target_of(record).unlink()
+        reason = exc.findings[0].message if exc.findings else ""
+        return [warning(f"报告已生成，但生成记录未能写入（{reason}），下次生成时无法说明变化",
+                        str(record))]
+    return []
 
 
 def build_pdf(built: Built) -> Path:

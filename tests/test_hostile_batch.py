@@ -204,3 +204,38 @@ def test_init_onto_a_file_or_a_pseudo_file_system(tmp_path, capsys):
     assert main(["init", "/proc/self/新部门"]) == 2
     assert "/proc/self/新部门：无法创建部门文件夹" in capsys.readouterr().err
     assert (tmp_path / "已有").read_text() == "x"
+
+
+def test_a_full_disk_when_the_record_is_written_keeps_the_report_and_no_stale_record(
+        tmp_path, monkeypatch, capsys):
+    """The report is the deliverable: written. A record that cannot be written is not
+    left behind describing the previous report."""
+    import errno
+
+    from reportgen import output
+
+    out = tmp_path / "报告.docx"
+    assert main(["build", str(EXAMPLE), "-o", str(out)]) == 0
+    capsys.readouterr()
+    old_record = (tmp_path / "报告.docx.manifest.json").read_bytes()
+    real = output._create_temp
+
+    def full_for_records(path):
+        if path.name.endswith(".manifest.json"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(path)
+
+    monkeypatch.setattr(output, "_create_temp", full_for_records)
+    other = copy_example(tmp_path / "乙", name="另一个局")
+    assert main(["build", str(other), "-o", str(out)]) == 0
+    said = capsys.readouterr()
+    assert "生成记录未能写入（无法写入输出文件：磁盘空间不足）" in said.err
+    assert "另一个局" in Document_text(out)
+    assert not (tmp_path / "报告.docx.manifest.json").exists()
+    assert old_record  # the earlier record existed and is gone rather than wrong
+
+
+def Document_text(path: Path) -> str:  # noqa: N802 - reads like python-docx's Document
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(str(path)).paragraphs)
