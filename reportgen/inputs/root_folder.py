@@ -29,7 +29,9 @@ class Skipped:
 
 
 @dataclass(frozen=True)
-class Survey:
+class RootSurvey:
+    """The department folders under a batch root, and the folders passed over (with why)."""
+
     departments: list[Path]
     skipped: list[Skipped]
 
@@ -38,10 +40,10 @@ def is_department(folder: Path) -> bool:
     return (folder / DATA_YAML).exists() or (folder / DATA_XLSX).exists()
 
 
-def survey(root: Path) -> Survey:
+def survey(root: Path) -> RootSurvey:
     """Departments and skipped folders under root, each list in a stable order."""
     if is_department(root):
-        return Survey([root], [])
+        return RootSurvey([root], [])
     departments: list[Path] = []
     skipped: list[Skipped] = []
     for child in _subfolders(root):
@@ -51,7 +53,7 @@ def survey(root: Path) -> Survey:
             skipped.extend(found.skipped)
         else:
             skipped.append(Skipped(child, why_not_a_department(child)))
-    return Survey(departments, skipped)
+    return RootSurvey(departments, skipped)
 
 
 def _subfolders(folder: Path) -> list[Path]:
