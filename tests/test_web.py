@@ -692,3 +692,17 @@ def test_a_body_without_a_length_is_cut_off_at_the_limit(root: Path) -> None:
         server.should_exit = True
         thread.join(timeout=10)
     assert (root / "xxsw" / "data.yaml").is_file() and not (root / "xxsw" / "data.xlsx").exists()
+
+
+def test_a_yaml_message_is_shown_at_its_line(app, root: Path) -> None:
+    dept = client_for(app, "xxsw")
+    page = dept.get("/d/xxsw").text
+    import re
+
+    link = re.search(r'href="/d/xxsw/yaml#L(\d+)"', page)
+    assert link, "a finding of data.yaml links to its line"
+    line = int(link.group(1))
+    editor = dept.get("/d/xxsw/yaml").text
+    item = editor[editor.index(f'<li id="L{line}"'):]
+    item = item[:item.index("</li>")]
+    assert 'class="has-error"' in item and "自填" in item

@@ -270,8 +270,13 @@ def create_app(root: Path) -> FastAPI:
         if depts.data_kind(folder) != "yaml":
             raise Problem(404, "本部门的数据是 data.xlsx，请使用“填写表单”。")
         text = (folder / "data.yaml").read_text(encoding="utf-8", errors="replace")
+        result = depts.check(folder)
+        at_line: dict[int, list] = {}
+        for f in result.findings:  # yaml#L32 → the message beside line 32
+            if f.link.startswith("yaml#L"):
+                at_line.setdefault(int(f.link.removeprefix("yaml#L")), []).append(f)
         return page(request, "yaml.html", ident=ident, dept=store.department(ident),
-                    check=depts.check(folder), text=text)
+                    check=result, text=text, lines=text.splitlines(), at_line=at_line)
 
     @app.post("/d/{ident}/yaml")
     async def save_yaml(request: Request, ident: str):
