@@ -24,7 +24,12 @@ from .numbers import fmt_points, fmt_score
 from .phrases import identity_sentence, phrases, short_name, title_lines
 from .pipeline import Evaluation
 from .scoring import IndicatorScore, Status, figure_texts
-from .tables import basic_data_table, indicator_table
+from .tables import (
+    basic_data_table,
+    indicator_table,
+    money_summary_table,
+    score_summary_table,
+)
 from .template_contract import (
     ATTACHMENT_NOTE,
     ATTACHMENT_NOTE_NEXT,
@@ -181,7 +186,7 @@ class Composer:
         return ReportDocument(fields, sections)
 
     def basic_situation(self) -> list[Block]:
-        from .describe import expenditure_paragraphs, staffing_paragraph
+        from .describe import staffing_paragraph
 
         data = self.ev.department.data
         staffing = staffing_paragraph(data, self.ev.scorecard.figures, self.draft)
@@ -191,9 +196,17 @@ class Composer:
         duties = self.narrative("职责概述") + staffing
         return numbered([
             ("部门职责概述", duties),
-            ("部门支出描述", expenditure_paragraphs(self.ev.department.data,
-                                                   self.ev.scorecard.figures, self.draft)),
+            ("部门支出描述", self.spending()),
             ("部门项目实施情况", self.narrative("项目实施情况"))])
+
+    def spending(self) -> list[Block]:
+        from .describe import expenditure_paragraphs
+
+        fig = self.ev.scorecard.figures
+        blocks: list[Block] = list(expenditure_paragraphs(self.ev.department.data, fig,
+                                                          self.draft))
+        table = money_summary_table(fig)
+        return blocks + [table] if table is not None else blocks
 
     def analysis(self) -> list[Block]:
         card = self.ev.scorecard
@@ -288,6 +301,7 @@ class Composer:
             f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_score(card.total)}分"
             f"{_total_mark(card.results)}，"
             f"绩效评价等级为“{card.grade}”。其中{split}。")]
+        score_blocks.append(score_summary_table(card))
         return numbered([("绩效评价得分", score_blocks),
                          ("存在的绩效问题", problem_blocks(self.lost_points()))])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 
 from .document import Cell, Paragraph, Row, Table
@@ -125,3 +126,33 @@ def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
                          *(_cell(_figure(values[i], unit), TABLE_NUMBER) for i in keep))))
     widths = (78.0, 16.0, *(34.0 for _ in keep))
     return Table(widths, tuple(rows), min_row_height_mm=6)
+
+
+def score_summary_table(card: Scorecard) -> Table:
+    """结论's table: each 一级指标 with its 分值, 得分 and 得分率, and the total."""
+    rows = [_header(("一级指标", "分值", "得分", "得分率"))]
+    for category in card.framework.categories:
+        got = card.category_score(category.name)
+        rows.append(Row((_cell(category.name), _cell(fmt_points(category.points)),
+                         _cell(fmt_score(got), TABLE_NUMBER),
+                         _cell(f"{fmt2(got / category.points * 100)}%", TABLE_NUMBER))))
+    total = sum((c.points for c in card.framework.categories), Decimal(0))
+    rows.append(Row((_cell("合计"), _cell(fmt_points(total)),
+                     _cell(fmt_score(card.total), TABLE_NUMBER),
+                     _cell(f"{fmt2(card.total / total * 100)}%" if total else "—", TABLE_NUMBER))))
+    return Table((52.0, 30.0, 36.0, 36.0), tuple(rows), min_row_height_mm=8)
+
+
+# 1.2's table: the flows of the year as 部门决算 states them (万元).
+MONEY_SUMMARY = (("年初结转和结余", "年初结转和结余"), ("收入决算数", "收入决算数"),
+                 ("支出决算数", "支出决算数"), ("　其中：基本支出", "基本支出"),
+                 ("　　　　项目支出", "项目支出"), ("转入事业基金", "转入事业基金"),
+                 ("年末结转和结余", "年末结转和结余"))
+
+
+def money_summary_table(fig: Figures) -> Table | None:
+    """收支 summary in 基本情况: rows with a figure only; None when there is none."""
+    rows = [_header(("项目", "金额（万元）"))]
+    rows += [Row((_cell(label, TABLE_TEXT), _cell(fmt2(fig[name]), TABLE_NUMBER)))
+             for label, name in MONEY_SUMMARY if fig[name]]
+    return Table((90.0, 50.0), tuple(rows), min_row_height_mm=8) if len(rows) > 1 else None

@@ -95,7 +95,7 @@ def test_problems_derived_from_deductions(report):
 
 def test_appendix_table_merges_and_header(report):
     doc = Document(str(report))
-    table = doc.tables[0]
+    table = doc.tables[-2]  # 附件1 (the body's own tables come first)
     rows = table._tbl.tr_lst
     assert len(rows) == 1 + 19 + 1
     assert rows[0].trPr.find(qn("w:tblHeader")) is not None
@@ -122,7 +122,7 @@ def test_appendix_table_merges_and_header(report):
 def test_basic_data_table(report):
     """附件2: every figure a formula reads, with its unit; no column empty in every row
     (the seed has no 上年实际 at all), amounts right-aligned."""
-    table = Document(str(report)).tables[1]
+    table = Document(str(report)).tables[-1]
     cells = [[c.text for c in r.cells] for r in table.rows]
     f = {name: str(figure) for name, figure in seed.FIGURES.items()}
     assert cells[0] == ["项目", "单位", "上年预算", "本年预算", "本年实际"]
@@ -278,3 +278,14 @@ def test_gbk_narrative_is_read_and_check_says_so(tmp_path, capsys):
     main(["check", str(folder)])
     out = capsys.readouterr().out
     assert f"[警告] {path}：文件是 GBK/GB18030 编码" in out
+
+
+def test_body_tables_money_summary_and_score_summary(report):
+    doc = Document(str(report))
+    money, scores = ([[c.text for c in r.cells] for r in t.rows] for t in doc.tables[:2])
+    assert money[0] == ["项目", "金额（万元）"]
+    assert ["年初结转和结余", "407.30"] in money and ["转入事业基金", "3.15"] in money
+    assert money[-1] == ["年末结转和结余", "898.35"]
+    assert scores == [["一级指标", "分值", "得分", "得分率"],
+                      ["投入", "13", "13.00", "100.00%"], ["过程", "61", "52.00", "85.25%"],
+                      ["产出及效率", "26", "25.47", "97.96%"], ["合计", "100", "90.47", "90.47%"]]

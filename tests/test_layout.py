@@ -156,7 +156,7 @@ def test_document_properties_are_honest_and_deterministic(parts):
 
 def test_indicator_table_columns_hold_their_names_on_one_line(parts):
     """五号 is 10.5 pt; a column must hold the name plus its cell margins (1 mm a side)."""
-    tbl = parts["word/document.xml"].find(".//w:tbl", NS)
+    tbl = parts["word/document.xml"].findall(".//w:tbl", NS)[-2]  # 附件1
     widths = [int(c.get(q("w:w"))) for c in tbl.find("w:tblGrid", NS)]
     char = 10.5 * 20  # twips
     margins = 2 * 57

@@ -118,7 +118,7 @@ def test_scores_have_one_format_everywhere(tmp_path):
     # Scores; a rule's own constant (按每低于5个百分点扣2分计) is the framework's wording.
     scores = re.findall(r"(?:得|得满分|扣|得分为|得分＝[^＝]*＝)(\d+(?:\.\d+)?)分(?!计)", text)
     assert scores and all(re.fullmatch(r"\d+\.\d\d", s) for s in scores), scores
-    table = doc.tables[0]
+    table = doc.tables[-2]  # 附件1 (the body's own tables come first)
     column = [row.cells[-1].text for row in table.rows[1:]]
     assert all(re.fullmatch(r"\d+\.\d\d", c) for c in column), column
     assert column[-1] == "90.47" and "得分为90.47分" in text

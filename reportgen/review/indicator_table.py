@@ -74,11 +74,14 @@ def _number(cell: Cell | None) -> Decimal | None:
 
 
 def find_indicator_table(doc: ReviewedDocument) -> IndicatorTable | None:
+    """The full table (with 三级指标) first; a summary by 一级指标 only when there is no other."""
+    found = []
     for table in doc.tables:
         parsed = _parse_table(table)
         if parsed is not None and len(parsed.rows) >= 3:
-            return parsed
-    return None
+            full = any("三级" in key(c.text) for row in table.rows[:3] for c in row)
+            found.append((not full, len(found), parsed))
+    return min(found, key=lambda f: f[:2])[2] if found else None
 
 
 def _parse_table(table: Table) -> IndicatorTable | None:
