@@ -49,7 +49,7 @@ def test_expenditure_given_only_by_economic_class_is_one_figure(make_department)
     table = doc.sections["基础数据表"][0]
     rows = {r.cells[0].paragraphs[0].text: [c.paragraphs[0].text for c in r.cells[1:]]
             for r in table.rows}
-    assert rows["支出决算数"] == ["—", "6927.31", "6533.12"]
+    assert rows["支出决算数"] == ["万元", "—", "6927.31", "6533.12"]  # 单位, 上年预算, 本年预算, 本年实际
 
 
 def test_every_figure_a_narrative_may_cite_is_documented():
