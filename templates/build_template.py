@@ -33,6 +33,8 @@ from lxml import etree
 
 if not __package__:  # run as a script from a checkout: python templates/build_template.py
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from reportgen.render.prepatched import sidecar_path  # noqa: E402
+from reportgen.render.template import prepatched_sidecar  # noqa: E402
 from reportgen.template_contract import (  # noqa: E402 - after the path fix above
     ATTACHMENTS,
     BODY,
@@ -655,7 +657,9 @@ def build() -> bytes:
 
 def main() -> None:
     OUT.write_bytes(build())
-    print(f"wrote {OUT}")
+    # docxtpl's patch step done now, so that a cold build need not import docxtpl
+    sidecar_path(OUT).write_bytes(prepatched_sidecar(OUT))
+    print(f"wrote {OUT} and {sidecar_path(OUT).name}")
 
 
 if __name__ == "__main__":

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-# The template patch cache (render/patch_cache.py) of the tests, never the user's.
-os.environ.setdefault("REPORTGEN_CACHE_DIR", tempfile.mkdtemp(prefix="reportgen-test-cache-"))
 EXAMPLE = ROOT / "examples" / "xiangxi-commerce-2018"
 
 

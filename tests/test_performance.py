@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,7 +16,10 @@ from pathlib import Path
 from reportgen import output
 from reportgen.build import build_one
 from reportgen.output import write_atomically
-from reportgen.render.template import COMPRESS_LEVEL
+from reportgen.render.lint import read_package
+from reportgen.render.prepatched import patch, patched_parts, sidecar_path
+from reportgen.render.template import COMPRESS_LEVEL, prepatched_sidecar, template_parts
+from reportgen.resources import data_dir
 
 
 def _deflate(data: bytes, level: int) -> int:
@@ -72,29 +77,58 @@ sys.exit(code)
 """
 
 
-def test_a_cold_build_imports_docxtpl_only_until_its_patch_step_is_cached(example_dir, tmp_path):
-    env = {**os.environ, "REPORTGEN_CACHE_DIR": str(tmp_path / "cache")}
-    outputs, imported = [], []
-    for i in range(2):
-        out = tmp_path / f"r{i}.docx"
-        result = subprocess.run([sys.executable, "-c", COLD_BUILD, "build", str(example_dir),
-                                 "-o", str(out)], capture_output=True, text=True, env=env,
-                                check=False)
-        assert result.returncode in (0, 1), result.stderr
-        imported.append(result.stdout.strip().splitlines()[-1])
-        outputs.append(out.read_bytes())
-    assert imported == ["['docx', 'docxtpl']", "[]"]
-    assert outputs[0] == outputs[1]
-    assert len(list((tmp_path / "cache").glob("patched-*.json"))) == 1
+def cold_build(example_dir, out, home, template=None):
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    extra = ["--template", str(template)] if template else []
+    result = subprocess.run([sys.executable, "-c", COLD_BUILD, "build", str(example_dir),
+                             "-o", str(out), *extra], capture_output=True, text=True, env=env,
+                            check=False)
+    assert result.returncode in (0, 1), result.stderr
+    return result.stdout.strip().splitlines()[-1]
 
 
-def test_a_broken_cache_file_is_patched_again(example_dir, tmp_path, monkeypatch):
-    from reportgen.render import patch_cache
+def test_a_cold_build_of_the_shipped_template_imports_no_docxtpl_and_writes_nothing_else(
+        example_dir, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    out = tmp_path / "out"
+    imported = [cold_build(example_dir, out / f"r{i}.docx", home) for i in range(2)]
+    assert imported == ["[]", "[]"]
+    assert (out / "r0.docx").read_bytes() == (out / "r1.docx").read_bytes()
+    assert list(home.rglob("*")) == []  # no cache, nothing but the output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "r0.docx", "r0.docx.manifest.json", "r1.docx", "r1.docx.manifest.json"]
 
-    monkeypatch.setenv("REPORTGEN_CACHE_DIR", str(tmp_path))
-    sources = {"word/document.xml": "<w:p><w:r><w:t>{{ 单位名称 }}</w:t></w:r></w:p>"}
-    first = patch_cache.patched_parts(sources)
-    [cached] = tmp_path.glob("patched-*.json")
-    cached.write_text("{not json", encoding="utf-8")
-    assert patch_cache.patched_parts(sources) == first
-    assert patch_cache.patched_parts(sources) == first  # rewritten whole
+
+def test_a_custom_template_is_patched_in_memory_and_renders_the_same(example_dir, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    custom = tmp_path / "custom.docx"
+    shutil.copyfile(data_dir("templates") / "report.docx", custom)
+    assert cold_build(example_dir, tmp_path / "custom-out.docx", home, custom) \
+        == "['docx', 'docxtpl']"
+    cold_build(example_dir, tmp_path / "shipped-out.docx", home)
+    assert (tmp_path / "custom-out.docx").read_bytes() \
+        == (tmp_path / "shipped-out.docx").read_bytes()
+    assert list(home.rglob("*")) == []
+
+
+def test_the_shipped_patched_parts_are_docxtpls_patch_of_the_shipped_template():
+    template = data_dir("templates") / "report.docx"
+    stored = json.loads(sidecar_path(template).read_text(encoding="utf-8"))
+    current = json.loads(prepatched_sidecar(template))
+    assert stored == current, "run python templates/build_template.py"
+    entries, _ = read_package(template)
+    split, _ = template_parts(entries, str(template))
+    sources = {part: source for part, (_, source, _) in split.items()}
+    assert patched_parts(sources, template) == patch(sources)
+    assert "{{p " not in "".join(stored["parts"].values())  # patched, not a copy
+
+
+def test_a_stale_sidecar_is_not_used(tmp_path, monkeypatch):
+    from reportgen.render import prepatched
+
+    monkeypatch.setattr(prepatched, "docxtpl_version", lambda: "0.0-other")
+    template = data_dir("templates") / "report.docx"
+    sources = {"word/document.xml": "<w:p><w:r><w:t>{{p 引言 }}</w:t></w:r></w:p>"}
+    assert patched_parts(sources, template) == {"word/document.xml": "{{ 引言 }}"}

@@ -22,7 +22,7 @@ from ..template_contract import RENDERED_PARTS, STYLES_PART
 from ..text import xml_escape
 from ..zipfiles import fixed_entry
 from .lint import lint_parts, read_package, style_problems, template_sources
-from .patch_cache import patched_parts
+from .prepatched import patched_parts, sidecar_bytes
 from .sandbox import TemplateSandbox, charge_output, describe_render_error, render_budget
 from .syntax_messages import describe as describe_syntax
 from .wordml import RawXml
@@ -56,20 +56,9 @@ class CompiledTemplate:
         if problems:
             raise InputError(problems, unreadable=True)
         self.sources = template_sources(self.entries)
-        problems = []
-        split: dict[str, tuple[str, str, str]] = {}
-        for info, data in self.entries:
-            if not RENDERED_PARTS.match(info.filename):
-                continue
-            try:
-                xml = data.decode("utf-8")
-            except UnicodeDecodeError:
-                problems.append(error(f"{info.filename} 不是 UTF-8 编码", name))
-                continue
-            prefix, source, suffix = _split(xml, info.filename)
-            if "{" in source:
-                split[info.filename] = prefix, source, suffix
-        patched_sources = patched_parts({part: source for part, (_, source, _) in split.items()})
+        split, problems = template_parts(self.entries, name)
+        patched_sources = patched_parts({part: source for part, (_, source, _) in split.items()},
+                                        self.path)
         for part, (prefix, _, suffix) in split.items():
             patched = patched_sources[part]
             try:
@@ -167,6 +156,34 @@ _MISPLACED = etree.XPath(
     "parent::w:r or parent::w:tbl or parent::w:tr or parent::w:tc or parent::w:hdr or "
     "parent::w:ftr])",
     namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"})
+
+
+def prepatched_sidecar(path: Path) -> bytes:
+    """The patched parts of the template at path, stored beside it by build_template.py."""
+    entries, problems = read_package(path)
+    split, more = template_parts(entries, str(path))
+    if problems or more:
+        raise InputError(problems + more, unreadable=True)
+    return sidecar_bytes({part: source for part, (_, source, _) in split.items()})
+
+
+def template_parts(entries: list[tuple[zipfile.ZipInfo, bytes]], name: str
+                   ) -> tuple[dict[str, tuple[str, str, str]], list[Finding]]:
+    """The parts with tags, each split into prefix, template source and suffix."""
+    problems: list[Finding] = []
+    split: dict[str, tuple[str, str, str]] = {}
+    for info, data in entries:
+        if not RENDERED_PARTS.match(info.filename):
+            continue
+        try:
+            xml = data.decode("utf-8")
+        except UnicodeDecodeError:
+            problems.append(error(f"{info.filename} 不是 UTF-8 编码", name))
+            continue
+        prefix, source, suffix = _split(xml, info.filename)
+        if "{" in source:
+            split[info.filename] = prefix, source, suffix
+    return split, problems
 
 
 def _split(xml: str, name: str) -> tuple[str, str, str]:
