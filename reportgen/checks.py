@@ -9,12 +9,11 @@ from .findings import Finding, Severity
 from .inputs.folder import Department
 from .inputs.narratives import Narratives
 from .model import TOTAL_KEY, Breakdown
-from .numbers import fmt2, fmt_count, fmt_points, round2
+from .numbers import HUNDRED, fmt2, fmt_count, fmt_points, round2
 from .scoring import Scorecard
 from .text import quoted
 
 TOLERANCE = Decimal("0.01")
-HUNDRED = Decimal(100)
 
 
 def run_checks(dept: Department, card: Scorecard,

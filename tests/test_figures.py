@@ -47,9 +47,11 @@ def test_expenditure_given_only_by_economic_class_is_one_figure(make_department)
     assert any("2018年支出决算数6533.12万元" in s for s in sentences), sentences
 
     table = doc.sections["基础数据表"][0]
-    rows = {r.cells[0].paragraphs[0].text: [c.paragraphs[0].text for c in r.cells[1:]]
-            for r in table.rows}
-    assert rows["支出决算数"] == ["万元", "—", "6927.31", "6533.12"]  # 单位, 上年预算, 本年预算, 本年实际
+    texts = [[c.paragraphs[0].text for c in r.cells] for r in table.rows]
+    header, rows = texts[0], {row[0]: dict(zip(texts[0], row, strict=True)) for row in texts}
+    assert "本年实际" in header
+    assert rows["支出决算数"]["本年实际"] == "6533.12"
+    assert rows["支出决算数"]["本年预算"] == "6927.31"
 
 
 def test_every_figure_a_narrative_may_cite_is_documented():
