@@ -14,7 +14,7 @@ from review_documents import seed_report, small_report
 
 from reportgen.cli import main
 from reportgen.review.engine import review_file
-from reportgen.review.model import Kind
+from reportgen.review.model import ReviewKind
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.is_dir())
@@ -35,7 +35,7 @@ def seed_docx(tmp_path_factory) -> Path:
 
 def test_seed_budget_completion_rate_is_recomputed(seed_docx):
     _, review = review_file(seed_docx)
-    found = [f for f in review.findings if f.kind is Kind.COMPUTATION]
+    found = [f for f in review.findings if f.kind is ReviewKind.COMPUTATION]
     assert len(found) == 1
     assert "87.75%" in found[0].message and "100.00%" in found[0].message
     assert "407.30万元" in found[0].message
@@ -43,7 +43,7 @@ def test_seed_budget_completion_rate_is_recomputed(seed_docx):
 
 
 def test_seed_head_count_total_against_parts(seed_docx):
-    found = [f for f in review_file(seed_docx)[1].findings if f.kind is Kind.TOTAL]
+    found = [f for f in review_file(seed_docx)[1].findings if f.kind is ReviewKind.TOTAL]
     assert len(found) == 1
     assert "188人" in found[0].message and "216人" in found[0].message
     assert found[0].place.paragraph == 5
@@ -64,7 +64,7 @@ def test_generated_reports_review_clean(example, tmp_path):
     if as_filed:
         # This example keeps the seed's head count on purpose: the report is a draft that
         # prints it with its 【待核实：各项之和为216人】 mark; the review finds nothing else.
-        assert [f.render() for f in found if f.kind is not Kind.TOTAL] == []
+        assert [f.render() for f in found if f.kind is not ReviewKind.TOTAL] == []
     else:
         assert [f.render() for f in found] == []
 
@@ -293,7 +293,7 @@ def test_group_points_against_the_indicators_below(tmp_path):
                            SEED_ROWS)
     finally:
         review_documents.SEED_MERGES = original
-    found = [f for f in review_file(path)[1].findings if f.kind is Kind.TABLE]
+    found = [f for f in review_file(path)[1].findings if f.kind is ReviewKind.TABLE]
     assert len(found) == 1 and "二级指标分值21分" in found[0].message
     assert "20分" in found[0].message
 
@@ -322,7 +322,7 @@ def test_text_score_against_table_score(tmp_path):
     heading, body = PROCUREMENT
     found = review_file(scored_report(tmp_path / "t.docx", [heading, body.format(score=5)],
                                       FULL, "37"))[1].findings
-    assert [f.kind for f in found] == [Kind.MISMATCH]
+    assert [f.kind for f in found] == [ReviewKind.MISMATCH]
     assert "正文写得5分" in found[0].message and "应得6分" in found[0].message
 
 
@@ -333,7 +333,7 @@ def test_score_the_rule_does_not_give(tmp_path):
     rows = [r if r[0] != "政府采购执行率" else ("政府采购执行率", "6", "4") for r in FULL]
     found = review_file(scored_report(tmp_path / "t.docx", [heading, body.format(score=4)],
                                       rows, "35"))[1].findings
-    assert [f.kind for f in found] == [Kind.SCORE]
+    assert [f.kind for f in found] == [ReviewKind.SCORE]
     assert "95.15%" in found[0].message and "应得6分，报告写4分" in found[0].message
 
 
@@ -358,7 +358,7 @@ def test_the_same_value_written_differently(tmp_path):
                                                "4.1 本单位预算控制率为348.38%，该项指标不得分。"],
                          rows, "32")
     found = review_file(path)[1].findings
-    assert [f.kind for f in found] == [Kind.MISMATCH]
+    assert [f.kind for f in found] == [ReviewKind.MISMATCH]
     assert "348.38%" in found[0].message and "348.83%" in found[0].message
 
 
@@ -400,7 +400,7 @@ def test_a_year_left_over_from_last_report(paragraphs, cell, where, tmp_path):
         document.tables[0].cell(3, 0).text = f"在职人员控制率\n{cell}"
         document.save(str(path))
     found = review_file(path)[1].findings
-    assert [f.kind for f in found] == [Kind.YEAR], [f.render() for f in found]
+    assert [f.kind for f in found] == [ReviewKind.YEAR], [f.render() for f in found]
     assert "2017年" in found[0].message and where in found[0].message
 
 
@@ -442,7 +442,7 @@ def test_numbering_slips(paragraphs, expected, tmp_path):
 ])
 def test_table_totals(rows, flagged, tmp_path):
     found = review_file(small_report(tmp_path / "t.docx", ["附件2"], [rows]))[1].findings
-    assert [f.kind for f in found] == ([Kind.TOTAL] if flagged else []), [f.render() for f in found]
+    assert [f.kind for f in found] == ([ReviewKind.TOTAL] if flagged else []), [f.render() for f in found]
 
 
 # --- a folder for the bureau ---------------------------------------------------------------

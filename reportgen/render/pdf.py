@@ -50,7 +50,7 @@ class _Profile:
 _profile: _Profile | None = None
 
 
-def _profile_dir() -> Path:
+def profile_dir() -> Path:
     global _profile
     if _profile is None or _profile.pid != os.getpid():  # a forked worker makes its own
         path = Path(tempfile.mkdtemp(prefix="reportgen-lo-"))
@@ -109,7 +109,7 @@ class _Result:
 def _run(soffice: str, group: list[Path], outdir: Path, timeout: float) -> _Result:
     for stale in outdir.iterdir():
         stale.unlink()
-    args = [soffice, f"-env:UserInstallation={_profile_dir().as_uri()}", "--headless",
+    args = [soffice, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless",
             "--norestore", "--nologo", "--nodefault", "--convert-to", "pdf",
             "--outdir", str(outdir), *map(str, group)]
     with tempfile.TemporaryFile() as log:

@@ -14,8 +14,8 @@ from lxml import etree
 
 from ..output import write_atomically
 from ..zipfiles import restamped
-from .model import Finding
-from .reader import Cell, Paragraph, ReviewedDocument
+from .model import ReviewFinding
+from .reader import ReviewedDocument, SourceCell, SourceParagraph
 
 AUTHOR = "reportgen 审核"
 INITIALS = "审核"
@@ -33,7 +33,7 @@ _COMMENT_STYLES = {
 }
 
 
-def annotated_bytes(doc: ReviewedDocument, findings: list[Finding]) -> bytes:
+def annotated_bytes(doc: ReviewedDocument, findings: list[ReviewFinding]) -> bytes:
     """Comments go into the document object the review read, then it is saved as a copy."""
     added = 0
     for finding in findings:
@@ -69,13 +69,13 @@ def _add_styles(styles) -> None:
             styles.append(parse_xml(xml.format(ns=nsdecls("w"))))
 
 
-def write_annotated(doc: ReviewedDocument, findings: list[Finding], target: Path) -> None:
+def write_annotated(doc: ReviewedDocument, findings: list[ReviewFinding], target: Path) -> None:
     write_atomically(target, annotated_bytes(doc, findings))
 
 
-def _anchor(finding: Finding):
+def _anchor(finding: ReviewFinding):
     target = finding.target
-    if isinstance(target, Cell):
+    if isinstance(target, SourceCell):
         return target.runs()
     if finding.span is None:
         return [r for _, _, r in target.runs if r.text]
@@ -86,7 +86,7 @@ def _anchor(finding: Finding):
     return target.runs_between(start, end)
 
 
-def _split_at(paragraph: Paragraph, pos: int) -> None:
+def _split_at(paragraph: SourceParagraph, pos: int) -> None:
     """Split the run holding text offset pos into two runs with the same properties; a run
     holding more than plain text (a tab, a field, a picture) is left whole."""
     for i, (start, end, run) in enumerate(paragraph.runs):

@@ -13,7 +13,7 @@ from ..findings import InputError
 from .annotate import write_annotated
 from .convert import CONVERTIBLE, converted_copy, is_pdf, refuse_pdf
 from .engine import review_file
-from .model import Kind, Review
+from .model import Review, ReviewKind
 from .reader import ReviewedDocument
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
@@ -64,7 +64,7 @@ def review_text(source: Path, review: Review) -> str:
     lines = [f"审核：{source.name}（{_identity(review)}）"]
     lines += [f.render() for f in review.findings]
     if review.findings:
-        counts = "，".join(f"{k.value}{review.count(k)}处" for k in Kind if review.count(k))
+        counts = "，".join(f"{k.value}{review.count(k)}处" for k in ReviewKind if review.count(k))
         lines.append(f"共发现{len(review.findings)}处问题：{counts}。")
     else:
         lines.append("未发现前后矛盾或计算错误。")
@@ -89,7 +89,7 @@ def review_json(source: Path, review: Review) -> dict:
         "claimed_total": None if review.claimed_total is None else f"{review.claimed_total:f}",
         "recomputed_total": (None if review.recomputed_total is None
                              else f"{review.recomputed_total:f}"),
-        "counts": {k.value: review.count(k) for k in Kind},
+        "counts": {k.value: review.count(k) for k in ReviewKind},
         "findings": [f.as_json() for f in review.findings],
     }
 

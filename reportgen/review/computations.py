@@ -17,8 +17,8 @@ from itertools import islice, permutations
 from ..formula import FormulaError, NotComputable, parse_formula
 from ..numbers import HUNDRED
 from .figures import Figure, agrees, figures, normalize, sentence_bounds, show
-from .model import Finding, Kind
-from .reader import Paragraph
+from .model import ReviewFinding, ReviewKind
+from .reader import SourceParagraph
 
 _RESULT = re.compile(r"\s*(?P<num>-?\d+(?:,\d{3})*(?:\.(?P<frac>\d+))?)\s*(?P<unit>%|分|万元|元|人|个|份|项)?")
 _TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?P<unit>%|万元|元|人|个|份|项|分)?"
@@ -33,23 +33,23 @@ MAX_BINDINGS = 20_000
 
 @dataclass(frozen=True)
 class Computation:
-    paragraph: Paragraph
+    paragraph: SourceParagraph
     span: tuple[int, int]        # from the expression's start to the result's end
     shown: str                   # the expression with figures, as the message shows it
     written: Figure              # the stated result
     recomputed: Decimal | None   # in the written scale (87.75 for 87.75%), None if unknown
     consistent: bool
 
-    def finding(self, consequence: str = "") -> Finding:
+    def finding(self, consequence: str = "") -> ReviewFinding:
         unit = self.written.unit
         assert self.recomputed is not None
         got = f"{show(self.recomputed, self.written.decimals)}{unit}"
         message = (f"按报告所列数字重新计算：{self.shown}＝{got}，报告写的是{self.written.text.strip()}。"
                    f"{consequence}")
-        return Finding(Kind.COMPUTATION, self.paragraph, self.span, message)
+        return ReviewFinding(ReviewKind.COMPUTATION, self.paragraph, self.span, message)
 
 
-def find_computations(paragraphs: list[Paragraph], year: int | None) -> list[Computation]:
+def find_computations(paragraphs: list[SourceParagraph], year: int | None) -> list[Computation]:
     found: list[Computation] = []
     for paragraph in paragraphs:
         norm = normalize(paragraph.text)
@@ -61,7 +61,7 @@ def find_computations(paragraphs: list[Paragraph], year: int | None) -> list[Com
     return found
 
 
-def _at(paragraph: Paragraph, norm: str, eq: int, year: int | None) -> Computation | None:
+def _at(paragraph: SourceParagraph, norm: str, eq: int, year: int | None) -> Computation | None:
     result = _RESULT.match(norm, eq + 1)
     if result is None or not result.group("num"):
         return None
@@ -200,7 +200,7 @@ def _scaled(value: Decimal, written: Figure) -> Decimal | None:
     return None
 
 
-def _judged(paragraph: Paragraph, span: tuple[int, int], shown: str, written: Figure,
+def _judged(paragraph: SourceParagraph, span: tuple[int, int], shown: str, written: Figure,
             values: list[Decimal]) -> Computation | None:
     value = values[0]
     scaled = _scaled(value, written)
@@ -274,7 +274,7 @@ _RATIO = re.compile(
     r"(?P<res>-?\d+(?:\.(?P<frac>\d+))?)%")
 
 
-def _ratios(paragraph: Paragraph, norm: str) -> list[Computation]:
+def _ratios(paragraph: SourceParagraph, norm: str) -> list[Computation]:
     """"在职人员136人，占编制数143人的比率为95.10%": the figure before ÷ the figure named."""
     found = []
     for m in _RATIO.finditer(norm):

@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from ..findings import InputError, error
-from ..render.pdf import _profile_dir, find_soffice
+from ..render.pdf import find_soffice, profile_dir
 
 CONVERTIBLE = (".doc", ".wps")
 TIMEOUT_SECONDS = 120
@@ -47,7 +47,7 @@ def converted_copy(path: Path, work: Path) -> Path:
     # own process group, so a hanging conversion is killed with soffice.bin, not just the
     # soffice script that started it.
     process = subprocess.Popen(
-        [soffice, f"-env:UserInstallation={_profile_dir().as_uri()}", "--headless",
+        [soffice, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless",
          "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work), str(source)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     try:

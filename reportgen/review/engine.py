@@ -9,7 +9,7 @@ from .computations import find_computations
 from .indicator_table import key
 from .indicator_text import indicator_sections
 from .indicators import check_indicators
-from .model import Finding, Review
+from .model import Review, ReviewFinding
 from .numbering import check_numbering
 from .reader import ReviewedDocument, read_document
 from .totals import check_table_totals, check_totals
@@ -26,7 +26,7 @@ def review_file(path: Path, framework: str | None = None) -> tuple[ReviewedDocum
 def review_document(doc: ReviewedDocument, framework: str | None = None) -> Review:
     unit, year = report_identity(doc)
     review = Review(unit=unit, year=year)
-    findings: list[Finding] = []
+    findings: list[ReviewFinding] = []
     computations = find_computations(doc.paragraphs, year)
     indicators = check_indicators(doc, computations, framework)
     for computation in computations:
@@ -67,10 +67,10 @@ def report_identity(doc: ReviewedDocument) -> tuple[str, int | None]:
     return "", None
 
 
-def _in_reading_order(doc: ReviewedDocument, findings: list[Finding]) -> list[Finding]:
+def _in_reading_order(doc: ReviewedDocument, findings: list[ReviewFinding]) -> list[ReviewFinding]:
     after = {t.number: t.after_paragraph for t in doc.tables}
 
-    def order(f: Finding) -> tuple:
+    def order(f: ReviewFinding) -> tuple:
         place = f.place
         if place.table is None:
             return (place.paragraph or 0, 0, 0, 0, 0, f.span[0] if f.span else 0)

@@ -18,8 +18,8 @@ from ..findings import InputError
 from ..framework import Framework, builtin_frameworks, load_framework, resolve_framework
 from ..numbers import fmt_points
 from .figures import agrees, normalize, show
-from .model import Finding, Kind
-from .reader import Cell, ReviewedDocument, Table
+from .model import ReviewFinding, ReviewKind
+from .reader import ReviewedDocument, SourceCell, SourceTable
 
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")
@@ -37,12 +37,12 @@ class Row:
     """One 三级 indicator line of the table."""
 
     name: str
-    name_cell: Cell
-    points_cell: Cell | None
-    score_cell: Cell | None
+    name_cell: SourceCell
+    points_cell: SourceCell | None
+    score_cell: SourceCell | None
     category: str = ""
-    category_points: Cell | None = None
-    group_points: Cell | None = None
+    category_points: SourceCell | None = None
+    group_points: SourceCell | None = None
     group: str = ""
 
     @property
@@ -56,15 +56,15 @@ class Row:
 
 @dataclass
 class IndicatorTable:
-    table: Table
+    table: SourceTable
     rows: list[Row]
-    total_score: Cell | None = None
-    total_points: Cell | None = None
+    total_score: SourceCell | None = None
+    total_points: SourceCell | None = None
 
 
 
 
-def _number(cell: Cell | None) -> Decimal | None:
+def _number(cell: SourceCell | None) -> Decimal | None:
     if cell is None:
         return None
     text = normalize(cell.text).strip().rstrip("分").strip()
@@ -84,7 +84,7 @@ def find_indicator_table(doc: ReviewedDocument) -> IndicatorTable | None:
     return min(found, key=lambda f: f[:2])[2] if found else None
 
 
-def _parse_table(table: Table) -> IndicatorTable | None:
+def _parse_table(table: SourceTable) -> IndicatorTable | None:
     for h, header in enumerate(table.rows[:3]):
         titles = [_UNIT_NOTE.sub("", key(c.text)) for c in header]
         names = [i for i, t in enumerate(titles) if "指标" in t and ("级" in t or t in ("指标名称", "指标"))]
@@ -110,12 +110,12 @@ def _points_after(col: int | None, points: list[int], names: list[int]) -> int |
     return next((p for p in points if p > col and not any(col < n < p for n in names)), None)
 
 
-def _rows(table: Table, first: int, name_col: int, points_col: int | None, score_col: int,
+def _rows(table: SourceTable, first: int, name_col: int, points_col: int | None, score_col: int,
           category_col: int | None, category_points_col: int | None, group_col: int | None,
           group_points_col: int | None) -> IndicatorTable:
     parsed = IndicatorTable(table, [])
     for line in table.rows[first:]:
-        def cell(col: int | None, line=line) -> Cell | None:
+        def cell(col: int | None, line=line) -> SourceCell | None:
             return line[col] if col is not None and col < len(line) else None
 
         texts = {key(c.text) for c in line}
@@ -164,8 +164,8 @@ def choose_framework(table: IndicatorTable | None, wanted: str | None) -> tuple[
                        f"{agreeing}项分值与该框架相符")
 
 
-def check_table(parsed: IndicatorTable, framework: Framework | None) -> list[Finding]:
-    findings: list[Finding] = []
+def check_table(parsed: IndicatorTable, framework: Framework | None) -> list[ReviewFinding]:
+    findings: list[ReviewFinding] = []
     by_name = {key(i.name): i for _, _, i in framework.indicators()} if framework else {}
     for cell, rows in _shared(parsed.rows, lambda r: r.points_cell):
         points = _number(cell)
@@ -176,12 +176,12 @@ def check_table(parsed: IndicatorTable, framework: Framework | None) -> list[Fin
             got = sum(scores, Decimal(0))
             if got > points or any(s < 0 for s in scores):
                 names = "、".join(r.name for r in rows)
-                findings.append(Finding(Kind.TABLE, rows[0].score_cell, None,
+                findings.append(ReviewFinding(ReviewKind.TABLE, rows[0].score_cell, None,
                                         f"“{names}”得分{fmt_points(got)}分超过其分值{fmt_points(points)}分。"))
         expected = [by_name[r.name].points for r in rows if r.name in by_name]
         if framework and len(expected) == len(rows) and sum(expected, Decimal(0)) != points:
             names = "、".join(r.name for r in rows)
-            findings.append(Finding(Kind.TABLE, cell, None, (
+            findings.append(ReviewFinding(ReviewKind.TABLE, cell, None, (
                 f"指标表中“{names}”的分值为{fmt_points(points)}分，评价框架（{framework.title}）"
                 f"规定为{fmt_points(sum(expected, Decimal(0)))}分。")))
     if framework is not None and not findings:
@@ -191,7 +191,7 @@ def check_table(parsed: IndicatorTable, framework: Framework | None) -> list[Fin
     return findings
 
 
-def _framework_total(parsed: IndicatorTable, framework: Framework) -> list[Finding]:
+def _framework_total(parsed: IndicatorTable, framework: Framework) -> list[ReviewFinding]:
     """All the table's points together against the framework's total (an indicator left out)."""
     got = _points_of(parsed.rows)
     expected = sum((c.points for c in framework.categories), Decimal(0))
@@ -203,14 +203,14 @@ def _framework_total(parsed: IndicatorTable, framework: Framework) -> list[Findi
         return []   # an excerpt of the table, or another framework: not one left out
     note = f"，表中没有：{'、'.join(missing)}" if missing else ""
     anchor = parsed.total_points or parsed.rows[0].name_cell
-    return [Finding(Kind.TABLE, anchor, None, (
+    return [ReviewFinding(ReviewKind.TABLE, anchor, None, (
         f"指标表各三级指标分值合计为{fmt_points(got)}分，评价框架（{framework.title}）"
         f"总分为{fmt_points(expected)}分{note}。"))]
 
 
-def _shared(rows: list[Row], pick) -> list[tuple[Cell, list[Row]]]:
+def _shared(rows: list[Row], pick) -> list[tuple[SourceCell, list[Row]]]:
     """Rows grouped by the merged cell they share (a cell counted once)."""
-    groups: dict[tuple[int, int], tuple[Cell, list[Row]]] = {}
+    groups: dict[tuple[int, int], tuple[SourceCell, list[Row]]] = {}
     for row in rows:
         cell = pick(row)
         if cell is None:
@@ -234,7 +234,7 @@ def _points_of(rows: list[Row]) -> Decimal | None:
     return total
 
 
-def _level_sums(parsed: IndicatorTable) -> list[Finding]:
+def _level_sums(parsed: IndicatorTable) -> list[ReviewFinding]:
     findings = []
     # 二级: consecutive rows of one group name and one points value (merged or repeated on
     # every row) against the indicators they hold.
@@ -246,7 +246,7 @@ def _level_sums(parsed: IndicatorTable) -> list[Finding]:
         got = _points_of(rows)
         if cell is None or value is None or got is None or outside or got == value:
             continue
-        findings.append(Finding(Kind.TABLE, cell, None, (
+        findings.append(ReviewFinding(ReviewKind.TABLE, cell, None, (
             f"二级指标分值{fmt_points(value)}分，而其下三级指标分值合计为{fmt_points(got)}分"
             f"（{'、'.join(r.name for r in rows)}）。")))
     # 一级: consecutive rows of one category name, whose points are written once.
@@ -258,14 +258,14 @@ def _level_sums(parsed: IndicatorTable) -> list[Finding]:
             continue
         value = values.pop()
         if got != value:
-            findings.append(Finding(Kind.TABLE, cells[0], None, (
+            findings.append(ReviewFinding(ReviewKind.TABLE, cells[0], None, (
                 f"一级指标“{name}”分值{fmt_points(value)}分，而其下各指标分值合计为"
                 f"{fmt_points(got)}分。")))
     if parsed.total_points is not None:
         declared = _number(parsed.total_points)
         got = _points_of(parsed.rows)
         if declared is not None and got is not None and declared != got:
-            findings.append(Finding(Kind.TABLE, parsed.total_points, None, (
+            findings.append(ReviewFinding(ReviewKind.TABLE, parsed.total_points, None, (
                 f"合计分值{fmt_points(declared)}分，而各三级指标分值合计为{fmt_points(got)}分。")))
     return findings
 
@@ -281,7 +281,7 @@ def _runs(rows: list[Row], pick):
         yield pick(run[0]), run
 
 
-def _total_row(parsed: IndicatorTable) -> list[Finding]:
+def _total_row(parsed: IndicatorTable) -> list[ReviewFinding]:
     declared = _number(parsed.total_score)
     scores = {}
     for row in parsed.rows:
@@ -294,12 +294,12 @@ def _total_row(parsed: IndicatorTable) -> list[Finding]:
     decimals = _decimals(parsed.total_score)
     if agrees(declared, got, decimals):
         return []
-    return [Finding(Kind.TABLE, parsed.total_score, None, (
+    return [ReviewFinding(ReviewKind.TABLE, parsed.total_score, None, (
         f"合计得分写的是{parsed.total_score.text.strip()}分，各三级指标得分相加为"
         f"{show(got, max(decimals, 2))}分。"))]
 
 
-def _decimals(cell: Cell | None) -> int:
+def _decimals(cell: SourceCell | None) -> int:
     if cell is None:
         return 2
     text = normalize(cell.text).strip()

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from .figures import normalize
 from .indicator_table import key
-from .reader import Paragraph
+from .reader import SourceParagraph
 
 _MARKER = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|"
                      r"\d+(?:\.\d+)*[.．、]?|[①-⑳])\s*")
@@ -24,12 +24,12 @@ _TEXT_TOTAL = re.compile(r"(?:(?:评价|自评|综合|总)得分|总分)(?:为|�
 @dataclass
 class Section:
     indicator: str              # key() of the name
-    heading: Paragraph
-    paragraphs: list[Paragraph]
+    heading: SourceParagraph
+    paragraphs: list[SourceParagraph]
     points: Decimal | None      # "（5分）" in the heading
 
 
-def indicator_sections(paragraphs: list[Paragraph], names: list[str]) -> list[Section]:
+def indicator_sections(paragraphs: list[SourceParagraph], names: list[str]) -> list[Section]:
     wanted = {key(n): n for n in names}
     sections: list[Section] = []
     current: Section | None = None
@@ -65,7 +65,7 @@ def _looks_like_heading(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Claim:
-    paragraph: Paragraph
+    paragraph: SourceParagraph
     span: tuple[int, int]
     value: Decimal
     text: str
@@ -87,7 +87,7 @@ def score_claims(section: Section) -> list[Claim]:
     return claims
 
 
-def value_claims(paragraphs: list[Paragraph], name: str) -> list[Claim]:
+def value_claims(paragraphs: list[SourceParagraph], name: str) -> list[Claim]:
     """"预算控制率为348.83%" wherever the text says it."""
     name = _plain_quotes(name)
     pattern = re.compile(re.escape(name) + r"(?:为|是|达到?|=)\s*(-?\d+(?:\.\d+)?)%")
@@ -110,7 +110,7 @@ def _plain_quotes(text: str) -> str:
     return normalize(text).translate(_QUOTES_SAME_LENGTH)
 
 
-def text_total(paragraphs: list[Paragraph]) -> tuple[Claim | None, Claim | None]:
+def text_total(paragraphs: list[SourceParagraph]) -> tuple[Claim | None, Claim | None]:
     """The total score and the grade the conclusion states (the last ones written)."""
     total = grade = None
     for paragraph in paragraphs:

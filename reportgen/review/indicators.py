@@ -32,13 +32,13 @@ from .indicator_text import (
     text_total,
     value_claims,
 )
-from .model import Finding, Kind
-from .reader import Cell, Paragraph, ReviewedDocument
+from .model import ReviewFinding, ReviewKind
+from .reader import ReviewedDocument, SourceCell, SourceParagraph
 
 
 @dataclass
-class Outcome:
-    findings: list[Finding] = field(default_factory=list)
+class Rescored:
+    findings: list[ReviewFinding] = field(default_factory=list)
     framework: Framework | None = None
     framework_note: str = ""
     claimed_total: Decimal | None = None
@@ -51,8 +51,8 @@ class Outcome:
 
 
 def check_indicators(doc: ReviewedDocument, computations: list[Computation],
-                     wanted_framework: str | None) -> Outcome:
-    outcome = Outcome()
+                     wanted_framework: str | None) -> Rescored:
+    outcome = Rescored()
     parsed = find_indicator_table(doc)
     outcome.table = parsed
     framework, note = choose_framework(parsed, wanted_framework)
@@ -121,7 +121,7 @@ def check_indicators(doc: ReviewedDocument, computations: list[Computation],
     return outcome
 
 
-def _own(cell: Cell | None, parsed: IndicatorTable | None) -> bool:
+def _own(cell: SourceCell | None, parsed: IndicatorTable | None) -> bool:
     """A cell that belongs to one indicator alone (not merged over several)."""
     if cell is None or parsed is None:
         return False
@@ -139,7 +139,7 @@ def _section_computation(sections: list[Section], computations: list[Computation
 
 
 def _rescore(indicator: Indicator | None, computation: Computation | None,
-             sections: list[Section], paragraphs: list[Paragraph]) -> Decimal | None:
+             sections: list[Section], paragraphs: list[SourceParagraph]) -> Decimal | None:
     if indicator is None or not indicator.rule.uses_formula or indicator.rule.kind == "线性":
         return None
     value = None
@@ -159,7 +159,7 @@ def _rescore(indicator: Indicator | None, computation: Computation | None,
 
 
 def _mismatch(name, mismatched: list[Claim], wrong_points: list[Section], row: Row | None,
-              table_score, table_points, rule_score, computation) -> Finding:
+              table_score, table_points, rule_score, computation) -> ReviewFinding:
     parts = []
     if wrong_points:
         parts.append(f"标题写分值{fmt_points(wrong_points[0].points)}分，"
@@ -175,21 +175,21 @@ def _mismatch(name, mismatched: list[Claim], wrong_points: list[Section], row: R
         target, span = mismatched[0].paragraph, mismatched[0].span
     else:
         target, span = wrong_points[0].heading, None
-    return Finding(Kind.MISMATCH, target, span, f"“{name}”前后不一：" + "；".join(parts) + "。")
+    return ReviewFinding(ReviewKind.MISMATCH, target, span, f"“{name}”前后不一：" + "；".join(parts) + "。")
 
 
 def _rescored(name, indicator, claim: Claim | None, row: Row | None, claimed, rule_score,
-              computation: Computation) -> Finding:
+              computation: Computation) -> ReviewFinding:
     message = (f"“{name}”按报告写的{computation.written.text.strip()}和评分标准"
                f"（{indicator.standard or indicator.rule.kind}）应得{fmt_points(rule_score)}分，"
                f"报告写{fmt_points(claimed)}分。")
     if claim is not None:
-        return Finding(Kind.SCORE, claim.paragraph, claim.span, message)
+        return ReviewFinding(ReviewKind.SCORE, claim.paragraph, claim.span, message)
     assert row is not None and row.score_cell is not None
-    return Finding(Kind.SCORE, row.score_cell, None, message)
+    return ReviewFinding(ReviewKind.SCORE, row.score_cell, None, message)
 
 
-def _value_mismatches(paragraphs, by_name, sections, computations) -> list[Finding]:
+def _value_mismatches(paragraphs, by_name, sections, computations) -> list[ReviewFinding]:
     findings = []
     for name, indicator in by_name.items():
         written: list[tuple[Claim, int]] = []
@@ -207,24 +207,24 @@ def _value_mismatches(paragraphs, by_name, sections, computations) -> list[Findi
             common = min(first_decimals, decimals)
             if as_written(claim.value, common) == as_written(first.value, common):
                 continue
-            findings.append(Finding(Kind.MISMATCH, claim.paragraph, claim.span, (
+            findings.append(ReviewFinding(ReviewKind.MISMATCH, claim.paragraph, claim.span, (
                 f"此处写{indicator.name}为{claim.text.strip()}，{first.paragraph.place.describe()}"
                 f"写的是{first.text.strip()}，同一数值前后不一。")))
     return findings
 
 
 def _total_and_grade(parsed, total_claim: Claim | None, grade_claim: Claim | None,
-                     framework: Framework | None) -> list[Finding]:
+                     framework: Framework | None) -> list[ReviewFinding]:
     findings = []
     table_value = table_total(parsed)
     if total_claim is not None and table_value is not None and total_claim.value != table_value:
-        findings.append(Finding(Kind.MISMATCH, total_claim.paragraph, total_claim.span, (
+        findings.append(ReviewFinding(ReviewKind.MISMATCH, total_claim.paragraph, total_claim.span, (
             f"正文写总分{fmt_points(total_claim.value)}分，指标表合计为{fmt_points(table_value)}分。")))
     total = total_claim.value if total_claim is not None else table_value
     if grade_claim is not None and total is not None:
         expected = _grade(total, framework)
         if expected and expected != grade_claim.text:
-            findings.append(Finding(Kind.SCORE, grade_claim.paragraph, grade_claim.span, (
+            findings.append(ReviewFinding(ReviewKind.SCORE, grade_claim.paragraph, grade_claim.span, (
                 f"总分{fmt_points(total)}分对应的等级应为“{expected}”，报告写“{grade_claim.text}”。")))
     return findings
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from .reader import Cell, Paragraph, Place
+from .reader import Place, SourceCell, SourceParagraph
 
 
-class Kind(StrEnum):
+class ReviewKind(StrEnum):
     COMPUTATION = "计算"        # a written computation whose stated result is wrong
     TOTAL = "合计"              # a total that is not the sum of its parts
     TABLE = "指标表"            # the indicator table's points, scores and sums
@@ -20,9 +20,9 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
-class Finding:
-    kind: Kind
-    target: Paragraph | Cell
+class ReviewFinding:
+    kind: ReviewKind
+    target: SourceParagraph | SourceCell
     span: tuple[int, int] | None   # offsets in the paragraph's text, None for a whole cell
     message: str
 
@@ -55,7 +55,7 @@ def _shorten(text: str, limit: int = 120) -> str:
 class Review:
     """Everything one report gave: findings, the framework used and the two totals."""
 
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[ReviewFinding] = field(default_factory=list)
     unit: str = ""
     year: int | None = None
     framework: str = ""
@@ -63,5 +63,5 @@ class Review:
     claimed_total: Decimal | None = None
     recomputed_total: Decimal | None = None
 
-    def count(self, kind: Kind) -> int:
+    def count(self, kind: ReviewKind) -> int:
         return sum(1 for f in self.findings if f.kind is kind)

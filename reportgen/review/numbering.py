@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .model import Finding, Kind
-from .reader import Paragraph
+from .model import ReviewFinding, ReviewKind
+from .reader import SourceParagraph
 
 _ZH = "一二三四五六七八九十"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -61,8 +61,8 @@ def marker(text: str) -> tuple[str, int, str] | None:
     return None
 
 
-def check_numbering(paragraphs: list[Paragraph]) -> list[Finding]:
-    findings: list[Finding] = []
+def check_numbering(paragraphs: list[SourceParagraph]) -> list[ReviewFinding]:
+    findings: list[ReviewFinding] = []
     stack: list[list] = []   # [style, last number, last marker text]
     for paragraph in paragraphs:
         found = marker(paragraph.text)
@@ -82,7 +82,7 @@ def check_numbering(paragraphs: list[Paragraph]) -> list[Finding]:
         if level is None:
             stack.append([style, number, written])
             if number != 1:
-                findings.append(Finding(Kind.NUMBERING, paragraph, span, (
+                findings.append(ReviewFinding(ReviewKind.NUMBERING, paragraph, span, (
                     f"编号从“{written.strip()}”开始，前面没有{_first_numbers(style, number)}；"
                     "请从第一个编号开始，或检查是否漏了前面的条目。")))
             continue
@@ -90,7 +90,7 @@ def check_numbering(paragraphs: list[Paragraph]) -> list[Finding]:
         last, last_written = stack[level][1], stack[level][2]
         if number not in (last + 1, 1):
             problem = "重复" if number == last else ("跳号" if number > last else "倒退")
-            findings.append(Finding(Kind.NUMBERING, paragraph, span, (
+            findings.append(ReviewFinding(ReviewKind.NUMBERING, paragraph, span, (
                 f"编号{problem}：上一条是“{last_written.strip()}”，这一条是“{written.strip()}”。")))
         stack[level] = [style, number, written]
     return findings

@@ -55,7 +55,7 @@ class Place:
 
 
 @dataclass
-class Paragraph:
+class SourceParagraph:
     number: int            # among non-empty body paragraphs, 1-based
     text: str
     runs: list[tuple[int, int, Run]]  # (start, end, run) over text
@@ -72,7 +72,7 @@ class Paragraph:
 
 
 @dataclass
-class Cell:
+class SourceCell:
     table: int
     row: int               # 1-based grid row
     column: int            # 1-based grid column
@@ -99,16 +99,16 @@ class Cell:
 
 
 @dataclass
-class Table:
+class SourceTable:
     number: int
-    rows: list[list[Cell]]
+    rows: list[list[SourceCell]]
     after_paragraph: int   # the paragraph number just before the table (0 at the start)
 
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
-    def cell(self, row: int, column: int) -> Cell | None:
+    def cell(self, row: int, column: int) -> SourceCell | None:
         if 1 <= row <= len(self.rows) and 1 <= column <= len(self.rows[row - 1]):
             return self.rows[row - 1][column - 1]
         return None
@@ -118,8 +118,8 @@ class Table:
 class ReviewedDocument:
     path: Path
     word: WordDocument
-    paragraphs: list[Paragraph] = field(default_factory=list)
-    tables: list[Table] = field(default_factory=list)
+    paragraphs: list[SourceParagraph] = field(default_factory=list)
+    tables: list[SourceTable] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -148,7 +148,7 @@ def read_document(path: Path) -> ReviewedDocument:
             text, runs = _runs_of(paragraph)
             if text.strip():
                 style = element.style or ""   # the style id as written (a look-up is slow)
-                doc.paragraphs.append(Paragraph(len(doc.paragraphs) + 1, text, runs, style))
+                doc.paragraphs.append(SourceParagraph(len(doc.paragraphs) + 1, text, runs, style))
         else:
             doc.tables.append(_read_table(element, len(doc.tables) + 1, len(doc.paragraphs), word))
     return doc
@@ -192,17 +192,17 @@ def _runs_of(paragraph: WordParagraph) -> tuple[str, list[tuple[int, int, Run]]]
     return "".join(texts), parts
 
 
-def _read_table(tbl, number: int, after: int, word: WordDocument) -> Table:
+def _read_table(tbl, number: int, after: int, word: WordDocument) -> SourceTable:
     from docx.table import Table as WordTable
 
     table = WordTable(tbl, word)
-    rows: list[list[Cell]] = []
-    origins: dict[int, Cell] = {}  # grid column → the cell above (for vMerge continue)
+    rows: list[list[SourceCell]] = []
+    origins: dict[int, SourceCell] = {}  # grid column → the cell above (for vMerge continue)
     for r, tr in enumerate(tbl.iterchildren(_TR), start=1):
-        row: list[Cell] = []
+        row: list[SourceCell] = []
         column = 1 + _grid_before(tr)
         for _ in range(column - 1):
-            row.append(Cell(number, r, len(row) + 1, "", (r, len(row) + 1)))
+            row.append(SourceCell(number, r, len(row) + 1, "", (r, len(row) + 1)))
         for tc in tr.iterchildren(_TC):
             if column > MAX_COLUMNS:
                 break
@@ -214,12 +214,12 @@ def _read_table(tbl, number: int, after: int, word: WordDocument) -> Table:
             else:
                 origin, text, source = (r, column), _cell_text(word_cell), word_cell
             for offset in range(span):
-                cell = Cell(number, r, column + offset, text, origin, source)
+                cell = SourceCell(number, r, column + offset, text, origin, source)
                 row.append(cell)
                 origins[column + offset] = cell
             column += span
         rows.append(row)
-    return Table(number, rows, after)
+    return SourceTable(number, rows, after)
 
 
 def _grid_before(tr) -> int:

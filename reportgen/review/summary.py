@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..output import write_atomically
 from ..zipfiles import workbook_bytes
-from .model import Kind, Review
+from .model import Review, ReviewKind
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ def summary_workbook(rows: list[FolderRow]) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    head = ["文件", "单位", "年度", "评价框架", *[f"{k.value}问题" for k in Kind], "问题合计",
+    head = ["文件", "单位", "年度", "评价框架", *[f"{k.value}问题" for k in ReviewKind], "问题合计",
             "报告所写总分", "按报告数字复核总分", "带批注副本", "状态"]
     wb = Workbook()
     ws = wb.active
@@ -32,11 +32,11 @@ def summary_workbook(rows: list[FolderRow]) -> bytes:
     for row in rows:
         r = row.review
         if r is None:
-            ws.append([row.file, None, None, None, *[None] * len(Kind), None, None, None, None,
+            ws.append([row.file, None, None, None, *[None] * len(ReviewKind), None, None, None, None,
                        f"无法读取：{row.reason}"])
             continue
         ws.append([row.file, r.unit or None, r.year, r.framework or None,
-                   *[r.count(k) for k in Kind], len(r.findings), r.claimed_total,
+                   *[r.count(k) for k in ReviewKind], len(r.findings), r.claimed_total,
                    r.recomputed_total, row.annotated, "有问题" if r.findings else "未发现问题"])
     bold = Font(bold=True)
     for cell in ws[1]:

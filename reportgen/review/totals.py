@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from .figures import COUNT_UNITS, Figure, figures, normalize, show
-from .model import Finding, Kind
-from .reader import Paragraph
+from .model import ReviewFinding, ReviewKind
+from .reader import SourceParagraph
 
 _OPEN, _CLOSE = "(", ")"
 _SEPARATORS = "，,、；;"
@@ -29,12 +29,12 @@ _LEAD = re.compile(r"^\s*(?:其中\s*[:，,]?|含|包括)\s*")
 
 
 @dataclass(frozen=True)
-class Breakdown:
+class WrittenBreakdown:
     total: Figure
     parts: list[Figure]
 
 
-def check_totals(paragraphs: list[Paragraph]) -> list[Finding]:
+def check_totals(paragraphs: list[SourceParagraph]) -> list[ReviewFinding]:
     findings = []
     for paragraph in paragraphs:
         for breakdown in breakdowns(paragraph.text):
@@ -44,14 +44,14 @@ def check_totals(paragraphs: list[Paragraph]) -> list[Finding]:
                 label = max(paragraph.text.rfind(ch, 0, breakdown.total.start)
                             for ch in "，。；：:,;（(") + 1
                 span = (label, breakdown.parts[-1].end)
-                findings.append(Finding(Kind.TOTAL, paragraph, span, message))
+                findings.append(ReviewFinding(ReviewKind.TOTAL, paragraph, span, message))
     return findings
 
 
-def breakdowns(text: str) -> list[Breakdown]:
+def breakdowns(text: str) -> list[WrittenBreakdown]:
     norm = normalize(text)
     figs = figures(text)
-    found: list[Breakdown] = []
+    found: list[WrittenBreakdown] = []
     depth = _depths(norm)
     for fig in figs:
         after = fig.end
@@ -63,18 +63,18 @@ def breakdowns(text: str) -> list[Breakdown]:
             lead = _LEAD.match(norm, inner_start, close)
             parts = _parts(norm, figs, lead.end() if lead else inner_start, close, fig.unit, depth)
             if len(parts) >= 2:
-                found.append(Breakdown(fig, parts))
+                found.append(WrittenBreakdown(fig, parts))
             after = close + 1 if close < len(norm) else close
         gap = re.match(r"\s*[，,]?\s*其中\s*:", norm[after:])
         if gap and not _within_sentence_break(norm, fig.end, after + gap.end()):
             parts = _parts(norm, figs, after + gap.end(), _sentence_end(norm, after), fig.unit,
                            depth)
             if len(parts) >= 2:
-                found.append(Breakdown(fig, parts))
+                found.append(WrittenBreakdown(fig, parts))
     return found
 
 
-def _judge(b: Breakdown) -> str:
+def _judge(b: WrittenBreakdown) -> str:
     decimals = max([b.total.decimals] + [p.decimals for p in b.parts])
     exact = b.total.unit in COUNT_UNITS
     tolerance = Decimal(0) if exact else Decimal(len(b.parts)) * Decimal("0.5").scaleb(-decimals)
@@ -186,11 +186,11 @@ _NOT_ADDITIVE = re.compile(r"率|比例|比重|占比|%|增长|增减|变动|同
 _CELL_NUMBER = re.compile(r"^-?\d+(?:,\d{3})*(?:\.\d+)?$")
 
 
-def check_table_totals(tables, indicator_table) -> list[Finding]:
+def check_table_totals(tables, indicator_table) -> list[ReviewFinding]:
     """A table's 合计 row against the rows it sums: its "其中" rows right below it, or
     else the other rows above it. Rate and ratio columns are not sums."""
     skip = indicator_table.table.number if indicator_table is not None else None
-    findings: list[Finding] = []
+    findings: list[ReviewFinding] = []
     for table in tables:
         if table.number == skip or len(table.rows) < 3:
             continue
@@ -214,7 +214,7 @@ def check_table_totals(tables, indicator_table) -> list[Finding]:
     return findings
 
 
-def _table_columns(table, header, total_row, parts) -> list[Finding]:
+def _table_columns(table, header, total_row, parts) -> list[ReviewFinding]:
     findings = []
     for c in range(1, len(total_row)):
         cell = total_row[c]
@@ -229,7 +229,7 @@ def _table_columns(table, header, total_row, parts) -> list[Finding]:
         got = sum((v[0] for v in values), Decimal(0))
         tolerance = Decimal(len(values)) * Decimal("0.5").scaleb(-decimals) if decimals else 0
         if abs(got - total[0]) > tolerance:
-            findings.append(Finding(Kind.TOTAL, cell, None, (
+            findings.append(ReviewFinding(ReviewKind.TOTAL, cell, None, (
                 f"“{normalize(total_row[0].text).strip()}”一行“{header[c].text.strip()}”列为"
                 f"{cell.text.strip()}，而各项之和为{show(got, decimals)}，相差"
                 f"{show(abs(got - total[0]), decimals)}。")))

@@ -12,8 +12,8 @@ import re
 from .figures import normalize
 from .indicator_table import IndicatorTable
 from .indicator_text import Section
-from .model import Finding, Kind
-from .reader import Paragraph
+from .model import ReviewFinding, ReviewKind
+from .reader import SourceParagraph
 
 _YEAR = re.compile(r"(?<![\d〔\[])((?:19|20)\d{2})\s*(?=年)")
 _RANGE = re.compile(r"(?:19|20)\d{2}\s*[—–\-~～至到]\s*(?:19|20)\d{2}")
@@ -23,11 +23,11 @@ _COMPARISON = re.compile(r"上年|上一年|去年|同比|比上|较上|增长|�
 _HEADING = re.compile(r"^\s*(?:[(（]?[一二三四五六七八九十\d]+[)）、.．]|[①-⑳])")
 
 
-def check_years(year: int | None, table: IndicatorTable | None, paragraphs: list[Paragraph],
-                sections: list[Section], uses_last_year: set[str]) -> list[Finding]:
+def check_years(year: int | None, table: IndicatorTable | None, paragraphs: list[SourceParagraph],
+                sections: list[Section], uses_last_year: set[str]) -> list[ReviewFinding]:
     if year is None:
         return []
-    findings: list[Finding] = []
+    findings: list[ReviewFinding] = []
     if table is not None:
         seen = set()
         for row in table.table.rows:
@@ -37,7 +37,7 @@ def check_years(year: int | None, table: IndicatorTable | None, paragraphs: list
                 seen.add(cell.origin)
                 stale = _stale(cell.text, year)
                 if stale:
-                    findings.append(Finding(Kind.YEAR, cell, None, (
+                    findings.append(ReviewFinding(ReviewKind.YEAR, cell, None, (
                         f"这是{year}年度的报告，指标表中却写着“{stale}年”，"
                         f"应为{year}年（可能是沿用上年报告时未改）。")))
     for paragraph in paragraphs:
@@ -77,11 +77,11 @@ def _sentences(text: str):
         yield text[start:], start
 
 
-def _text_finding(paragraph: Paragraph, stale: str, year: int, where: str, offset: int = 0,
-                  sentence: str | None = None) -> Finding:
+def _text_finding(paragraph: SourceParagraph, stale: str, year: int, where: str, offset: int = 0,
+                  sentence: str | None = None) -> ReviewFinding:
     text = sentence if sentence is not None else paragraph.text
     at = normalize(text).find(stale)
     span = (offset + at, offset + at + len(stale) + 1) if at >= 0 else None
-    return Finding(Kind.YEAR, paragraph, span, (
+    return ReviewFinding(ReviewKind.YEAR, paragraph, span, (
         f"这是{year}年度的报告，{where}中却写着“{stale}年”，应为{year}年"
         f"（可能是沿用上年报告时未改）。"))

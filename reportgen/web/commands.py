@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -45,10 +46,15 @@ def add_commands(sub, command) -> None:
 
 
 def _root(path: str) -> Path | None:
+    """The root folder, once the web libraries are known to be installed."""
     root = Path(path)
     if not root.is_dir():
         print(f"[错误] {root}：不是文件夹；请先创建总文件夹（可用 reportgen init 在其中新建部门）",
               file=sys.stderr)
+        return None
+    if any(importlib.util.find_spec(name) is None
+           for name in ("fastapi", "uvicorn", "argon2", "jinja2")):
+        print(f"[错误] {MISSING}", file=sys.stderr)
         return None
     return root
 
@@ -57,15 +63,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     root = _root(args.root)
     if root is None:
         return EXIT_UNREADABLE
-    try:
-        import uvicorn
+    import uvicorn
 
-        from .app import create_app
-        from .auth import Accounts
-        from .store import Store
-    except ImportError:
-        print(f"[错误] {MISSING}", file=sys.stderr)
-        return EXIT_UNREADABLE
+    from .app import create_app
+    from .auth import Accounts
+    from .store import Store
+
     store = Store(root)
     if not store.has_admin():
         password = Accounts(store).add("admin", "admin")
@@ -82,13 +85,10 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     root = _root(args.root)
     if root is None:
         return EXIT_UNREADABLE
-    try:
-        from .auth import Accounts
-        from .departments import folder_of
-        from .store import Store
-    except ImportError:
-        print(f"[错误] {MISSING}", file=sys.stderr)
-        return EXIT_UNREADABLE
+    from .auth import Accounts
+    from .departments import folder_of
+    from .store import Store
+
     if args.department and folder_of(root, args.department) is None:
         print(f"[错误] {root}：没有部门文件夹“{args.department}”", file=sys.stderr)
         return EXIT_ERRORS
