@@ -86,6 +86,12 @@ def create_app(root: Path) -> FastAPI:
     async def problem(request: Request, exc: Problem):
         return page(request, "problem.html", exc.status, problem=exc.message)
 
+    @app.exception_handler(InputError)
+    async def unreadable(request: Request, exc: InputError):
+        # a department file too large or broken, met outside a route's own handling
+        return page(request, "problem.html", 422,
+                    problem="；".join(f.message for f in exc.findings[:5]))
+
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, exc: LoginRequired):
         return RedirectResponse("/login", status_code=303)

@@ -69,11 +69,18 @@ class FormSection:
 
 
 def _open(path: Path, data_only: bool):
+    """Read with the size limit and scanned like every 填报表: a workbook put in the folder
+    outside the page could expand to millions of cells (InputError says what is too large)."""
     from openpyxl import load_workbook
 
+    from ..files import read_limited
+    from ..inputs.xlsx_bounds import scan_workbook
+
+    content = read_limited(path, "Excel 填报表", path.name)
+    scan_workbook(content, path.name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return load_workbook(path, data_only=data_only)
+        return load_workbook(io.BytesIO(content), data_only=data_only)
 
 
 def form_sections(path: Path) -> list[FormSection]:
