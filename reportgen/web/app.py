@@ -275,7 +275,10 @@ def create_app(root: Path) -> FastAPI:
         session, folder = department_of(request, ident)
         if depts.data_kind(folder) != "yaml":
             raise Problem(404, "本部门的数据是 data.xlsx，请使用“填写表单”。")
-        text = (folder / "data.yaml").read_text(encoding="utf-8", errors="replace")
+        from ..files import read_limited
+
+        text = read_limited(folder / "data.yaml", "数据文件", "data.yaml").decode(
+            "utf-8", errors="replace")
         result = depts.check(folder)
         at_line: dict[int, list] = {}
         for f in result.findings:  # yaml#L32 → the message beside line 32

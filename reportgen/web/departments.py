@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import read_limited
 from ..findings import Finding, InputError, count_errors
 from ..inputs.folder import DATA_XLSX, DATA_YAML, NARRATIVES_DIR
 from ..inputs.narratives import NARRATIVE_SECTIONS, REASONS
@@ -243,8 +244,8 @@ def narrative_text(folder: Path, section: str) -> tuple[str, bool]:
     from ..resources import data_dir
 
     path = narrative_path(folder, section)
-    if path is not None and path.is_file():
-        return path.read_text(encoding="utf-8", errors="replace"), False
+    if path is not None and path.is_file():  # bounded like every input (files.LIMITS)
+        return read_limited(path, "文字材料", path.name).decode("utf-8", errors="replace"), False
     default = data_dir("narratives") / f"{section}.md"
     return (default.read_text(encoding="utf-8"), True) if default.is_file() else ("", False)
 
