@@ -484,3 +484,23 @@ def running(pid: int) -> bool:
             return False
         time.sleep(0.1)  # SIGKILL is delivered, not yet acted on
     return True
+
+
+def test_a_killed_processs_libreoffice_profile_is_swept_by_the_next_one(tmp_path, monkeypatch):
+    import subprocess
+    import tempfile
+
+    from reportgen.render import pdf
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f"{pdf.PROFILE_PREFIX}{dead.pid}-abcd"
+    (orphan / "user").mkdir(parents=True)
+    alive = tmp_path / f"{pdf.PROFILE_PREFIX}{os.getppid()}-efgh"
+    alive.mkdir()
+    monkeypatch.setattr(pdf, "_profile", None)
+    made = pdf.profile_dir()
+    assert not orphan.exists()
+    assert alive.exists() and made.exists()
+    assert made.name.startswith(f"{pdf.PROFILE_PREFIX}{os.getpid()}-")

@@ -48,12 +48,14 @@ class _Profile:
 
 
 _profile: _Profile | None = None
+PROFILE_PREFIX = "reportgen-lo-"  # then the owner's pid: a dead owner's profile is swept
 
 
 def profile_dir() -> Path:
     global _profile
     if _profile is None or _profile.pid != os.getpid():  # a forked worker makes its own
-        path = Path(tempfile.mkdtemp(prefix="reportgen-lo-"))
+        _sweep_orphans()
+        path = Path(tempfile.mkdtemp(prefix=f"{PROFILE_PREFIX}{os.getpid()}-"))
         _profile = _Profile(os.getpid(), path)
         # multiprocessing's finalizers run at exit in the main process and in pool workers
         # alike (atexit handlers do not run in forked workers).
@@ -61,6 +63,22 @@ def profile_dir() -> Path:
 
         util.Finalize(None, shutil.rmtree, args=(str(path), True), exitpriority=0)
     return _profile.path
+
+
+def _sweep_orphans() -> None:
+    """Remove the profiles of processes that were killed before their finalizer ran."""
+    if os.name != "posix":  # os.kill(pid, 0) would end the process on Windows
+        return
+    for path in Path(tempfile.gettempdir()).glob(f"{PROFILE_PREFIX}*-*"):
+        pid = path.name.removeprefix(PROFILE_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or not path.is_dir() or path.is_symlink():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (PermissionError, OverflowError, OSError):
+            continue  # alive (another user's) or not ours to judge
 
 
 def convert_to_pdf(docx: Path, timeout: float | None = None) -> Path:
