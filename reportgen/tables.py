@@ -1,4 +1,4 @@
-"""The appendix tables as document trees: 指标表 (merged group cells) and 基础数据表."""
+"""The appendix tables as document trees: 指标表 (group labels on every row) and 基础数据表."""
 
 from __future__ import annotations
 
@@ -32,28 +32,26 @@ def _header(names: tuple[str, ...]) -> Row:
 
 
 def indicator_table(card: Scorecard) -> Table:
+    """Every row carries its 一级 and 二级 names and points. A vertically merged group cell
+    shows its text on the first page only: a group running over a page break would leave
+    the next page's rows without a label (Word, WPS and LibreOffice alike), and where the
+    page breaks is known only when the document is laid out. GB/T tables repeat them."""
     rows = [_header(INDICATOR_HEADER)]
     for category in card.framework.categories:
-        first_in_category = True
         for group in category.groups:
-            first_in_group = True
             for ind in group.indicators:
                 result = card.by_name(ind.name)
-                cat_merge = "restart" if first_in_category else "continue"
-                group_merge = "restart" if first_in_group else "continue"
                 rows.append(Row((
-                    _cell(category.name if first_in_category else "", merge=cat_merge),
-                    _cell(fmt_points(category.points) if first_in_category else "",
-                          merge=cat_merge),
-                    _cell(group.name if first_in_group else "", merge=group_merge),
-                    _cell(fmt_points(group.points) if first_in_group else "", merge=group_merge),
+                    _cell(category.name),
+                    _cell(fmt_points(category.points)),
+                    _cell(group.name),
+                    _cell(fmt_points(group.points)),
                     _cell(ind.name),
                     _cell(fmt_points(ind.points)),
                     _cell(ind.standard, TABLE_TEXT),
                     _cell(ind.description, TABLE_TEXT),
                     _cell(fmt_score(result.score) if result else "—"),
                 )))
-                first_in_category = first_in_group = False
     rows.append(Row((_cell("合计"), _cell("100"), _cell("", span=6),
                      _cell(fmt_score(card.total)))))
     return Table(INDICATOR_WIDTHS, tuple(rows))
