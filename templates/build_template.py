@@ -519,20 +519,57 @@ def end_section_in(paragraph: Paragraph, sect_pr: CT_SectPr) -> None:
     paragraph._p.get_or_add_pPr().append(sect_pr)
 
 
+PAGE_NUMBER_RUNS = (
+    '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+    '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+    "<w:r><w:t>1</w:t></w:r>"
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
+)
+
+
 def _page_number_xml(jc: str, side: str) -> str:
     """ "— N —" with a real PAGE field (complex field: WPS and Word both update it), one
     character in from the right on odd pages and from the left on even pages (GB/T 9704)."""
-    runs = (
-        '<w:r><w:t xml:space="preserve">— </w:t></w:r>'
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        "<w:r><w:t>1</w:t></w:r>"
-        '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        '<w:r><w:t xml:space="preserve"> —</w:t></w:r>'
-    )
     return (f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/>'
-            f'<w:ind w:{side}="{ONE_CHAR}"/><w:jc w:val="{jc}"/></w:pPr>{runs}</w:p>')
+            f'<w:ind w:{side}="{ONE_CHAR}"/><w:jc w:val="{jc}"/></w:pPr>{PAGE_NUMBER_RUNS}</w:p>')
+
+
+# Landscape pages are read with the paper turned, the table's head toward the paper's left
+# edge (订口 on odd pages, 切口 on even ones): the portrait bottom edge is the landscape
+# page's left edge and the portrait right edge its bottom. GB/T 9704 keeps the page number
+# where it is on the paper, so there it runs down the left edge, turned with the paper.
+LANDSCAPE_NUMBER_X = MARGIN_BOTTOM - mm(7)  # the portrait number: 7 mm below the text block
+LANDSCAPE_NUMBER_W = mm(6)  # one 四号 line
+LANDSCAPE_NUMBER_H = mm(40)  # holds "— 999 —"
+
+
+def _landscape_page_number_xml(odd: bool) -> str:
+    """The number in a floating one-cell table anchored to the page, its text turned with
+    w:textDirection: plain WordprocessingML of the main namespace (floating tables and turned
+    cells are core features), where a DrawingML text box would need the wps extension inside
+    mc:AlternateContent with a VML fallback.
+    Odd pages: it ends one character above the portrait right margin; even pages: it starts
+    one character below the portrait left margin."""
+    if odd:
+        top, jc = A4_W - MARGIN_RIGHT - ONE_CHAR - LANDSCAPE_NUMBER_H, "right"
+    else:
+        top, jc = MARGIN_LEFT + ONE_CHAR, "left"
+    w, h = LANDSCAPE_NUMBER_W, LANDSCAPE_NUMBER_H
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr>'
+        '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:horzAnchor="page"'
+        f' w:vertAnchor="page" w:tblpX="{LANDSCAPE_NUMBER_X - w // 2}" w:tblpY="{top}"/>'
+        f'<w:tblW w:w="{w}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
+        f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{w}"/></w:tblGrid>'
+        f'<w:tr><w:trPr><w:trHeight w:val="{h}" w:hRule="exact"/></w:trPr>'
+        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:textDirection w:val="tbRl"/>'
+        '<w:vAlign w:val="center"/></w:tcPr>'
+        f'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="{jc}"/></w:pPr>'
+        f"{PAGE_NUMBER_RUNS}</w:p></w:tc></w:tr></w:tbl>")
 
 
 def _fill(part, xml: str) -> None:
@@ -543,13 +580,24 @@ def _fill(part, xml: str) -> None:
 
 
 def fill_footer(doc: DocxDocument, section_index: int) -> None:
-    """Odd pages right, even pages left (settings: evenAndOddHeaders); the later sections
-    inherit both, the landscape appendix included; the cover has none."""
+    """Odd pages right, even pages left (settings: evenAndOddHeaders); the later portrait
+    sections inherit both; the cover has none."""
     section = doc.sections[section_index]
     section.footer.is_linked_to_previous = False
     _fill(section.footer, _page_number_xml("right", "right"))
     section.even_page_footer.is_linked_to_previous = False
     _fill(section.even_page_footer, _page_number_xml("left", "left"))
+
+
+def fill_landscape_footer(doc: DocxDocument, section_index: int) -> None:
+    """The landscape appendix's own footers: the number where the portrait pages have it
+    on the paper; an empty paragraph ends the footer, as the schema wants."""
+    section = doc.sections[section_index]
+    end = f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/></w:pPr></w:p>'
+    for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
+        footer.is_linked_to_previous = False
+        _fill(footer, _landscape_page_number_xml(odd))
+        footer._element.append(parse_xml(end))
 
 
 def fill_header(doc: DocxDocument, section_index: int) -> None:
@@ -649,7 +697,8 @@ def build() -> bytes:
     build_appendix(doc)
     doc.settings.odd_and_even_pages_header_footer = True  # GB/T 9704 page numbers
     fill_header(doc, 0)  # every section: a draft says so on every page
-    fill_footer(doc, 1)  # main section; the appendix inherits it, the cover has none
+    fill_footer(doc, 1)  # main section; the cover has none
+    fill_landscape_footer(doc, 2)
     buffer = io.BytesIO()
     doc.save(buffer)
     return restamped(buffer.getvalue(), sort=True)

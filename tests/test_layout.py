@@ -69,10 +69,48 @@ def test_page_numbers_odd_right_even_left_one_character_in(parts):
         assert p.find("w:pPr/w:ind", NS).get(q(f"w:{side}")) == "320"  # one 三号 character
         assert re.fullmatch(r"— 1 —", texts(p).replace(" PAGE ", ""))
         assert " PAGE " in texts(p)
-    # The cover has no page number; the main text and the landscape appendix inherit it.
+    # The cover has no page number; the landscape appendix has its own (the next test).
     assert sections[0].find("w:footerReference", NS) is None
-    assert sections[2].find("w:footerReference", NS) is None
     assert sections[1].find("w:pgNumType", NS).get(q("w:start")) == "1"
+
+
+def test_landscape_page_numbers_keep_their_place_on_the_paper(parts):
+    """GB/T 9704: on the landscape appendix the number stays where the portrait pages have
+    it on the paper: down the landscape page's left edge (the portrait bottom), turned with
+    the paper, 7 mm outside the portrait text block; odd pages end one character inside the
+    portrait right margin (the landscape bottom), even pages start one character inside the
+    portrait left margin (the landscape top). A floating one-cell table anchored to the page
+    holds it, its text turned by w:textDirection."""
+    body = parts["word/document.xml"]
+    rels = {r.get("Id"): r.get("Target") for r in parts["word/_rels/document.xml.rels"]}
+    sections = list(body.iter(q("w:sectPr")))
+    portrait, landscape = sections[1], sections[2]
+    assert landscape.find("w:pgSz", NS).get(q("w:orient")) == "landscape"
+    refs = {r.get(q("w:type")): rels[r.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")]
+            for r in landscape.findall("w:footerReference", NS)}
+    assert set(refs) == {"default", "even"}
+    paper_w = int(portrait.find("w:pgSz", NS).get(q("w:w")))
+    mar = {k: int(portrait.find("w:pgMar", NS).get(q(f"w:{k}"))) for k in ("left", "right", "bottom")}
+    for kind in ("default", "even"):
+        footer = parts[f"word/{refs[kind]}"]
+        table = footer.find("w:tbl", NS)
+        anchor = table.find("w:tblPr/w:tblpPr", NS)
+        assert (anchor.get(q("w:horzAnchor")), anchor.get(q("w:vertAnchor"))) == ("page", "page")
+        cell = table.find("w:tr/w:tc", NS)
+        assert cell.find("w:tcPr/w:textDirection", NS).get(q("w:val")) == "tbRl"
+        width = int(cell.find("w:tcPr/w:tcW", NS).get(q("w:w")))
+        height = int(table.find("w:tr/w:trPr/w:trHeight", NS).get(q("w:val")))
+        x, y = int(anchor.get(q("w:tblpX"))), int(anchor.get(q("w:tblpY")))
+        assert abs(x + width / 2 - (mar["bottom"] - 397)) <= 1  # 7 mm below the text block
+        p = cell.find("w:p", NS)
+        assert re.fullmatch(r"— 1 —", texts(p).replace(" PAGE ", "")) and " PAGE " in texts(p)
+        assert p.find("w:pPr/w:pStyle", NS).get(q("w:val")) == "Footer"  # 四号宋体
+        jc = p.find("w:pPr/w:jc", NS).get(q("w:val"))
+        if kind == "default":
+            assert (jc, y + height) == ("right", paper_w - mar["right"] - 320)
+        else:
+            assert (jc, y) == ("left", mar["left"] + 320)
+        assert footer[-1].tag == q("w:p")  # a footer ends with a paragraph
 
 
 def test_footer_style_is_4hao_songti(parts):
