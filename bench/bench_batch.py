@@ -12,60 +12,23 @@ from __future__ import annotations
 
 import argparse
 import io
-import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
 
-import yaml
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
+from sample_departments import generate  # beside this script
 
 from reportgen.batch import run_batch
 from reportgen.build import default_template, template_context
 from reportgen.compose import compose_report
-from reportgen.inputs.yaml_source import read_yaml
 from reportgen.pipeline import evaluate
-
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-
-
-def _scale(text: str, factor: Decimal) -> str:
-    return str((Decimal(text) * factor).quantize(Decimal("0.01")))
-
-
-def generate(root: Path, count: int, seed: int = 2018) -> None:
-    """Varied copies: amounts scaled, head counts and survey shifted, frameworks mixed."""
-    rng = random.Random(seed)
-    sources = sorted(p.parent for p in EXAMPLES.glob("*/data.yaml"))
-    for i in range(count):
-        source = sources[i % len(sources)]
-        raw = read_yaml(source / "data.yaml").data
-        factor = Decimal(rng.randint(50, 200)) / 100
-        raw["基本信息"]["单位名称"] = f"{raw['基本信息']['单位名称']}（样本{i + 1:03d}）"
-        budget = raw.get("预算", {})
-        for key in ("年初预算", "本年追加预算"):
-            if key in budget:
-                budget[key] = _scale(budget[key], factor * Decimal(rng.randint(80, 120)) / 100)
-        survey = raw.get("考核与调查", {}).get("满意度调查")
-        if survey and "收回" in survey:
-            survey["满意"] = str(rng.randint(int(survey["收回"]) * 6 // 10, int(survey["收回"])))
-        if i % 3 == 0:
-            raw["评价框架"] = "长沙县级"
-        raw.pop("自填数", None)
-        folder = root / f"dept-{i + 1:03d}"
-        folder.mkdir(parents=True)
-        (folder / "data.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True,
-                                                         sort_keys=False), encoding="utf-8")
-        if (source / "narratives").is_dir():
-            shutil.copytree(source / "narratives", folder / "narratives")
 
 
 def bare_docxtpl_ms(folder: Path, n: int = 20) -> float:
