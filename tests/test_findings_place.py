@@ -16,19 +16,10 @@ from reportgen.findings import InputError, Severity
 from reportgen.inputs.yaml_source import read_yaml
 from reportgen.pipeline import evaluate
 from reportgen.workbook.blank import write_workbook
-from reportgen.workbook.layout import FORMS, VALUE_COLUMN, Field, placed
-from workbook_fill import fill_from_raw
+from workbook_fill import cell_of, fill_from_raw
 
 EMERGENCY = ROOT / "examples" / "state-emergency-2019"
 TRANSPORT = ROOT / "examples" / "county-transport-2023"
-
-
-def cell_of(*path: str) -> tuple[str, str]:
-    for sheet in FORMS:
-        for spot in placed(sheet):
-            if isinstance(spot.entry, Field) and spot.entry.path == path:
-                return sheet.name, f"{VALUE_COLUMN}{spot.row}"
-    raise KeyError(path)
 
 
 def record_cell(book: Path, sheet: str, name: str, column: str) -> tuple[str, str]:

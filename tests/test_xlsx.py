@@ -25,26 +25,16 @@ from reportgen.workbook.layout import (
     CLAIMS,
     FORMS,
     JUDGEMENTS,
-    VALUE_COLUMN,
     Field,
     FreeRows,
     fields,
     placed,
 )
-from workbook_fill import fill_from_raw
+from workbook_fill import cell_of, fill_from_raw
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "xiangxi-commerce-2018"
 FRAMEWORK = "xiangxi-2018"
-
-
-def cell_of(*path: str) -> tuple[str, str]:
-    """(sheet, coordinate) of the input cell of a form field, from the layout."""
-    for sheet in FORMS:
-        for spot in placed(sheet):
-            if isinstance(spot.entry, Field) and spot.entry.path == path:
-                return sheet.name, f"{VALUE_COLUMN}{spot.row}"
-    raise KeyError(path)
 
 
 def edit(path: Path, changes: dict[tuple[str, str], object]) -> None:

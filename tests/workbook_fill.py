@@ -24,6 +24,16 @@ from reportgen.workbook.layout import (
     placed,
 )
 
+
+def cell_of(*path: str) -> tuple[str, str]:
+    """(sheet, coordinate) of the input cell of a form field, from the layout."""
+    for sheet in FORMS:
+        for spot in placed(sheet):
+            if isinstance(spot.entry, Field) and spot.entry.path == path:
+                return sheet.name, f"{VALUE_COLUMN}{spot.row}"
+    raise KeyError(path)
+
+
 _PLAIN = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _NOTHING = {"", "无", "没有", "不适用", "~"}
 
