@@ -68,27 +68,35 @@ class FormSection:
     fields: list[FormField]
 
 
-def _open(path: Path, data_only: bool):
+def _read(path: Path) -> bytes:
     """Read with the size limit and scanned like every 填报表: a workbook put in the folder
     outside the page could expand to millions of cells (InputError says what is too large)."""
-    from openpyxl import load_workbook
-
     from ..files import read_limited
     from ..inputs.xlsx_bounds import scan_workbook
 
     content = read_limited(path, "Excel 填报表", path.name)
     scan_workbook(content, path.name)
+    return content
+
+
+def _load(content: bytes, data_only: bool):
+    from openpyxl import load_workbook
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return load_workbook(io.BytesIO(content), data_only=data_only)
 
 
 def form_sections(path: Path) -> list[FormSection]:
-    formulas = _open(path, False)
+    return _sections(_read(path))
+
+
+def _sections(content: bytes) -> list[FormSection]:
+    formulas = _load(content, False)
     # The values Excel saved for formulas need a second load; most 填报表 have none.
     has_formulas = any(c.data_type == "f" for ws in formulas.worksheets
                        for row in ws.iter_rows() for c in row)
-    values = _open(path, True) if has_formulas else formulas
+    values = _load(content, True) if has_formulas else formulas
     sections = []
     for sheet in FORMS:
         if sheet.name not in values.sheetnames:
@@ -185,9 +193,10 @@ def apply_form(path: Path, submitted: dict[str, str]) -> tuple[bytes, list[str]]
 
     Only fields whose value differs from what the form showed are written, so a cell
     nobody touched keeps its exact value and type."""
-    shown_now = {f.name: f for s in form_sections(path) for f in s.fields
+    content = _read(path)  # once: what the form showed and what is written are one read
+    shown_now = {f.name: f for s in _sections(content) for f in s.fields
                  if not f.heading and not f.formula}
-    wb = _open(path, False)
+    wb = _load(content, False)
     changed = []
     for name, text in submitted.items():
         f = shown_now.get(name)
