@@ -81,8 +81,10 @@ def folder_digest(folder: Path) -> str:
     if narratives.is_dir():
         files += sorted(narratives.glob("*.md"))
     for path in files:
-        if path.is_file():
-            h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        if path.is_file():  # streamed: a huge file costs time, never memory
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").digest()
+            h.update(path.name.encode() + b"\0" + digest)
     return h.hexdigest()[:16]
 
 
