@@ -21,6 +21,7 @@ import pytest
 from conftest import EXAMPLE
 from reportgen import cli
 from reportgen.cli import main
+from reportgen.workbook.layout import SHEET_NAMES
 
 SECONDS = 10
 UNIT_NAME_LINE = next(i for i, line in enumerate(
@@ -123,6 +124,10 @@ def rewrite_xlsx(dept: Path, change: Callable[[str, bytes], bytes], extra: dict 
             dst.writestr(name, data)
 
 
+# The worksheet part of 「收支」 in a workbook written from the layout (sheets in layout order).
+FINANCE_PART = f"xl/worksheets/sheet{SHEET_NAMES.index('收支') + 1}.xml"
+
+
 def rows(count: int, first: int = 1000) -> bytes:
     return "".join(f'<row r="{first + i}"/>' for i in range(count)).encode()
 
@@ -131,7 +136,7 @@ def million_rows(dept: Path, work: Path) -> list[str]:
     """Was 144 s for 8 million rows in a 662 KB workbook."""
     rewrite_xlsx(dept, lambda name, data: data.replace(b"</sheetData>", rows(2_000_000)
                                                        + b"</sheetData>")
-                 if name == "xl/worksheets/sheet4.xml" else data)
+                 if name == FINANCE_PART else data)
     return []
 
 
@@ -150,7 +155,7 @@ def extra_sheet_rows(dept: Path, work: Path) -> list[str]:
 def merged_to_the_end(dept: Path, work: Path) -> list[str]:
     """Was 85 s: openpyxl makes a cell object for every cell of a merged range."""
     def change(name: str, data: bytes) -> bytes:
-        if name != "xl/worksheets/sheet4.xml":
+        if name != FINANCE_PART:
             return data
         merge = b'<mergeCell ref="F2:XFD1048576"/>'
         if b"<mergeCells" in data:
@@ -163,7 +168,7 @@ def merged_to_the_end(dept: Path, work: Path) -> list[str]:
 def far_cell(dept: Path, work: Path) -> list[str]:
     rewrite_xlsx(dept, lambda name, data: data.replace(
         b"</sheetData>", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row></sheetData>')
-        if name == "xl/worksheets/sheet4.xml" else data)
+        if name == FINANCE_PART else data)
     return []
 
 

@@ -36,9 +36,10 @@ from ..workbook.layout import (
 from .paths import at_longest_prefix
 from .xlsx_bounds import scan_workbook
 
-_LINE_SPLIT = re.compile(r"[\r\n、；;]+")
+# A list cell: 内设机构 one a line or 、-separated; 工作安排 one a line (an item may hold 、).
+_SPLIT = {CellKind.LINES: re.compile(r"[\r\n、；;]+"), CellKind.STEPS: re.compile(r"[\r\n]+")}
 _CELL_AT_START = re.compile(r"^「([^」]+)」!([A-Z]+[0-9]+)")
-_TEXT_KINDS = {CellKind.TEXT, CellKind.LINES, CellKind.FRAMEWORK}
+_TEXT_KINDS = {CellKind.TEXT, CellKind.LINES, CellKind.STEPS, CellKind.FRAMEWORK}
 
 
 @dataclass
@@ -255,8 +256,8 @@ class _Reader:
             self.notes.append(error(f"{where} 的公式结果是错误值 {value}，请修正公式", self.file))
             return None
         text = self._text(value, cell.number_format, kind, where)
-        if kind is CellKind.LINES:
-            items = [part.strip() for part in _LINE_SPLIT.split(text)]
+        if kind in _SPLIT:
+            items = [part.strip() for part in _SPLIT[kind].split(text)]
             return [item for item in items if item] or None
         return text
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..inputs.xlsx_reader import number_text, record_slots
 from ..workbook.layout import (
     FORMS,
+    MULTILINE,
     RECORDS,
     VALUE_COLUMN,
     CellKind,
@@ -58,8 +59,7 @@ class FormField:
 
     @property
     def multiline(self) -> bool:
-        return self.kind in (CellKind.LINES, CellKind.TEXT) and len(self.value) > 40 or \
-            self.kind == CellKind.LINES
+        return self.kind in MULTILINE or self.kind is CellKind.TEXT and len(self.value) > 40
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from .layout import (
     GUIDE,
     GUIDE_SHEET,
     JUDGEMENTS,
+    MULTILINE,
     VALUE_COLUMN,
     WORKBOOK_TITLE,
     CellKind,
@@ -148,7 +149,7 @@ def _form(ws, sheet: FormSheet, framework_name: str) -> None:
             if entry.kind is CellKind.FRAMEWORK:
                 cell.value = framework_name
             _unit_and_note(ws, row, entry.unit, entry.note, widths["D"])
-            if entry.kind is CellKind.LINES:
+            if entry.kind in MULTILINE:
                 ws.row_dimensions[row].height = 75
         else:
             _free_rows(ws, entry, row, rules, widths["D"])
@@ -314,7 +315,7 @@ def _input(cell, kind: CellKind, note: str) -> None:
     cell.protection = _UNLOCKED
     cell.border = _BORDER
     cell.number_format = _FORMATS.get(kind, "@")
-    cell.alignment = Alignment(wrap_text=kind in (CellKind.TEXT, CellKind.LINES), vertical="center")
+    cell.alignment = Alignment(wrap_text=kind is CellKind.TEXT or kind in MULTILINE, vertical="center")
     if note:
         comment = Comment(note, "reportgen")
         comment.width, comment.height = 320, 110

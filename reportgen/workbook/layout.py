@@ -39,9 +39,13 @@ class CellKind(StrEnum):
     LEVEL = "等级"           # 下拉：评价框架等级表中的等级（好、一般、无 …）
     TEXT = "文字"
     LINES = "多项文字"       # 每行一项（或以顿号分隔），读作列表
+    STEPS = "多行文字"       # 每行一项，读作列表；一项之内可以有顿号（工作安排）
     DATE = "日期"
     YEAR = "年份"
     FRAMEWORK = "评价框架"   # 下拉：内置框架；也可填写框架文件路径
+
+
+MULTILINE = frozenset({CellKind.LINES, CellKind.STEPS})  # a list: one item a line in the cell
 
 
 @dataclass(frozen=True)
@@ -178,6 +182,35 @@ BASIC = FormSheet("基本信息", (
           "纳入本部门决算的下属预算单位（见部门决算单位构成），每行一个或用顿号“、”分隔"),
 ))
 
+# 简称 and how the evaluation was run: a sheet of its own, so the rows of the sheets above
+# stay where workbooks filled before it was added have them (the reader finds rows by place).
+EVALUATION = FormSheet("评价工作", (
+    SheetHeading("报告用语"),
+    Field("简称", "文字", "基本信息/简称", CellKind.TEXT,
+          "单位简称，如 州商务局。报告第一次写全称并注明“以下简称州商务局”，其后用简称；"
+          "留空时全文用全称"),
+    SheetHeading("评价依据", "布置本次绩效评价的通知。报告引言写作“根据《发文机关＋标题》（文号）文件要求”；"
+                 "三项都留空时写作“根据财政部门关于开展×年度部门整体支出绩效自评工作的要求”"),
+    Field("发文机关", "文字", "评价工作/通知/发文机关", CellKind.TEXT,
+          "通知的发文机关，如 湘西州财政局；标题中已含发文机关的留空"),
+    Field("标题", "文字", "评价工作/通知/标题", CellKind.TEXT,
+          "通知的标题，不加书名号，如 关于开展2018年度州本级财政资金绩效自评工作的通知；"
+          "填了发文机关或文号的，标题必填"),
+    Field("文号", "文字", "评价工作/通知/文号", CellKind.TEXT,
+          "通知的发文字号，如 州财绩〔2019〕5号（年份用六角括号〔〕）"),
+    SheetHeading("评价工作安排", "写入报告“绩效评价实施过程”；留空的项不写"),
+    Field("评价期间", "文字", "评价工作/评价期间", CellKind.TEXT,
+          "开展自评的时间，如 2019年3月至6月；报告写作“于2019年3月至6月组织力量……开展了绩效自评”"),
+    Field("工作安排", "文字", "评价工作/工作安排", CellKind.STEPS,
+          "评价工作的关键时间节点，每行一项（单元格内换行按 Alt+Enter），按时间先后，"
+          "如 2019年4月召开现场评价工作安排部署会"),
+    Field("评价工作组", "文字", "评价工作/评价工作组", CellKind.TEXT,
+          "评价工作组的组成，如 由局长任组长，分管财务的副局长任副组长，各科室负责人为成员"),
+    Field("考核机构", "文字", "评价工作/考核机构", CellKind.TEXT,
+          "对本部门重点工作进行绩效考核、给出“绩效办考核得分”的机构，如 州绩效办、县绩效办；"
+          "留空时报告写作“绩效考核部门”"),
+))
+
 _STAFF_SOURCE = "部门决算《基本数字表》（财决附02表）"
 
 STAFF = FormSheet("人员", (
@@ -305,7 +338,7 @@ ASSESSMENT = FormSheet("考核与调查", (
     Field("满意", "份", "考核与调查/满意度调查/满意", _CNT, "收回问卷中评价为满意（含基本满意）的份数"),
 ))
 
-FORMS: tuple[FormSheet, ...] = (BASIC, STAFF, FINANCE, BUDGET, ASSESSMENT)
+FORMS: tuple[FormSheet, ...] = (BASIC, EVALUATION, STAFF, FINANCE, BUDGET, ASSESSMENT)
 
 CHECKLISTS = RecordSheet("清单评价", "清单评价", "list", (
     Column("指标", 22),
