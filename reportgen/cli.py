@@ -12,12 +12,12 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .cli_argparse import ChineseArgumentParser, whole_number
-from .findings import Finding, InputError, count_errors, error
 from .text import display_width, shown
 from .web.commands import HELP as WEB_HELP  # serve, user: the web's libraries load when run
 from .web.commands import add_commands as add_web_commands
 
 if TYPE_CHECKING:  # each command imports what it uses: `reportgen --help` loads none of it
+    from .findings import Finding
     from .pipeline import Evaluation
     from .scoring import Scorecard
 
@@ -33,6 +33,7 @@ def _print_findings(findings: list[Finding]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from .findings import count_errors
     from .pipeline import evaluate
 
     findings = all_findings(evaluate(Path(args.dir)))
@@ -45,6 +46,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def check_status(findings: list[Finding]) -> int:
     """The one rule check and score exit by: errors make 1, warnings alone 0."""
+    from .findings import count_errors
+
     return EXIT_ERRORS if count_errors(findings) else EXIT_OK
 
 
@@ -120,6 +123,7 @@ def cmd_frameworks(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build_one, build_pdf, plan_outputs
+    from .findings import InputError
     from .numbers import fmt_score
 
     outputs = plan_outputs(Path(args.output), args.pdf)
@@ -226,6 +230,7 @@ class ProgressBar:
 
 def _manifest_of(path: Path) -> dict:
     """A manifest file, or a department folder evaluated now."""
+    from .findings import InputError, error
     from .manifest import make_manifest, read
     from .pipeline import evaluate
 
@@ -238,6 +243,7 @@ def _manifest_of(path: Path) -> dict:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .findings import InputError
     from .manifest import changes
 
     sides: list[dict] = []
@@ -268,6 +274,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_template_check(args: argparse.Namespace) -> int:
+    from .findings import count_errors
     from .render.lint import lint_parts, read_parts
 
     path = Path(args.file)
@@ -401,7 +408,12 @@ def parser() -> ChineseArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     _tolerant_output()
+    # pydantic scans every installed package's entry points for plugins when it builds its
+    # first model (~15 ms of each check); reportgen uses none. A value the user set stays.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     args = parser().parse_args(argv)
+    from .findings import InputError  # after parsing: -h and --version need none of it
+
     handler: Callable[[argparse.Namespace], int] = args.func
     try:
         return handler(args)
