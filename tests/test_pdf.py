@@ -157,6 +157,35 @@ def test_real_libreoffice_converts_several_reports_in_one_call(example_dir, tmp_
     for f in files:
         data = f.with_suffix(".pdf").read_bytes()
         assert data.startswith(b"%PDF-") and len(data) > 50_000
+    # the profile named the installed version: LibreOffice skipped its graphics self-tests
+    assert pdf.installed_version(pdf.find_soffice())
+    assert not (pdf.profile_dir() / "user" / "GraphicsRenderTests.log").exists()
+
+
+def test_the_version_is_read_from_the_installation_beside_soffice(tmp_path):
+    program = tmp_path / "lo" / "program"
+    program.mkdir(parents=True)
+    (program / "soffice").touch()
+    assert pdf.installed_version(str(program / "soffice")) is None  # no registry: no seed
+    registry = tmp_path / "lo" / "share" / "registry"
+    registry.mkdir(parents=True)
+    (registry / "main.xcd").write_text(
+        '<node oor:name="Product"><prop oor:name="ooName"><value>LibreOffice</value></prop>'
+        '<prop oor:name="ooSetupVersion">\n <value>24.2</value>\n</prop></node>')
+    pdf.installed_version.cache_clear()
+    assert pdf.installed_version(str(program / "soffice")) == "24.2"
+
+
+def test_a_new_profile_records_the_installed_version(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "find_soffice", lambda: "/opt/lo/program/soffice")
+    monkeypatch.setattr(pdf, "installed_version", lambda soffice: "7.4")
+    pdf._seed_profile(tmp_path)
+    settings = (tmp_path / "user" / "registrymodifications.xcu").read_text()
+    assert ('<prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>7.4</value></prop>'
+            in settings)
+    import xml.dom.minidom
+
+    xml.dom.minidom.parseString(settings)  # well-formed, or LibreOffice would discard it
 
 
 def test_build_says_the_pdf_failed_without_telling_to_install_libreoffice(
