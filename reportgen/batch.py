@@ -13,9 +13,9 @@ import re
 import signal
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,41 @@ class IndicatorCell:
     score: str
 
 
+Heads = tuple[tuple[str, str], ...]  # (name, unit) of each indicator of a framework
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """A department's indicators as 汇总表 shows them, held compactly: the parent of a
+    batch keeps one per department, 10,000 in a province. Names and units are one tuple
+    shared by every department of a framework; the rest is one flat tuple (value, result,
+    score of each indicator). Iterating gives the cells."""
+
+    heads: Heads = ()
+    texts: tuple[str | None, ...] = ()
+
+    @classmethod
+    def of(cls, cells: list[IndicatorCell]) -> IndicatorRow:
+        return cls(tuple((c.name, c.unit) for c in cells),
+                   tuple(t for c in cells for t in (c.value, c.result, c.score)))
+
+    def __iter__(self) -> Iterator[IndicatorCell]:
+        texts = self.texts
+        for i, (name, unit) in enumerate(self.heads):
+            yield IndicatorCell(name, unit, texts[3 * i], texts[3 * i + 1], texts[3 * i + 2])
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+    def shared(self, pool: dict) -> IndicatorRow:
+        """The same row with its heads, results and scores taken from pool, where what
+        repeats across departments is kept once: pickled back from a worker, every
+        department's row arrives with copies of its own."""
+        texts = tuple(t if i % 3 == 0 or t is None else pool.setdefault(t, t)
+                      for i, t in enumerate(self.texts))  # values rarely repeat: not pooled
+        return IndicatorRow(pool.setdefault(self.heads, self.heads), texts)
+
+
 @dataclass(slots=True)  # the parent holds one per department: 10,000 in a province
 class Outcome:
     folder: str
@@ -64,7 +99,7 @@ class Outcome:
     draft: int = 0  # errors behind printed figures: the report was written as a 草稿
     reason: str = ""
     change: str = ""
-    indicators: list[IndicatorCell] = field(default_factory=list)
+    indicators: IndicatorRow = IndicatorRow()
     pid: int = 0
     rss_mb: float = 0.0  # resident memory of the building process after this report
 
@@ -95,7 +130,7 @@ def unit_output_name(ev: Evaluation, fallback: str) -> str:
     return f"{name}{basic.year}年度部门整体支出绩效评价报告.docx"
 
 
-def indicator_cells(ev: Evaluation) -> list[IndicatorCell]:
+def indicator_cells(ev: Evaluation) -> IndicatorRow:
     data = ev.department.data
     cells = []
     for r in ev.scorecard.results:
@@ -120,7 +155,7 @@ def indicator_cells(ev: Evaluation) -> list[IndicatorCell]:
         # Scores repeat across departments: one string each, not one per department.
         cells.append(IndicatorCell(r.name, unit, None if r.value is None else str(r.value),
                                    result, sys.intern(str(r.score))))
-    return cells
+    return IndicatorRow.of(cells)
 
 
 def build_department(root: Path, folder: Path, out_dir: Path, template: Path | None,
@@ -252,6 +287,11 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
     results: list[Outcome] = [Outcome(folder=f.relative_to(root).as_posix(), reason=reason)
                               for f, reason in clashing]
 
+    pool: dict = {}
+
+    def keep(outcomes: list[Outcome]) -> None:
+        results.extend(_shared(o, pool) for o in outcomes)
+
     def advance() -> None:
         if on_progress is not None:
             on_progress(len(results), len(found.departments))
@@ -265,14 +305,14 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
         if jobs <= 1:
             try:
                 for part in chunks:
-                    results.extend(_build_chunk((root, part, out_dir, template, pdf,
-                                                 name_by_unit, confinement)))
+                    keep(_build_chunk((root, part, out_dir, template, pdf, name_by_unit,
+                                       confinement)))
                     advance()
             finally:
                 gc.unfreeze()  # this process goes on (a test, a server): let it collect all
         else:
             _build_in_workers(chunks, jobs, (root, out_dir, template, pdf, name_by_unit,
-                                             confinement), results, advance)
+                                             confinement), keep, advance)
     except KeyboardInterrupt:
         interrupted = True
         done = {o.folder for o in results}
@@ -292,8 +332,19 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
     return ordered
 
 
+def _shared(outcome: Outcome, pool: dict) -> Outcome:
+    """The outcome with what repeats across departments (framework, year, grade, the
+    indicators' names and scores) taken from pool: kept once, not once per department."""
+    for name in ("year", "framework", "grade", "total"):
+        text = getattr(outcome, name)
+        setattr(outcome, name, pool.setdefault(text, text))
+    outcome.indicators = outcome.indicators.shared(pool)
+    return outcome
+
+
 def _build_in_workers(chunks: list[list[Path]], jobs: int, common: tuple,
-                      results: list[Outcome], advance: Callable[[], None]) -> None:
+                      keep: Callable[[list[Outcome]], None],
+                      advance: Callable[[], None]) -> None:
     """Small chunks: workers reuse their caches, and the bar still moves. Workers ignore
     Ctrl+C; the main process, on Ctrl+C, cancels what has not started and ends the
     workers at once (a report being written is left as it was: written atomically)."""
@@ -303,7 +354,7 @@ def _build_in_workers(chunks: list[list[Path]], jobs: int, common: tuple,
         futures = [pool.submit(_build_chunk, (root, c, out_dir, template, pdf, name_by_unit,
                                               confinement)) for c in chunks]
         for future in as_completed(futures):
-            results.extend(future.result())
+            keep(future.result())
             advance()
     except KeyboardInterrupt:
         for process in list(getattr(pool, "_processes", {}).values()):  # no public handle

@@ -51,9 +51,9 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     from openpyxl.utils import get_column_letter
 
     columns: dict[str, _Column] = {}
-    for o in outcomes:
-        for cell in o.indicators:
-            columns.setdefault(cell.name, _Column(cell.name, cell.unit))
+    for heads in dict.fromkeys(o.indicators.heads for o in outcomes):  # one per framework
+        for name, unit in heads:
+            columns.setdefault(name, _Column(name, unit))
     head = ["部门文件夹", "单位名称", "年度", "评价框架"]
     for c in columns.values():
         head += [c.value_header, f"{c.name}\n得分"]

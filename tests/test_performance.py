@@ -13,6 +13,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from conftest import EXAMPLE
 from reportgen import output
 from reportgen.build import build_one
 from reportgen.output import write_atomically
@@ -132,3 +133,27 @@ def test_a_stale_sidecar_is_not_used(tmp_path, monkeypatch):
     template = data_dir("templates") / "report.docx"
     sources = {"word/document.xml": "<w:p><w:r><w:t>{{p 引言 }}</w:t></w:r></w:p>"}
     assert patched_parts(sources, template) == {"word/document.xml": "{{ 引言 }}"}
+
+
+def test_a_batchs_parent_keeps_what_repeats_across_departments_once(tmp_path):
+    """Pickled back from the workers, each department's names, units and scores arrive as
+    copies; the parent keeps one of each, and the cells read back as they were built."""
+    from reportgen.batch import indicator_cells, run_batch
+    from reportgen.pipeline import evaluate
+
+    root = tmp_path / "全州"
+    for name in ("甲", "乙", "丙"):
+        shutil.copytree(EXAMPLE, root / name)
+    outcomes = run_batch(root, tmp_path / "out", jobs=2, chunk=1)
+    assert [o.ok for o in outcomes] == [True, True, True]
+    first, *others = outcomes
+    assert len(first.indicators) == len(evaluate(EXAMPLE).scorecard.results) > 10
+    assert list(first.indicators) == list(indicator_cells(evaluate(root / "丙")))
+    for other in others:
+        assert other.indicators.heads is first.indicators.heads
+        assert other.framework is first.framework
+        assert other.indicators.texts == first.indicators.texts  # copies of one department
+        shared = [(mine, theirs) for i, (mine, theirs)
+                  in enumerate(zip(other.indicators.texts, first.indicators.texts, strict=True))
+                  if i % 3 and mine is not None]  # results and scores; values are not pooled
+        assert shared and all(mine is theirs for mine, theirs in shared)
