@@ -234,7 +234,7 @@ class Composer:
                 f"本部门得{fmt_score(got)}分。")]
             results = [r for r in card.results if r.category == category.name]
             for i, r in enumerate(results, 1):
-                blocks.append(Heading(3, f"{i}. {r.name}（{fmt_points(r.points)}分）"))
+                blocks.append(Heading(3, f"{i}.{r.name}（{fmt_points(r.points)}分）"))
                 blocks.append(Paragraph.of(clean_text(_marked(r.analysis, r))))
             parts.append((f"{category.name}（{fmt_points(category.points)}分）", blocks))
         return numbered(parts)
@@ -290,7 +290,7 @@ class Composer:
             return [Paragraph.of("本年度各项指标均得满分，没有需要说明的事项。")]
         blocks: list[Block] = []
         for i, (title, body) in enumerate(items, 1):
-            blocks.append(Heading(3, f"{i}. {title}"))
+            blocks.append(Heading(3, f"{i}.{title}"))
             blocks.extend(body or [Paragraph.of(f"【待补充：{title}】")])
         return blocks
 
@@ -394,13 +394,15 @@ def lost_sentence(r: IndicatorScore, year: int) -> str:
     """The lead-in of an indicator's item under 需要说明事项: what it scored and why."""
     lost = f"扣{fmt_score(r.lost)}分"
     if r.status is Status.NOT_COMPUTABLE:
-        return f"{year}年度{r.explanation}，{lost}。"
+        return f"{year}年度本部门{r.explanation}，{lost}。"
     if r.status is Status.MISSING_DATA:
         return _marked(f"{year}年度本部门{r.name}{r.explanation}，{lost}。", r)
     if r.value is not None and r.indicator.rule.unit == "%":
         text = f"{year}年度本部门{r.value_clause}，{r.explanation}"
     elif r.value is not None:
-        text = f"{year}年度{r.value_clause}，{r.name}{r.explanation}"
+        # A score-valued indicator (重点工作 from the 考核机构's score): its analysis says who
+        # gave the score and how it converts; the lead-in adds what was lost.
+        return f"{r.analysis.removesuffix('。')}，{lost}。"
     elif r.indicator.rule.kind == "清单":
         text = f"{year}年度本部门{r.name}评价中，{r.explanation}"
     else:

@@ -50,9 +50,19 @@ def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str =
     """年末结转和结余898.35万元，其中：…; "none" (无年初结转和结余) when the whole is zero."""
     if none and total == 0 and not draft.disputed(*path, TOTAL):
         return none
-    parts = _list(tally, unit, fmt, path, draft)
     head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft)
+    given = {name: part for name, part in tally.parts().items() if _value_of(part) != 0}
+    if len(given) == 1 and not draft.disputed(*path, TOTAL):
+        name, part = next(iter(given.items()))
+        if not isinstance(part, Breakdown) and part == total:
+            # "其中：财政拨款收入4386.20万元" would repeat the total as its only part.
+            return f"{head}，全部为{clean_text(name)}"
+    parts = _list(tally, unit, fmt, path, draft)
     return f"{head}，其中：{parts}" if parts else head
+
+
+def _value_of(part: Decimal | Breakdown) -> Decimal:
+    return part.total() if isinstance(part, Breakdown) else part
 
 
 def _change(fig: Figures, name: str) -> str:

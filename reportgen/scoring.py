@@ -138,10 +138,11 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
             # A real zero (a department new this year): an outcome stated in words, not an
             # input error and not a performance problem. Whether it is explained is for the
             # checks to say, which see the narratives (checks.unexplained_zeros).
+            # Zero in words: "为0" would be a figure without its unit (0.00万元, 0人).
             what = "、".join(readable_fact(m) for m in exc.zero) or "计算分母"
-            reason = f"{what}为0"
+            reason = f"{what}为零"
             text = f"{reason}，{ind.name}无法按公式计算，该项得{fmt_score(ZERO)}分"
-            return None, ZERO, text, f"{text}。", Status.NOT_COMPUTABLE, reason, \
+            return None, ZERO, text, f"本部门{text}。", Status.NOT_COMPUTABLE, reason, \
                 tuple(exc.zero)
     judgement = data.judgements.get(ind.name)
     given = RuleInput(

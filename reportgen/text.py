@@ -20,16 +20,36 @@ def _wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+def _wide_mark(ch: str) -> bool:
+    """Full-width punctuation (，。；（…), which carries its own spacing."""
+    return _wide(ch) and unicodedata.category(ch)[0] in "PS"
+
+
+_QUOTES = "“”‘’"
+
+
+def _figure_edge(ch: str) -> bool:
+    return ch.isascii() and (ch.isdigit() or ch == "%")
+
+
 def join_wrapped(text: str) -> str:
     """A wrapped line in Chinese text is no space: YAML folds "增长23.8%，⏎完成" into
-    "，␣完成"; this gives "，完成". Spaces between two Chinese characters (or full-width
-    punctuation) go; a line break goes when either side is Chinese; anything else stays
-    one space (e-commerce platform, {{ 名称 }})."""
+    "，␣完成"; this gives "，完成". Spaces between two Chinese characters, beside full-width
+    punctuation ("；␣3家") or between a Chinese character and a figure ("的␣105.6%") go;
+    a line break goes when either side is Chinese; anything else stays one space
+    (e-commerce platform, {{ 名称 }})."""
     text = text.strip()
 
     def gap(m: re.Match[str]) -> str:
         before, after = text[m.start() - 1], text[m.end()]
-        if _wide(before) and _wide(after):
+        if _wide(before) and _wide(after) or _wide_mark(before) or _wide_mark(after):
+            return ""
+        # Curly quotes are not wide, but beside Chinese or a figure they are Chinese quotes.
+        tight_before = _wide(before) or _figure_edge(before)
+        tight_after = _wide(after) or _figure_edge(after)
+        if _wide(before) and _figure_edge(after) or _figure_edge(before) and _wide(after):
+            return ""
+        if before in _QUOTES and tight_after or after in _QUOTES and tight_before:
             return ""
         if "\n" in m.group(0):
             return "" if _wide(before) or _wide(after) else " "

@@ -48,7 +48,7 @@ def test_zero_denominator_is_reported_not_raised(tmp_path, capsys):
     text = example_text().replace("  年初预算: 1543.40", "  年初预算: 0")
     code, out = run(["check", dept(tmp_path, text)], capsys)
     assert code == 1
-    assert "指标“预算控制率”无法计算（年初预算为0），该项计0分" in out
+    assert "指标“预算控制率”无法计算（年初预算为零），该项计0分" in out
     assert "ZeroDivisionError" not in out and "Traceback" not in out
 
 

@@ -48,8 +48,9 @@ def test_heading_sequence(report):
         "六、经验教训与建议", "（一）主要做法及经验", "（二）存在的困难和问题", "（三）建议和请求",
     ]
     third = paragraphs(report, {"Heading3"})
-    assert third[:4] == ["1. 绩效目标合理性（3分）", "2. 绩效指标明确性（3分）",
-                         "3. 在职人员控制率（3分）", "4. “三公经费”变动率（4分）"]
+    # 1. as the narratives' items and the seed write it: no space after the full stop
+    assert third[:4] == ["1.绩效目标合理性（3分）", "2.绩效指标明确性（3分）",
+                         "3.在职人员控制率（3分）", "4.“三公经费”变动率（4分）"]
 
 
 def test_cover_and_title(report):
@@ -74,7 +75,7 @@ def test_one_explanation_per_indicator_below_full_points(report):
     text = paragraphs(report)
     start, end = text.index("四、需要说明事项"), text.index("五、绩效评价结论")
     items = [t for t in paragraphs(report, {"Heading3"}) if t in text[start:end]]
-    assert items == ["1. 预算完成率", "2. 预算控制率", "3. 重点工作实际完成率", "4. 政府采购预算调整"]
+    assert items == ["1.预算完成率", "2.预算控制率", "3.重点工作实际完成率", "4.政府采购预算调整"]
     section = "\n".join(text[start:end])
     assert ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点扣2分计"
             "（不足5个百分点的部分不扣分），扣4.00分，得1.00分。") in section

@@ -204,7 +204,7 @@ def test_zero_denominator_warning_clears_with_its_section(tmp_path, capsys):
     assert code == 0
     [warning] = [line for line in out.splitlines() if "无法计算" in line]
     assert "「预算与三公」!" in warning  # the cell of the zero figure
-    assert "如确为0，请在 narratives/需要说明事项.md 中加一节“## “三公经费”变动率”说明原因" in warning
+    assert "如确为零，请在 narratives/需要说明事项.md 中加一节“## “三公经费”变动率”说明原因" in warning
     assert "扣8.00分，但没有写明原因" not in out  # one warning, not two
     reasons.write_text(text, encoding="utf-8")  # do what it says
     code, out = check_of(folder, capsys)

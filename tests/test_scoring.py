@@ -109,7 +109,7 @@ def test_zero_denominator_is_stated_not_raised(make_department):
     result = ev.scorecard.by_name("在职人员控制率")
     assert result.status.value == "not_computable"
     assert result.score == 0
-    assert result.analysis == "编制数为0，在职人员控制率无法按公式计算，该项得0.00分。"
+    assert result.analysis == "本部门编制数为零，在职人员控制率无法按公式计算，该项得0.00分。"
     assert any("在职人员控制率" in f.message and "无法计算" in f.message for f in ev.findings)
 
 

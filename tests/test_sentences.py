@@ -160,9 +160,9 @@ def zero_and_losses(make_department):
 
 def test_zero_denominator_has_no_variable_name_nor_provisional_word(zero_and_losses):
     r = zero_and_losses.by_name("“三公经费”变动率")
-    assert r.analysis == "“三公经费”上年预算为0，“三公经费”变动率无法按公式计算，该项得0.00分。"
-    assert lost_sentence(r, 2018) == (
-        "2018年度“三公经费”上年预算为0，“三公经费”变动率无法按公式计算，该项得0.00分，扣4.00分。")
+    assert r.analysis == "本部门“三公经费”上年预算为零，“三公经费”变动率无法按公式计算，该项得0.00分。"
+    assert lost_sentence(r, 2018) == ("2018年度本部门“三公经费”上年预算为零，“三公经费”变动率"
+                                      "无法按公式计算，该项得0.00分，扣4.00分。")
     for word in ("暂计", "三公经费上年预算", "分母"):
         assert word not in r.analysis
 
@@ -171,8 +171,9 @@ def test_zero_denominator_has_no_variable_name_nor_provisional_word(zero_and_los
     ("预算完成率", "2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点扣2分计"
                   "（不足5个百分点的部分不扣分），扣4.00分，得1.00分。"),
     ("预算控制率", "2018年度本部门预算控制率为348.83%，大于100%，得0.00分，扣5.00分。"),
-    ("重点工作实际完成率", "2018年度绩效办对应部分考核得分为93.34分，重点工作实际完成率得分＝"
-                          "93.34÷100×8＝7.47分，扣0.53分。"),
+    # score-valued: who gave the score (考核机构 from the data) and how it converts
+    ("重点工作实际完成率", "州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
+                          "93.34分，重点工作实际完成率得分＝93.34÷100×8＝7.47分，扣0.53分。"),
     ("绩效指标明确性", "2018年度本部门绩效指标明确性评价中，第③项“与部门年度的任务数或计划数相对应”"
                       "未达到要求，扣1.00分，得2.00分。"),
     ("行政效能", "2018年度本部门行政效能评定为“一般”，得3.00分，扣3.00分。"),
@@ -194,7 +195,7 @@ def test_zero_denominator_is_not_a_performance_problem(zero_and_losses):
     texts = [p.text for p in problem_blocks(lost)]
     assert texts[0] == "本年度共有六项指标未得满分，合计扣17.53分。存在的主要绩效问题是："
     assert not any("变动率" in t for t in texts[1:-1])
-    assert texts[-1] == ("另有“三公经费”变动率因“三公经费”上年预算为0无法按公式计算，该项得0.00分，"
+    assert texts[-1] == ("另有“三公经费”变动率因“三公经费”上年预算为零无法按公式计算，该项得0.00分，"
                          "原因已在需要说明事项中说明。")
 
 

@@ -101,13 +101,13 @@ def test_explanations_in_written_order_with_free_items(tmp_path):
     start, end = texts.index("四、需要说明事项"), texts.index("五、绩效评价结论")
     section = texts[start + 1:end]
     assert section == [
-        "1. 其他说明", "本年度机构未调整。",
-        "2. 预算控制率", "2018年度本部门预算控制率为348.83%，大于100%，得0.00分，扣5.00分。", "追加较多。",
-        "3. 在职人员控制率", "在职人员控制在编制内。",
-        "4. 预算完成率", ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点"
+        "1.其他说明", "本年度机构未调整。",
+        "2.预算控制率", "2018年度本部门预算控制率为348.83%，大于100%，得0.00分，扣5.00分。", "追加较多。",
+        "3.在职人员控制率", "在职人员控制在编制内。",
+        "4.预算完成率", ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点"
                        "扣2分计（不足5个百分点的部分不扣分），扣4.00分，得1.00分。"), "【待补充：预算完成率扣分原因】",
-        "5. 重点工作实际完成率", ("2018年度绩效办对应部分考核得分为93.34分，重点工作实际完成率得分＝"
-                             "93.34÷100×8＝7.47分，扣0.53分。"), "【待补充：重点工作实际完成率扣分原因】"]
+        "5.重点工作实际完成率", ("州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
+                            "93.34分，重点工作实际完成率得分＝93.34÷100×8＝7.47分，扣0.53分。"), "【待补充：重点工作实际完成率扣分原因】"]
 
 
 def test_scores_have_one_format_everywhere(tmp_path):
@@ -129,9 +129,30 @@ def test_scores_have_one_format_everywhere(tmp_path):
     ("全州1110个贫困村 全部建有", "全州1110个贫困村全部建有"),
     ("测试<局>&{{ 单位名称 }}", "测试<局>&{{ 单位名称 }}"),
     ("e-commerce\nplatform", "e-commerce platform"),
+    # a folded line after full-width punctuation, or before a figure, is no space either
+    ("改造477个；\n3家企业", "改造477个；3家企业"),
+    ("改造477个； 3家企业", "改造477个；3家企业"),
+    ("完成年度目标任务的 105.6%，同比", "完成年度目标任务的105.6%，同比"),
+    ("增长20% 完成", "增长20%完成"),
+    ("获认定为 “湖南老字号” 称号", "获认定为“湖南老字号”称号"),
+    ("an “e-commerce” platform", "an “e-commerce” platform"),
 ])
 def test_wrapped_lines_never_leave_a_space_beside_chinese(raw, expected):
     assert join_wrapped(raw) == expected
+
+
+def test_folded_yaml_after_a_semicolon_prints_without_a_space(given):
+    social = find(given, "全州1110个贫困村")
+    assert "完成加油站地下油罐防渗改造477个；3家企业品牌获认定为“湖南老字号”；" in social
+
+
+def test_a_total_that_is_its_only_part_is_not_repeated(tmp_path):
+    """收入决算数 all 财政拨款收入 (其他收入 0): said as 全部为…, not "其中：" the same figure."""
+    raw = example_raw()
+    raw["收支"]["收入决算数"] = {"合计": "6927.32", "财政拨款收入": "6927.32", "其他收入": "0"}
+    raw["收支"]["年初结转和结余"] = {"合计": "0", "基本支出结转": "0", "项目支出结转和结余": "0"}
+    texts = paragraphs_of(write_department(tmp_path / "d", raw), tmp_path)
+    assert find(texts, "2018年收入决算数") == "2018年收入决算数6927.32万元，全部为财政拨款收入；无年初结转和结余。"
 
 
 def test_folded_yaml_in_a_judgement_prints_without_spaces(given):
