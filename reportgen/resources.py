@@ -7,12 +7,14 @@ from the top-level folders by pyproject.toml); run from a source checkout, where
 
 from __future__ import annotations
 
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
 _CHECKOUT = Path(__file__).resolve().parent.parent
 
 
+@cache  # where the package is does not change while it runs; a batch asks per report
 def data_dir(name: str) -> Path:
     """name is "templates" or "narratives"."""
     try:

@@ -157,3 +157,59 @@ def test_a_batchs_parent_keeps_what_repeats_across_departments_once(tmp_path):
                   in enumerate(zip(other.indicators.texts, first.indicators.texts, strict=True))
                   if i % 3 and mine is not None]  # results and scores; values are not pooled
         assert shared and all(mine is theirs for mine, theirs in shared)
+
+
+def test_after_the_first_render_output_that_is_not_xml_is_still_refused(example_dir):
+    """Later renders are checked without building a tree: still well-formed or refused."""
+    import pytest
+
+    from reportgen.build import load_template, template_context
+    from reportgen.compose import compose_report
+    from reportgen.findings import InputError
+    from reportgen.pipeline import evaluate
+    from reportgen.render.template import CompiledTemplate
+    from reportgen.render.wordml import RawXml
+
+    shipped = data_dir("templates") / "report.docx"
+    compiled = CompiledTemplate(shipped)
+    assert all(part.bound for part in compiled.parts.values())  # the shipped one: fast path
+    context = template_context(compose_report(evaluate(example_dir))[0])
+    good = compiled.render(context)
+    assert compiled.render(context) == good == load_template(shipped).render(context)
+    section = next(k for k, v in context.items() if isinstance(v, RawXml))
+    for broken in ("<w:p><w:r><w:t>未闭合</w:t></w:r>", "<w:p></w:r></w:p>", "<w:p>&nbsp;</w:p>"):
+        with pytest.raises(InputError) as caught:
+            compiled.render({**context, section: RawXml(broken)})
+        assert "不是合法的 XML" in caught.value.findings[0].message
+
+
+def test_a_template_using_an_undeclared_prefix_is_parsed_as_a_tree_every_time():
+    from reportgen.render.template import _prefixes_bound
+
+    declared = '<w:document xmlns:w="urn:w" xmlns:v="urn:v"><w:body>'
+    assert _prefixes_bound(declared + '{% if x %}<v:shape w:id="1"/>{% endif %}</w:body>')
+    assert _prefixes_bound(declared + '<w:t xml:space="preserve">a</w:t></w:body>')
+    assert not _prefixes_bound(declared + "{% if x %}<o:lock/>{% endif %}</w:body>")
+    assert not _prefixes_bound(declared + '<w:p wp14:paraId="1"/></w:body>')
+
+
+def test_an_input_below_the_department_through_no_link_is_inside_without_resolving(tmp_path):
+    """The shortcut that spares two realpath walks per input keeps every refusal."""
+    from reportgen.inputs.confine import Confinement
+
+    dept, outside = tmp_path / "部门", tmp_path / "外面"
+    (dept / "narratives").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "职责概述.md").write_text("外面", encoding="utf-8")
+    (dept / "narratives" / "职责概述.md").write_text("里面", encoding="utf-8")
+    (dept / "linked").symlink_to(outside)  # a folder leading out
+    (dept / "narratives" / "link.md").symlink_to(outside / "职责概述.md")
+    batch = Confinement(refuse=True)
+    assert batch.check(dept / "narratives" / "职责概述.md", dept, "文字材料") is None
+    for path in (dept / "linked" / "职责概述.md", dept / "narratives" / "link.md",
+                 dept / "narratives" / ".." / ".." / "外面" / "职责概述.md"):
+        finding = batch.check(path, dept, "文字材料")
+        assert finding is not None and finding.is_error and "部门文件夹以外" in finding.message
+    (tmp_path / "别名").symlink_to(dept)  # the department itself reached by a link: inside
+    assert batch.check(tmp_path / "别名" / "narratives" / "职责概述.md", tmp_path / "别名",
+                       "文字材料") is None

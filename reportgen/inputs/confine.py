@@ -24,6 +24,8 @@ class Confinement:
     def check(self, path: Path, department: Path, what: str,
               also: tuple[Path, ...] = ()) -> Finding | None:
         """None when path (links followed) lies inside department, also or allowed."""
+        if _plainly_inside(path, department):
+            return None
         real = os.path.realpath(path)
         roots = (department, *also, *self.allowed)
         if any(_within(real, os.path.realpath(root)) for root in roots):
@@ -33,6 +35,26 @@ class Confinement:
                          "（可能是符号链接或绝对路径），请把该文件放入部门文件夹", shown(path))
         return warning(f"{what}指向部门文件夹以外的文件 {shown(real)}，请确认这是有意的"
                        "（批量处理时会拒绝读取）", shown(path))
+
+
+def _plainly_inside(path: Path, folder: Path) -> bool:
+    """path names a file below folder with no .. and no symbolic link on the way: it lies
+    inside wherever folder itself leads. An lstat or two instead of resolving both paths
+    from the root (a batch checks some eight inputs of each of 10,000 departments)."""
+    if os.name != "posix":  # elsewhere junctions lead out without being links
+        return False
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return False
+    if not parts or ".." in parts:
+        return False
+    step = folder
+    for part in parts:
+        step = step / part
+        if os.path.islink(step):
+            return False
+    return True
 
 
 def _within(path: str, root: str) -> bool:

@@ -39,6 +39,7 @@ class _Part:
     prefix: str
     template: object  # jinja2.Template
     suffix: str
+    bound: bool = False  # every namespace prefix of the part's source is declared in it
 
 
 class CompiledTemplate:
@@ -62,7 +63,8 @@ class CompiledTemplate:
         for part, (prefix, _, suffix) in split.items():
             patched = patched_sources[part]
             try:
-                self.parts[part] = _Part(prefix, self.env.from_string(patched), suffix)
+                self.parts[part] = _Part(prefix, self.env.from_string(patched), suffix,
+                                         _prefixes_bound(prefix + patched + suffix))
             except TemplateSyntaxError as exc:
                 text = re.sub(r"<[^>]+>", "", patched.splitlines()[exc.lineno - 1]
                               if exc.lineno and exc.lineno <= len(patched.splitlines()) else "")
@@ -129,7 +131,15 @@ class CompiledTemplate:
                 "如 {{ 单位名称 }}，可用 reportgen template check 检查", str(self.path),
                 field=name)], unreadable=True) from None
         data = f"{part.prefix}{body}{part.suffix}".encode()
+        checked = name in self.structure_checked
         try:
+            if checked and part.bound and len(data) <= TEXT_NODE_LIMIT:
+                # Rendered once as a tree: its structure and namespaces are proven (the
+                # template alone brings prefixes, our policies write w: and xml: only, the
+                # data is escaped). Only well-formedness can still depend on the data, and
+                # parsing without building a tree proves it in half the time.
+                etree.fromstring(data, etree.XMLParser(target=_NoTree()))
+                return data
             root = etree.fromstring(data)
         except etree.XMLSyntaxError as exc:  # never write a document Word cannot open
             if "too long" in str(exc) or "Resource limit" in str(exc):
@@ -141,13 +151,35 @@ class CompiledTemplate:
                              unreadable=True) from None
         # Misplaced text comes from how the template uses its tags, not from the data
         # (which the policies escape): one render per part proves it for all the others.
-        if name not in self.structure_checked and _MISPLACED(root):
+        if not checked and _MISPLACED(root):
             # well-formed, yet text where Word allows none: Word refuses it
             raise InputError([error(
                 f"模板渲染后的 {name} 结构有误（文字出现在段落之外，或段落出现在文字之中）；"
                 "请用 reportgen template check 检查模板", str(self.path))], unreadable=True)
         self.structure_checked.add(name)
         return data
+
+
+# libxml2's longest text node: a part shorter than this cannot hold a longer one.
+TEXT_NODE_LIMIT = 10_000_000
+
+
+class _NoTree:
+    """A parser target with no handlers: libxml2 checks the XML, lxml builds nothing."""
+
+    def close(self) -> None:
+        return None
+
+
+_PREFIX_USED = re.compile(r"</?([A-Za-z_][\w.-]*):|\s([A-Za-z_][\w.-]*):[\w.-]+\s*=")
+_PREFIX_DECLARED = re.compile(r"xmlns:([A-Za-z_][\w.-]*)\s*=")
+
+
+def _prefixes_bound(xml: str) -> bool:
+    """Every prefix an element or attribute of the source uses is declared in it (text
+    looking like one only errs towards parsing every render as a tree)."""
+    used = {element or attribute for element, attribute in _PREFIX_USED.findall(xml)}
+    return used <= {*_PREFIX_DECLARED.findall(xml), "xml", "xmlns"}
 
 
 # One pass over the text nodes (a union of //w:p | //w:r … is superlinear in lxml).
