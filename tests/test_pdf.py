@@ -197,3 +197,47 @@ def test_build_says_the_pdf_failed_without_telling_to_install_libreoffice(
     assert "超过 1 秒无进展，已终止" in err and "重试一次仍失败" in err
     assert "装好 LibreOffice" not in err and "另存为 PDF" in err
     assert out.exists() and not out.with_suffix(".pdf").exists()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or not Path("/proc").is_dir(),
+                    reason="LibreOffice not installed, or no /proc to find it by")
+def test_a_real_libreoffice_that_stops_is_killed_and_the_files_still_converted(
+        example_dir, tmp_path, monkeypatch):
+    """The real thing, stopped (SIGSTOP) on the second report as a hang would leave it:
+    killed after the time-out with everything it started, then the same profile converts
+    the stuck report alone and the rest in a new call (a killed LibreOffice's lock file
+    does not block its profile)."""
+    import signal
+    import tempfile
+    import threading
+
+    from reportgen.build import build_one
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where convert_many works
+    monkeypatch.setattr(pdf, "_profile", None)  # a profile of this test's own
+    files = [build_one(example_dir, tmp_path / f"r{i}.docx").output for i in range(3)]
+    stopped: list[int] = []
+
+    def stop_after_the_first_pdf() -> None:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not stopped:
+            if list(tmp_path.glob("reportgen-pdf-*/*.pdf")):
+                for proc in Path("/proc").iterdir():
+                    try:
+                        cmdline = (proc / "cmdline").read_bytes()
+                    except OSError:
+                        continue
+                    if b"soffice.bin" in cmdline and str(pdf.profile_dir()).encode() in cmdline:
+                        os.kill(int(proc.name), signal.SIGSTOP)
+                        stopped.append(int(proc.name))
+            time.sleep(0.02)
+
+    watcher = threading.Thread(target=stop_after_the_first_pdf, daemon=True)
+    watcher.start()
+    assert pdf.convert_many(files, timeout=3.0) == {}
+    watcher.join()
+    assert stopped, "LibreOffice finished before it could be stopped"
+    assert not any(_alive(pid) for pid in stopped)
+    for f in files:
+        data = f.with_suffix(".pdf").read_bytes()
+        assert data.startswith(b"%PDF-") and len(data) > 50_000
