@@ -37,7 +37,7 @@ if child:  # the wrapper waits for the converting process, as oosplash does
     sys.exit(os.waitstatus_to_exitcode(status) & 0xFF)
 (log.parent / "pids").open("a").write(f"{{os.getpid()}}\\n")
 for docx in files:
-    if "hang" in docx.name:
+    if "hang" in docx.name or os.environ.get("FAKE_SOFFICE_HANG_ALL"):
         time.sleep(600)
     if "flaky" in docx.name:
         marker = log.parent / (docx.name + ".seen")
@@ -60,6 +60,7 @@ def fake_soffice(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("FAKE_SOFFICE_LOG", str(tmp_path / "calls.log"))
     monkeypatch.setattr(pdf, "TIMEOUT_SECONDS", 1.0)
+    monkeypatch.setattr(pdf, "_hangs", pdf._Hangs(os.getpid()))
     return tmp_path
 
 
@@ -107,6 +108,40 @@ def test_a_hanging_file_is_killed_retried_once_and_reported_alone(fake_soffice):
     assert elapsed < 10
     pids = [int(p) for p in (fake_soffice / "pids").read_text().split()]
     assert not any(_alive(p) for p in pids)  # the stuck converters were killed, not orphaned
+
+
+def test_a_libreoffice_that_hangs_on_every_file_is_given_up_after_three(
+        fake_soffice, monkeypatch):
+    monkeypatch.setenv("FAKE_SOFFICE_HANG_ALL", "1")
+    files = _docx(fake_soffice / "out", "a", "b", "c", "d", "e", "f")
+    start = time.monotonic()
+    problems = pdf.convert_many(files)
+    assert time.monotonic() - start < 15  # 3 reports × 2 tries × 1 s, not 6 × 2
+    assert list(problems) == files
+    assert all("超过 1 秒无进展，已终止" in problems[f] for f in files[:3])
+    assert all("连续 3 份报告超过 1 秒无进展" in problems[f] and "Word 报告已生成" in problems[f]
+               for f in files[3:])
+    assert _calls(fake_soffice) == [["a.docx", "b.docx", "c.docx", "d.docx", "e.docx",
+                                     "f.docx"], ["a.docx"], ["b.docx", "c.docx", "d.docx",
+                                     "e.docx", "f.docx"], ["b.docx"],
+                                    ["c.docx", "d.docx", "e.docx", "f.docx"], ["c.docx"]]
+    # the next chunk of the batch fails at once, without starting LibreOffice
+    later = _docx(fake_soffice / "out", "g")
+    assert "连续 3 份报告" in pdf.convert_many(later)[later[0]]
+    assert len(_calls(fake_soffice)) == 6
+    # after GIVE_UP_SECONDS it tries again, and a converted report clears the count
+    monkeypatch.setattr(pdf, "GIVE_UP_SECONDS", 0.0)
+    monkeypatch.delenv("FAKE_SOFFICE_HANG_ALL")
+    assert pdf.convert_many(later) == {}
+    assert pdf._hangs.in_a_row == 0 and pdf._hangs.given_up_at is None
+
+
+def test_hangs_apart_do_not_add_up(fake_soffice):
+    files = _docx(fake_soffice / "out", "hang1", "a", "hang2", "b", "hang3", "c", "hang4")
+    problems = pdf.convert_many(files)
+    assert sorted(f.name for f in problems) == ["hang1.docx", "hang2.docx", "hang3.docx",
+                                                "hang4.docx"]
+    assert all("超过 1 秒无进展，已终止" in p for p in problems.values())
 
 
 def test_a_crashing_file_costs_that_file_only(fake_soffice):

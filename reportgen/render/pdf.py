@@ -1,7 +1,7 @@
 """PDF through LibreOffice: many reports per `soffice` call, each one bounded in time.
 
-Starting LibreOffice costs about a second; converting one more report in the same call
-about a quarter of one. So a batch hands each worker's reports to one `soffice
+Starting LibreOffice costs about 0.3 s of CPU (over a second without the profile set-up
+below); converting one more ~24-page report in the same call about 0.4 s. So a batch hands each worker's reports to one `soffice
 --convert-to pdf` call (a listener driven over UNO would need LibreOffice's own Python,
 python3-uno, which a venv does not see). Each worker keeps one private profile for all
 its calls: parallel calls sharing a profile would hand their files to each other.
@@ -11,7 +11,11 @@ converts the files of a call in order, so the call is watched: when no new finis
 PDF appears for `timeout` seconds, the whole process group is killed (`soffice` is a
 script that forks soffice.bin). The file it was working on is retried once on its own;
 the files after it go on in a new call. A file that fails twice is reported in Chinese;
-its .docx stays where it is.
+its .docx stays where it is. Three such hangs in a row mean LibreOffice itself is broken:
+the process stops starting it for a while instead of paying two time-outs per report.
+
+Each process's profile records the installed version, which spares every start
+LibreOffice's graphics self-tests (see PROFILE_SETTINGS).
 """
 
 from __future__ import annotations
@@ -128,6 +132,41 @@ def _sweep_orphans() -> None:
             continue  # alive (another user's) or not ours to judge
 
 
+# One bad report hangs LibreOffice on itself; a LibreOffice that hangs on every report (a
+# broken installation) would cost each report two time-outs, a batch hours. After
+# HUNG_IN_A_ROW reports in a row hung twice each, none converted between them, this
+# process stops trying for GIVE_UP_SECONDS and fails the rest at once.
+HUNG_IN_A_ROW = 3
+GIVE_UP_SECONDS = 300.0
+
+
+@dataclass
+class _Hangs:
+    pid: int
+    in_a_row: int = 0
+    given_up_at: float | None = None
+
+    def given_up(self) -> bool:
+        if self.given_up_at is not None and time.monotonic() - self.given_up_at >= GIVE_UP_SECONDS:
+            self.in_a_row, self.given_up_at = 0, None
+        return self.given_up_at is not None
+
+    def count(self, hung: bool) -> None:
+        self.in_a_row = self.in_a_row + 1 if hung else 0
+        if self.in_a_row >= HUNG_IN_A_ROW:
+            self.given_up_at = time.monotonic()
+
+
+_hangs = _Hangs(os.getpid())
+
+
+def _hang_record() -> _Hangs:
+    global _hangs
+    if _hangs.pid != os.getpid():  # a forked worker counts its own
+        _hangs = _Hangs(os.getpid())
+    return _hangs
+
+
 def convert_to_pdf(docx: Path, timeout: float | None = None) -> Path:
     """docx → docx.with_suffix('.pdf'), written atomically; InputError saying why not."""
     problem = convert_many([docx], timeout).get(docx)
@@ -149,10 +188,16 @@ def convert_many(files: list[Path], timeout: float | None = None) -> dict[Path, 
     with tempfile.TemporaryDirectory(prefix="reportgen-pdf-") as work:
         outdir = Path(work)
         while pending:
+            hangs = _hang_record()
+            if hangs.given_up():
+                problems.update(dict.fromkeys(pending, _gave_up(timeout)))
+                break
             group = _same_stem_once(pending)
             pending = [f for f in pending if f not in set(group)]
             _run(soffice, group, outdir, timeout)
             stuck = _collect(group, outdir, problems)
+            if stuck is None or stuck != group[0]:
+                hangs.count(hung=False)  # some converted
             if stuck is None:
                 continue
             # LibreOffice stopped on `stuck`: retry it alone once, then the rest anew.
@@ -161,6 +206,9 @@ def convert_many(files: list[Path], timeout: float | None = None) -> dict[Path, 
             retry = _run(soffice, [stuck], outdir, timeout)
             if _collect([stuck], outdir, problems) is not None:
                 problems[stuck] = _reason(retry, timeout)
+                hangs.count(hung=retry.hung)
+            else:
+                hangs.count(hung=False)
     return problems
 
 
@@ -233,6 +281,13 @@ def _same_stem_once(files: list[Path]) -> list[Path]:
             seen.add(f.stem)
             group.append(f)
     return group
+
+
+def _gave_up(timeout: float) -> str:
+    return (f"PDF 未生成：LibreOffice 已连续 {HUNG_IN_A_ROW} 份报告超过 {timeout:g} 秒无进展，"
+            f"看来是 LibreOffice 本身无法工作，{GIVE_UP_SECONDS / 60:g} 分钟内不再尝试，这份报告"
+            "未转换。Word 报告已生成；请先确认 soffice --headless --convert-to pdf 能转换一份"
+            "报告，再重新生成 PDF")
 
 
 def _reason(result: _Result, timeout: float) -> str:
