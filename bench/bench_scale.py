@@ -7,7 +7,13 @@ from its 10th report to its last, and the time to write 汇总表 per row. Ratio
 the sizes are printed last. Departments are varied copies of the examples, generated once
 into --work (default /tmp/perf, never the repository) and reused.
 
-The machine is shared: compare figures measured in one run, not across runs.
+Also measured: a bare docxtpl render-and-save of the same template and context (CPU,
+sampled before and after the batches), and the zip level the written reports carry
+(each entry re-deflated at levels 1-9 until its stored bytes come out).
+
+The machine is shared: compare figures measured in one run, not across runs. Its load
+drifts over the minutes the largest size takes, so the smallest size runs again at the
+end and the ratios use the mean of both runs; each line shows the load average.
 Usage: python bench/bench_scale.py [--sizes 1000 10000] [--jobs 1 2] [--work /tmp/perf]
 """
 
@@ -18,6 +24,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -88,11 +95,10 @@ def run_one(root: Path, out: Path, jobs: int) -> dict:
             "summary_cpu": summary_cpu, "summary_wall": summary_wall}
 
 
-def bare_docxtpl_cpu(folder: Path, n: int = 10) -> float:
-    """CPU seconds of a bare docxtpl load, render and save of our template and the context
-    of one of the departments (median of n, after one warm-up)."""
+def bare_docxtpl_cpu(root: Path, n: int = 10) -> list[float]:
+    """CPU seconds of n bare docxtpl loads, renders and saves of our template with the
+    context of the first department (after one warm-up)."""
     import io
-    import statistics
 
     from docxtpl import DocxTemplate
     from jinja2.sandbox import SandboxedEnvironment
@@ -101,7 +107,7 @@ def bare_docxtpl_cpu(folder: Path, n: int = 10) -> float:
     from reportgen.compose import compose_report
     from reportgen.pipeline import evaluate
 
-    context = template_context(compose_report(evaluate(folder))[0])
+    context = template_context(compose_report(evaluate(next(iter(sorted(root.iterdir())))))[0])
     times = []
     for _ in range(n + 1):
         start = time.process_time()
@@ -109,7 +115,7 @@ def bare_docxtpl_cpu(folder: Path, n: int = 10) -> float:
         template.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
         template.save(io.BytesIO())
         times.append(time.process_time() - start)
-    return statistics.median(times[1:])
+    return times[1:]
 
 
 def applied_levels(report: Path) -> dict[str, list[int]]:
@@ -152,6 +158,10 @@ def measure(root: Path, out: Path, jobs: int) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
@@ -164,38 +174,64 @@ def main() -> None:
         print(json.dumps(run_one(Path(root), Path(out), int(jobs))))
         return
     args.work.mkdir(parents=True, exist_ok=True)
-    results: dict[tuple[int, int], dict] = {}
+    small, large = min(args.sizes), max(args.sizes)
+    # The machine is shared and its load drifts over the minutes the largest size takes:
+    # the smallest size runs again at the end, and compares by the mean of both runs.
+    plan = [(size, jobs) for size in args.sizes for jobs in args.jobs]
+    plan += [(small, jobs) for jobs in args.jobs] if small != large else []
+    results: dict[tuple[int, int], list[dict]] = {}
+    bare: dict[int, list[float]] = {}  # CPU samples, taken before and after the batches
+    roots = {size: departments(args.work, size) for size in args.sizes}
+    for i, (size, jobs) in enumerate(plan):
+        if plan.index((size, jobs)) == i and jobs == args.jobs[0]:
+            bare.setdefault(size, []).extend(bare_docxtpl_cpu(roots[size]))
+        load = os.getloadavg()[0]
+        r = measure(roots[size], args.work / f"out-{size}-j{jobs}", jobs)
+        results.setdefault((size, jobs), []).append(r)
+        parent = r["parent_rss"]
+        # -j1: the parent is the worker; its growth is taken from its 10th report on.
+        growth = max(v[1] - v[0] for v in r["workers"].values())
+        parent_growth = parent[1] - parent[0] if jobs > 1 else growth
+        print(f"{size:>6} departments -j{jobs}: wall {r['wall']:6.1f} s "
+              f"(batch {r['batch_wall']:6.1f}, 汇总表 {r['summary_wall']:5.1f}; CPU-bound "
+              f"floor of the batch {(r['cpu'] - r['summary_cpu']) / jobs:6.1f} s), "
+              f"load {load:.1f}→{os.getloadavg()[0]:.1f}; "
+              f"CPU {1000 * r['cpu'] / size:5.2f} ms/report"
+              + (f" ({1000 * r['steady']:.2f} warm)" if r["steady"] else "") +
+              f", 汇总表 CPU {1e6 * r['summary_cpu'] / size:4.0f} µs/row, failed {r['failed']}; "
+              f"RSS parent {parent[0]:.0f}→{parent[1]:.0f} MB in the batch "
+              f"(growth {parent_growth:+.1f}), {parent[2]:.0f} MB after 汇总表 "
+              f"({parent[2] - parent[0]:+.1f}); worker growth from its 10th report "
+              f"{growth:+.1f} MB (target < 50)")
+        sys.stdout.flush()
     for size in args.sizes:
-        root = departments(args.work, size)
-        bare = bare_docxtpl_cpu(next(iter(sorted(root.iterdir()))))
-        for jobs in args.jobs:
-            r = results[size, jobs] = measure(root, args.work / f"out-{size}-j{jobs}", jobs)
-            parent = r["parent_rss"]
-            # -j1: the parent is the worker; its growth is taken from its 10th report on.
-            growth = max(v[1] - v[0] for v in r["workers"].values())
-            parent_growth = parent[1] - parent[0] if jobs > 1 else growth
-            print(f"{size:>6} departments -j{jobs}: wall {r['wall']:6.1f} s "
-                  f"(batch {r['batch_wall']:6.1f}, 汇总表 {r['summary_wall']:5.1f}), "
-                  f"CPU {1000 * r['cpu'] / size:5.1f} ms/report, "
-                  f"汇总表 CPU {1e6 * r['summary_cpu'] / size:6.0f} µs/row, failed {r['failed']}; "
-                  f"RSS parent {parent[0]:.0f}→{parent[1]:.0f} MB in the batch "
-                  f"(growth {parent_growth:+.1f}), {parent[2]:.0f} MB after 汇总表; "
-                  f"worker growth from its 10th report {growth:+.1f} MB; "
-                  f"per report / bare docxtpl ({1000 * bare:.1f} ms CPU) = "
-                  f"{r['cpu'] / size / bare:4.2f} with start-up"
-                  + (f", {r['steady'] / bare:4.2f} warm ({1000 * r['steady']:.1f} ms)"
-                     if r["steady"] else "") + " (target ≤ 0.5)")
-            sys.stdout.flush()
+        bare[size].extend(bare_docxtpl_cpu(roots[size]))
+    print()
+    for size in args.sizes:
+        base = statistics.median(bare[size])
+        runs = results[size, args.jobs[0]]
+        warm = [r["steady"] for r in results.get((size, 1), []) if r["steady"]]
+        started = {jobs: _mean([r["cpu"] / size for r in results[size, jobs]])
+                   for jobs in args.jobs}
+        print(f"{size:>6}: bare docxtpl render-and-save {1000 * base:.1f} ms CPU (median of "
+              f"{len(bare[size])}, before and after the batches); per report / bare = "
+              + (f"{_mean(warm) / base:4.2f} warm (-j1), " if warm else "")
+              + ", ".join(f"{started[jobs] / base:4.2f} with start-up (-j{jobs})"
+                          for jobs in args.jobs) + " (target ≤ 0.5)"
+              + (f"; {len(runs)} runs" if len(runs) > 1 else ""))
     for size in args.sizes:  # a report written by the last batch of that size
         print(level_line(next((args.work / f"out-{size}-j{args.jobs[-1]}").glob("*.docx"))))
-    small, large = min(args.sizes), max(args.sizes)
     if small != large:
         for jobs in args.jobs:
-            a, b = results[small, jobs], results[large, jobs]
-            per_report = (b["cpu"] / large) / (a["cpu"] / small)
-            per_row = (b["summary_cpu"] / large) / (a["summary_cpu"] / small)
+            before_after = [r["cpu"] / small for r in results[small, jobs]]
+            b = results[large, jobs][0]
+            per_report = (b["cpu"] / large) / _mean(before_after)
+            per_row = (b["summary_cpu"] / large) / _mean(
+                [r["summary_cpu"] / small for r in results[small, jobs]])
             print(f"-j{jobs}: CPU per report at {large} / at {small} = {per_report:4.2f} "
-                  f"(target ≤ 1.10); 汇总表 CPU per row {per_row:4.2f} (linear ≈ 1.0)")
+                  f"(target ≤ 1.10; {small} before and after: "
+                  + " and ".join(f"{1000 * v:.2f}" for v in before_after)
+                  + f" ms); 汇总表 CPU per row {per_row:4.2f} (linear ≈ 1.0)")
 
 
 if __name__ == "__main__":
