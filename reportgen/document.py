@@ -62,6 +62,7 @@ class Table:
     widths_mm: tuple[float, ...]
     rows: tuple[Row, ...]
     min_row_height_mm: float = 0
+    keep_together: bool = False  # on one page when it fits (small tables in the body)
 
 
 Block = Paragraph | Heading | Table

@@ -17,7 +17,8 @@ INDICATOR_HEADER = ("一级指标", "分值", "二级指标", "分值", "三级�
                     "指标说明", "得分")
 # mm; at 五号 (10.5 pt, 3.7 mm a character) with 2 mm of cell margins: 一级 fits 产出及效率
 # (5 字), 三级 fits a name of eight or nine 字 (重点工作实际完成率) on one line.
-INDICATOR_WIDTHS = (21.0, 11.0, 17.0, 11.0, 36.0, 11.0, 62.0, 50.0, 13.0)  # 分值 holds 100
+# 225 mm in all: the landscape text block (the portrait 版心 turned).
+INDICATOR_WIDTHS = (21.0, 11.0, 17.0, 11.0, 36.0, 11.0, 58.0, 47.0, 13.0)  # 分值 holds 100
 
 
 @lru_cache(maxsize=4096)
@@ -122,7 +123,7 @@ def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
     for label, unit, values in lines:
         rows.append(Row((_cell(label, TABLE_TEXT), _cell(unit),
                          *(_cell(_figure(values[i], unit), TABLE_NUMBER) for i in keep))))
-    widths = (78.0, 16.0, *(34.0 for _ in keep))
+    widths = (77.0, 16.0, *(33.0 for _ in keep))  # at most 225 mm, the landscape text block
     return Table(widths, tuple(rows), min_row_height_mm=6)
 
 
@@ -138,7 +139,7 @@ def score_summary_table(card: Scorecard) -> Table:
     rows.append(Row((_cell("合计"), _cell(fmt_points(total)),
                      _cell(fmt_score(card.total), TABLE_NUMBER),
                      _cell(f"{fmt2(card.total / total * 100)}%" if total else "—", TABLE_NUMBER))))
-    return Table((52.0, 30.0, 36.0, 36.0), tuple(rows), min_row_height_mm=8)
+    return Table((52.0, 30.0, 36.0, 36.0), tuple(rows), min_row_height_mm=8, keep_together=True)
 
 
 # 1.2's table: the flows of the year as 部门决算 states them (万元).
@@ -153,4 +154,5 @@ def money_summary_table(fig: Figures) -> Table | None:
     rows = [_header(("项目", "金额（万元）"))]
     rows += [Row((_cell(label, TABLE_TEXT), _cell(fmt2(fig[name]), TABLE_NUMBER)))
              for label, name in MONEY_SUMMARY if fig[name]]
-    return Table((90.0, 50.0), tuple(rows), min_row_height_mm=8) if len(rows) > 1 else None
+    return (Table((90.0, 50.0), tuple(rows), min_row_height_mm=8, keep_together=True)
+            if len(rows) > 1 else None)

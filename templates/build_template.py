@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,27 +85,34 @@ def mm(value: float) -> int:
 
 # --- Page geometry (GB/T 9704) -------------------------------------------------
 A4_W, A4_H = 11906, 16838
-MARGIN_TOP, MARGIN_BOTTOM = mm(37), mm(35)
-# 28 三号 characters (16 pt) take 158 mm: the binding margin and the outer one each go 1 mm
-# under the nominal 28/26 mm, within GB/T 9704's ±1 mm, so the character grid needs no
-# compression (LibreOffice sets a 16 pt glyph in a cell narrower than 16 pt across two
-# cells, doubling the spacing of a PDF made there; Word and WPS compress).
+# 版心 156 mm x 225 mm, 天头 37 mm and 订口 28 mm (GB/T 9704 5.2.1).
+TEXT_W, TEXT_H = mm(156), mm(225)
+MARGIN_TOP, MARGIN_LEFT = mm(37), mm(28)
+MARGIN_RIGHT, MARGIN_BOTTOM = A4_W - MARGIN_LEFT - TEXT_W, A4_H - MARGIN_TOP - TEXT_H
 ONE_CHAR = 320  # one 三号 character (16 pt) in twips
-MARGIN_LEFT = mm(27)
-MARGIN_RIGHT = A4_W - MARGIN_LEFT - 28 * ONE_CHAR
 HEADER_DIST = mm(15)
 # GB/T 9704 puts the 一字线 of "— 1 —" 7 mm below the text block. The dashes sit about 3 mm
 # above the footer's bottom edge (measured in a 14 pt 宋体 footer), hence margin - 10 mm.
 PAGE_NUMBER_LIFT = mm(7 + 3)
 FOOTER_DIST = MARGIN_BOTTOM - PAGE_NUMBER_LIFT
 # 225 mm text height / 22 lines = 579 twips (28.95 pt): both the grid pitch and body leading.
-LINE_PITCH = (A4_H - MARGIN_TOP - MARGIN_BOTTOM) // 22
-# 28 characters a line: the grid's pitch less the font size, in 1/4096 pt (WordprocessingML).
-CHAR_SPACE = round(((A4_W - MARGIN_LEFT - MARGIN_RIGHT) / 28 / 20 - 16) * 4096)
+LINE_PITCH = TEXT_H // 22
+# 22 lines of 28 characters. The grid is declared as 公文 templates have it (charSpace -849:
+# a pitch of 16 pt less 0.207 pt, rounded down so that the 28th still fits), but body text is
+# not snapped to it: LibreOffice gives a glyph wider than its grid cell two cells (justified
+# lines spread to 14 characters in its PDFs) and rounds runs of digits up to whole cells. Body
+# text keeps the 28.95 pt leading exactly instead, and is condensed by 0.25 pt a character,
+# so that 28 fit in 156 mm in Word, WPS and LibreOffice alike.
+CHAR_PITCH = TEXT_W / 28  # twips; 28 x 16 pt would take 158 mm
+CHAR_SPACE = math.floor((CHAR_PITCH / 20 - 16) * 4096)
+CONDENSE = math.ceil(ONE_CHAR - CHAR_PITCH)  # twips, i.e. twentieths of a point (w:spacing)
 
-# Landscape appendix, wide enough for a 9-column indicator table.
-APPX_MARGIN_TB, APPX_MARGIN_LR = mm(25), mm(28)
-APPX_FOOTER_DIST = APPX_MARGIN_TB - PAGE_NUMBER_LIFT
+# The landscape appendix keeps the portrait text block where it is on the paper, turned:
+# its left edge is the portrait bottom, its top the portrait left (订口), so its margins
+# are the portrait ones, turned, and its text block is 225 mm x 156 mm.
+APPX_MARGIN_TOP, APPX_MARGIN_BOTTOM = MARGIN_LEFT, MARGIN_RIGHT
+APPX_MARGIN_LEFT, APPX_MARGIN_RIGHT = MARGIN_BOTTOM, MARGIN_TOP
+APPX_FOOTER_DIST = APPX_MARGIN_BOTTOM - PAGE_NUMBER_LIFT
 
 BODY_PT = 16  # 三号
 TABLE_PT = 10.5  # 五号
@@ -154,6 +162,10 @@ _AFTER_SNAP_TO_GRID = ("w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorInd
                        "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
                        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
                        "w:sectPr", "w:pPrChange")
+# What may follow w:spacing (character spacing) in a w:rPr.
+_AFTER_SPACING = ("w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect",
+            "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang",
+            "w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
 def add_paragraph_style(doc: DocxDocument, s: ParaStyle) -> None:
@@ -177,7 +189,8 @@ def add_paragraph_style(doc: DocxDocument, s: ParaStyle) -> None:
     if s.widow_control:
         fmt.widow_control = True
     if not s.snap_to_grid:
-        # Single-spaced text would otherwise snap to the 28.95 pt line grid.
+        # Single-spaced text would otherwise snap to the 28.95 pt line grid, and body text to
+        # the character grid (see CONDENSE).
         snap = OxmlElement("w:snapToGrid", {qn("w:val"): "0"})
         element.get_or_add_pPr().insert_element_before(snap, *_AFTER_SNAP_TO_GRID)
     if s.before is not None:
@@ -222,6 +235,11 @@ def add_paragraph_style(doc: DocxDocument, s: ParaStyle) -> None:
         font.size = Pt(s.size_pt)
         size_cs = OxmlElement("w:szCs", {qn("w:val"): str(round(s.size_pt * 2))})
         element.rPr.sz.addnext(size_cs)  # complex-script size: python-docx has no property
+    # Body-size text is condensed to 28 characters a line (CONDENSE); other sizes are not.
+    condense = CONDENSE if s.style_id == BODY else 0 if s.size_pt not in (None, BODY_PT) else None
+    if condense is not None:
+        spacing = OxmlElement("w:spacing", {qn("w:val"): str(-condense)})
+        element.get_or_add_rPr().insert_element_before(spacing, *_AFTER_SPACING)
 
 
 def _heading(level: int, font: str, bold: bool = False) -> ParaStyle:
@@ -253,7 +271,7 @@ PARA_STYLES: list[ParaStyle] = [
     ParaStyle(
         BODY, PARAGRAPH_STYLES[BODY], east_asia=FANGSONG, latin=LATIN, size_pt=BODY_PT,
         based_on=None, builtin=True, jc="both", indent_chars=200,
-        line=LINE_PITCH, before=0, after=0, widow_control=True,
+        line=LINE_PITCH, before=0, after=0, widow_control=True, snap_to_grid=False,
     ),
     ParaStyle("BodyNoIndent", "正文无缩进", indent_chars=NO_INDENT),
     ParaStyle(
@@ -491,8 +509,8 @@ def section_properties(
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Twips(A4_H), Twips(A4_W)
-        top = bottom = APPX_MARGIN_TB
-        left = right = APPX_MARGIN_LR
+        top, bottom = APPX_MARGIN_TOP, APPX_MARGIN_BOTTOM
+        left, right = APPX_MARGIN_LEFT, APPX_MARGIN_RIGHT
         footer = APPX_FOOTER_DIST
     else:
         section.page_width, section.page_height = Twips(A4_W), Twips(A4_H)

@@ -166,7 +166,7 @@ def test_page_setup_and_page_numbers(report):
     doc = Document(str(report))
     main_section = doc.sections[1]
     assert round(main_section.page_width.mm) == 210 and round(main_section.page_height.mm) == 297
-    assert round(main_section.top_margin.mm) == 37 and round(main_section.left_margin.mm) == 27  # 28−1 mm: 28 字 of 16 pt
+    assert round(main_section.top_margin.mm) == 37 and round(main_section.left_margin.mm) == 28
     with zipfile.ZipFile(report) as archive:
         footers = [archive.read(n).decode() for n in archive.namelist() if "footer" in n]
     assert any("PAGE" in f and "—" in f for f in footers)

@@ -34,23 +34,102 @@ def texts(p: etree._Element) -> str:
     return "".join(p.itertext())
 
 
+def mm(twips: int) -> float:
+    return twips * 25.4 / 1440
+
+
+def _geometry(sect: etree._Element) -> dict[str, int]:
+    size, mar = sect.find("w:pgSz", NS), sect.find("w:pgMar", NS)
+    geo = {k: int(mar.get(q(f"w:{k}"))) for k in ("top", "bottom", "left", "right")}
+    geo["paper_w"], geo["paper_h"] = int(size.get(q("w:w"))), int(size.get(q("w:h")))
+    geo["text_w"] = geo["paper_w"] - geo["left"] - geo["right"]
+    geo["text_h"] = geo["paper_h"] - geo["top"] - geo["bottom"]
+    return geo
+
+
+def _sections(parts) -> tuple[list[etree._Element], etree._Element]:
+    sections = list(parts["word/document.xml"].iter(q("w:sectPr")))
+    portrait = [s for s in sections if s.find("w:pgSz", NS).get(q("w:orient")) != "landscape"]
+    landscape = [s for s in sections if s not in portrait]
+    assert len(portrait) == 2 and len(landscape) == 1
+    return portrait, landscape[0]
+
+
 def test_grid_is_22_lines_of_28_characters(parts):
-    body = parts["word/document.xml"]
-    portrait = [s for s in body.iter(q("w:sectPr"))
-                if s.find("w:pgSz", NS).get(q("w:orient")) != "landscape"]
-    assert portrait
+    """版心 156 mm x 225 mm (天头 37 mm, 订口 28 mm) with a grid of 22 lines of 28 三号
+    characters: a character's pitch is 16 pt + charSpace/4096 pt."""
+    portrait, _ = _sections(parts)
     for sect in portrait:
-        grid, size, mar = (sect.find(f"w:{t}", NS) for t in ("docGrid", "pgSz", "pgMar"))
+        geo = _geometry(sect)
+        assert (round(mm(geo["text_w"]), 1), round(mm(geo["text_h"]), 1)) == (156.0, 225.0)
+        assert (round(mm(geo["top"]), 1), round(mm(geo["left"]), 1)) == (37.0, 28.0)
+        grid = sect.find("w:docGrid", NS)
         assert grid.get(q("w:type")) == "linesAndChars"
-        width = int(size.get(q("w:w"))) - int(mar.get(q("w:left"))) - int(mar.get(q("w:right")))
-        height = int(size.get(q("w:h"))) - int(mar.get(q("w:top"))) - int(mar.get(q("w:bottom")))
         pitch = int(grid.get(q("w:linePitch")))
-        assert height // pitch == 22
-        # characters a line: text width over (16 pt + charSpace/4096 pt)
-        char = 320 + int(grid.get(q("w:charSpace"))) * 20 / 4096
-        assert int(width // char) == 28
-        # GB/T 9704 margins within ±1 mm: 天头 37, 订口 28
-        assert abs(int(mar.get(q("w:top"))) - 2098) <= 57 and abs(int(mar.get(q("w:left"))) - 1587) <= 57
+        assert geo["text_h"] // pitch == 22
+        char = 320 + int(grid.get(q("w:charSpace"))) * 20 / 4096  # twips
+        assert 28 * char <= geo["text_w"] < 29 * char
+        assert geo["text_w"] - 28 * char < 1  # 28 fill the line: the pitch is not rounded off
+    # Body text is off the grid (LibreOffice would give each glyph two cells of it): its
+    # leading is the grid's line pitch exactly and each 16 pt character is condensed so that
+    # 28 fit a line and 29 do not.
+    styles = parts["word/styles.xml"]
+    normal = styles.find("w:style[@w:styleId='Normal']", NS)
+    assert normal.find("w:pPr/w:snapToGrid", NS).get(q("w:val")) == "0"
+    spacing = normal.find("w:pPr/w:spacing", NS)
+    assert (spacing.get(q("w:line")), spacing.get(q("w:lineRule"))) == (str(pitch), "exact")
+    assert normal.find("w:rPr/w:sz", NS).get(q("w:val")) == "32"
+    advance = 320 + int(normal.find("w:rPr/w:spacing", NS).get(q("w:val")))  # twips
+    assert 28 * advance <= geo["text_w"] < 29 * advance
+    # Headings and other body-size styles inherit it; other sizes are not condensed.
+    for style in styles.findall("w:style[@w:type='paragraph']", NS):
+        size, own = style.find("w:rPr/w:sz", NS), style.find("w:rPr/w:spacing", NS)
+        if style is not normal and size is not None and size.get(q("w:val")) != "32":
+            assert own is not None and own.get(q("w:val")) == "0", style.get(q("w:styleId"))
+
+
+def test_landscape_pages_keep_the_text_block_on_the_paper(parts):
+    """The landscape appendix turns the portrait page: its text block is the 版心 turned,
+    225 mm x 156 mm, on the same place of the paper (left edge = portrait bottom, top =
+    portrait left), and both appendix tables fit in it."""
+    portrait, landscape = _sections(parts)
+    port, land = _geometry(portrait[1]), _geometry(landscape)
+    assert (land["paper_w"], land["paper_h"]) == (port["paper_h"], port["paper_w"])
+    assert (land["left"], land["top"], land["right"], land["bottom"]) == (
+        port["bottom"], port["left"], port["top"], port["right"])
+    assert (round(mm(land["text_w"]), 1), round(mm(land["text_h"]), 1)) == (225.0, 156.0)
+    assert landscape.find("w:docGrid", NS).get(q("w:type")) is None  # tables only: no grid
+    widths = [sum(int(c.get(q("w:w"))) for c in table.find("w:tblGrid", NS))
+              for table in parts["word/document.xml"].findall(".//w:tbl", NS)[-2:]]
+    assert widths[0] == land["text_w"] >= widths[1]  # 附件1 fills it; 附件2 drops empty columns
+
+
+def _rows_kept_with_next(table: etree._Element) -> list[bool]:
+    """Per row: are all its paragraphs kept with the next (w:keepNext)?"""
+    return [all(p.find("w:pPr/w:keepNext", NS) is not None for p in tr.iter(q("w:p")))
+            for tr in table.findall("w:tr", NS)]
+
+
+def test_small_body_tables_are_kept_on_one_page(parts):
+    """收支 summary and score summary: every row but the last kept with the next, so the
+    table moves to the next page whole rather than splitting; no row splits inside."""
+    body_tables = parts["word/document.xml"].findall(".//w:tbl", NS)[:2]
+    for table in body_tables:
+        kept = _rows_kept_with_next(table)
+        assert kept == [True] * (len(kept) - 1) + [False]
+        assert all(tr.find("w:trPr/w:cantSplit", NS) is not None
+                   for tr in table.findall("w:tr", NS))
+
+
+def test_appendix_tables_never_leave_a_row_alone(parts):
+    """附件1 and 附件2 run over pages: the header repeats (w:tblHeader) and stays with the
+    first row, and the last row is kept with the one before, never alone on a page."""
+    for table in parts["word/document.xml"].findall(".//w:tbl", NS)[-2:]:
+        rows = table.findall("w:tr", NS)
+        kept = _rows_kept_with_next(table)
+        assert rows[0].find("w:trPr/w:tblHeader", NS) is not None and kept[0]
+        assert kept[-2:] == [True, False]
+        assert not any(kept[1:-2])  # a long table breaks freely elsewhere
 
 
 def test_page_numbers_odd_right_even_left_one_character_in(parts):

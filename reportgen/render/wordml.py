@@ -7,6 +7,7 @@ escaped here and only here; line breaks and tabs become w:br and w:tab.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import accumulate, pairwise
 from typing import ClassVar
 
 from ..document import Block, Cell, Heading, Paragraph, Row, Run, Table
@@ -64,11 +65,20 @@ class TablePolicy:
     kind: ClassVar[type] = Table
 
     def render(self, block: Table) -> str:
-        grid = "".join(f'<w:gridCol w:w="{_twips(w)}"/>' for w in block.widths_mm)
-        total = sum(_twips(w) for w in block.widths_mm)
+        # Columns rounded at their edges: together they are exactly the table's width.
+        edges = [_twips(e) for e in accumulate(block.widths_mm, initial=0)]
+        columns = tuple(b - a for a, b in pairwise(edges))
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in columns)
+        total = edges[-1]
         height = (f'<w:trHeight w:val="{_twips(block.min_row_height_mm)}" w:hRule="atLeast"/>'
                   if block.min_row_height_mm else "")
-        rows = "".join(self._row(row, block.widths_mm, height) for row in block.rows)
+        # Keep with next: header rows with the first body row, the last row with the one
+        # before it (never alone on a page), and a small table whole.
+        last = len(block.rows) - 1
+        rows = "".join(
+            self._row(row, columns, height,
+                      keep=row.header or i == last - 1 or (block.keep_together and i < last))
+            for i, row in enumerate(block.rows))
         return (
             "<w:tbl><w:tblPr>"
             f'<w:tblStyle w:val="{TABLE_STYLE}"/>'
@@ -76,21 +86,21 @@ class TablePolicy:
             '<w:tblLayout w:type="fixed"/>'
             f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>")
 
-    def _row(self, row: Row, widths: tuple[float, ...], height: str) -> str:
+    def _row(self, row: Row, columns: tuple[int, ...], height: str, keep: bool) -> str:
         props = "<w:cantSplit/>" + height + ("<w:tblHeader/>" if row.header else "")
         cells, column = [], 0
         for cell in row.cells:
-            width = sum(_twips(w) for w in widths[column:column + cell.span])
-            cells.append(self._cell(cell, width))
+            width = sum(columns[column:column + cell.span])
+            cells.append(self._cell(cell, width, keep))
             column += cell.span
         return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
 
-    def _cell(self, cell: Cell, width: int) -> str:
+    def _cell(self, cell: Cell, width: int, keep: bool) -> str:
         # Schema order inside w:tcPr: tcW, gridSpan, vMerge, …, vAlign.
         span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
         merge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(
             cell.merge or "", "")
-        paragraphs = "".join(paragraph_xml(p.style, p.runs) for p in cell.paragraphs)
+        paragraphs = "".join(paragraph_xml(p.style, p.runs, keep) for p in cell.paragraphs)
         return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
                 f'<w:vAlign w:val="center"/></w:tcPr>{paragraphs or "<w:p/>"}</w:tc>')
 
