@@ -7,7 +7,6 @@ is written. Text here is plain Unicode: escaping belongs to the renderer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from .template_contract import BODY, FIELDS, SECTIONS
 
@@ -41,14 +40,10 @@ class Heading:
     text: str
 
 
-Merge = Literal["restart", "continue"] | None
-
-
 @dataclass(frozen=True)
 class Cell:
     paragraphs: tuple[Paragraph, ...]
-    merge: Merge = None
-    span: int = 1
+    span: int = 1  # columns it covers (w:gridSpan); no vertical merges, see tables.py
 
 
 @dataclass(frozen=True)

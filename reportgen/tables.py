@@ -22,10 +22,10 @@ INDICATOR_WIDTHS = (21.0, 11.0, 17.0, 11.0, 36.0, 11.0, 58.0, 47.0, 13.0)  # 分
 
 
 @lru_cache(maxsize=4096)
-def _cell(text: str, style: str = TABLE_CENTER, merge=None, span: int = 1) -> Cell:
+def _cell(text: str, style: str = TABLE_CENTER, span: int = 1) -> Cell:
     """Cached: a framework's texts fill most cells, the same for every department."""
     lines = clean_text(text).split("\n") or [""]
-    return Cell(tuple(Paragraph.of(line, style) for line in lines), merge, span)
+    return Cell(tuple(Paragraph.of(line, style) for line in lines), span)
 
 
 def _header(names: tuple[str, ...]) -> Row:

@@ -560,7 +560,9 @@ def _page_number_xml(jc: str, side: str) -> str:
 # page's left edge and the portrait right edge its bottom. GB/T 9704 keeps the page number
 # where it is on the paper, so there it runs down the left edge, turned with the paper.
 LANDSCAPE_NUMBER_X = MARGIN_BOTTOM - mm(7)  # the portrait number: 7 mm below the text block
-LANDSCAPE_NUMBER_W = mm(6)  # one 四号 line
+# Across the turned text: one 四号 line, which Word sets 1.3 em high in 宋体 (6.4 mm); the
+# cell is centred on its place, so a wider one only leaves room.
+LANDSCAPE_NUMBER_W = mm(10)
 LANDSCAPE_NUMBER_H = mm(40)  # holds "— 999 —"
 
 

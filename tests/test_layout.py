@@ -181,6 +181,13 @@ def test_landscape_page_numbers_keep_their_place_on_the_paper(parts):
         height = int(table.find("w:tr/w:trPr/w:trHeight", NS).get(q("w:val")))
         x, y = int(anchor.get(q("w:tblpX"))), int(anchor.get(q("w:tblpY")))
         assert abs(x + width / 2 - (mar["bottom"] - 397)) <= 1  # 7 mm below the text block
+        # Across the turned text the cell holds a 四号 line as Word sets it in 宋体 (1.3 em),
+        # with no cell margin, border or text wrapping to move it.
+        assert width >= 1.3 * 280
+        assert all(table.find(f"w:tblPr/w:{t}", NS) is None for t in ("tblStyle", "tblBorders"))
+        margins = table.find("w:tblPr/w:tblCellMar", NS)
+        assert [int(m.get(q("w:w"))) for m in margins] == [0, 0]
+        assert anchor.get(q("w:leftFromText")) == anchor.get(q("w:rightFromText")) == "0"
         p = cell.find("w:p", NS)
         assert re.fullmatch(r"— 1 —", texts(p).replace(" PAGE ", "")) and " PAGE " in texts(p)
         assert p.find("w:pPr/w:pStyle", NS).get(q("w:val")) == "Footer"  # 四号宋体

@@ -58,9 +58,8 @@ class HeadingPolicy:
 
 
 class TablePolicy:
-    """Borders come from the template's ReportTable style; header rows repeat on each page,
-    no row splits across pages, and vertical merges are written out cell by cell (docxtpl's
-    {% vm %} handles one loop level only)."""
+    """Borders come from the template's ReportTable style; header rows repeat on each page
+    and no row splits across pages."""
 
     kind: ClassVar[type] = Table
 
@@ -96,12 +95,10 @@ class TablePolicy:
         return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
 
     def _cell(self, cell: Cell, width: int, keep: bool) -> str:
-        # Schema order inside w:tcPr: tcW, gridSpan, vMerge, …, vAlign.
+        # Schema order inside w:tcPr: tcW, gridSpan, …, vAlign.
         span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
-        merge = {"restart": '<w:vMerge w:val="restart"/>', "continue": "<w:vMerge/>"}.get(
-            cell.merge or "", "")
         paragraphs = "".join(paragraph_xml(p.style, p.runs, keep) for p in cell.paragraphs)
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}'
                 f'<w:vAlign w:val="center"/></w:tcPr>{paragraphs or "<w:p/>"}</w:tc>')
 
 
