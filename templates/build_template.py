@@ -321,14 +321,17 @@ PARA_STYLES: list[ParaStyle] = [
     ),
     ParaStyle(
         # 附件说明: one line below the body, two characters in; "1." "2." hang under each
-        # other after "附件：" (three characters).
+        # other after "附件：" (three characters). The closing block (附件说明, 署名, 成文日期)
+        # is kept on one page.
         "AttachmentNote", "附件说明", indent_chars=NO_INDENT, before=LINE_PITCH,
-        left_chars=500, hanging_chars=300,
+        left_chars=500, hanging_chars=300, keep_next=True,
     ),
-    ParaStyle("AttachmentNoteNext", "附件说明续行", indent_chars=NO_INDENT, left_chars=500),
+    ParaStyle("AttachmentNoteNext", "附件说明续行", indent_chars=NO_INDENT, left_chars=500,
+              keep_next=True),
     ParaStyle(
         # 发文机关署名 one line below, right-aligned; its right indent comes per report.
         "Signature", "署名", jc="right", indent_chars=NO_INDENT, before=LINE_PITCH,
+        keep_next=True,
     ),
     ParaStyle("SignatureDate", "成文日期", jc="right", indent_chars=NO_INDENT),
     ParaStyle(

@@ -228,6 +228,9 @@ def test_closing_block_follows_the_standard(parts):
     assert s.find("w:pPr/w:ind", NS).get(q("w:leftChars")) == "500"
     assert s.find("w:pPr/w:ind", NS).get(q("w:hangingChars")) == "300"
     assert int(s.find("w:pPr/w:spacing", NS).get(q("w:before"))) > 0  # 空一行, no blank paragraph
+    # The block stays on one page: each of its paragraphs but the date keeps with the next.
+    for name in ("AttachmentNote", "AttachmentNoteNext", "Signature"):
+        assert styles.find(f"w:style[@w:styleId='{name}']/w:pPr/w:keepNext", NS) is not None
     # The appendix labels name the same attachments in the same order.
     labels = [texts(p) for p in paras if style[id(p)] == "AppendixTitle"]
     assert labels == ["部门整体支出绩效评价指标表", "基础数据表"]
@@ -245,6 +248,18 @@ def test_no_blank_paragraph_spaces_the_text(parts):
         if not (holds_section or after_table):
             blank.append(etree.tostring(p)[:120])
     assert blank == []
+
+
+def test_paragraph_after_a_table_takes_no_line(parts):
+    """Word wants a paragraph after a table that ends a placeholder's blocks; a full line of
+    it, after a 附件1 that filled its page, made a blank page before 附件2's page break."""
+    ends = [p for p in parts["word/document.xml"].iter(q("w:p"))
+            if p.getprevious() is not None and p.getprevious().tag == q("w:tbl")
+            and not texts(p).strip()]
+    assert len(ends) >= 2  # after 附件1 and after 附件2
+    for p in ends:
+        spacing = p.find("w:pPr/w:spacing", NS)
+        assert spacing.get(q("w:lineRule")) == "exact" and int(spacing.get(q("w:line"))) <= 20
 
 
 def test_title_breaks_between_words(parts):

@@ -109,11 +109,19 @@ def _twips(mm: float) -> int:
 POLICIES = {policy.kind: policy for policy in (ParagraphPolicy(), HeadingPolicy(), TablePolicy())}
 
 
+# 0.6 pt high, so that it still fits below a table that fills its page: a full line went
+# over to a page of its own, left blank before 附件2's page break (as the template's
+# section-break paragraph does).
+END_OF_TABLE = (f'<w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT}"/>'
+                '<w:spacing w:line="12" w:lineRule="exact"/>'
+                '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+
+
 def blocks_xml(blocks: list[Block]) -> str:
     parts = [POLICIES[type(block)].render(block) for block in blocks]
     if blocks and isinstance(blocks[-1], Table):
         # A table may not end a cell or a section's body; Word wants a paragraph after it.
-        parts.append(f'<w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT}"/></w:pPr></w:p>')
+        parts.append(END_OF_TABLE)
     return "".join(parts)
 
 
