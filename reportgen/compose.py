@@ -34,7 +34,7 @@ from .template_contract import (
     SIGNATURE,
     SIGNATURE_DATE,
 )
-from .text import chinese_date, chinese_number, clean_text, display_width, quoted
+from .text import chinese_count, chinese_date, chinese_number, clean_text, display_width, quoted
 
 # A reference is short and brace-free: bounded, so a run of unclosed {{ stays linear.
 _REFERENCE = re.compile(r"\{\{([^{}]{0,200}?)\}\}")
@@ -352,7 +352,7 @@ def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:
     others = [r for r in lost if r.status is not Status.SCORED]
     total = fmt_score(sum((r.lost for r in lost), Decimal(0)))
     blocks: list[Block] = []
-    head = f"本年度共有{chinese_number(len(lost))}项指标未得满分，合计扣{total}分。"
+    head = f"本年度共有{chinese_count(len(lost))}项指标未得满分，合计扣{total}分。"
     if problems:
         blocks.append(Paragraph.of(f"{head}存在的主要绩效问题是："))
         for i, r in enumerate(problems, 1):
@@ -380,7 +380,7 @@ def _total_mark(results: list[IndicatorScore]) -> str:
     missing = [r for r in results if r.status is Status.MISSING_DATA]
     if not missing:
         return ""
-    return mark(f"{chinese_number(len(missing))}项指标缺少数据，未计入得分")
+    return mark(f"{chinese_count(len(missing))}项指标缺少数据，未计入得分")
 
 
 def _paragraph(text: str, prefix: str = "") -> Paragraph:

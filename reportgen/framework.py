@@ -26,7 +26,7 @@ from .rules import Dec, Rule, WhenNotApplicable
 
 # Placeholders every sentence pattern may use besides fact names.
 PATTERN_NAMES = frozenset({"名称", "值", "得分", "分值", "扣分", "规则说明", "公式说明",
-                           "年度", "单位名称", "依据", "简称", "考核机构"})
+                           "年度", "单位名称", "依据", "简称", "考核机构", "项数"})
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .numbers import fmt2, fmt_points, fmt_score, parse_decimal, round2
-from .text import chinese_number, circled_number
+from .text import chinese_count, circled_number
 
 ZERO = Decimal(0)
 
@@ -86,9 +86,10 @@ class Stepwise(_Rule):
         t = _percent(self.target)
         full = f"得满分{fmt_score(points)}分"
         if gap <= 0:
-            if self.direction == "高于" and self.target == 0 and value < 0:
+            if self.direction == "高于" and self.target == 0 and value <= 0:
                 # A change below zero is a decrease: said in words, not as "−5.76%未超过0".
-                return RuleOutcome(points, f"即较上年下降{fmt2(-value)}%，{full}")
+                change = f"即较上年下降{fmt2(-value)}%" if value < 0 else "即与上年持平"
+                return RuleOutcome(points, f"{change}，{full}")
             return RuleOutcome(points, f"{self._within(t)}，{full}")
         step = fmt_points(self.step)
         steps = gap / self.step
@@ -99,7 +100,7 @@ class Stepwise(_Rule):
             steps = steps.to_integral_value(rounding=ROUND_CEILING)
             policy = f"不足{step}个百分点的按{step}个百分点计"
         else:
-            policy = "不足一档的按比例扣分"
+            policy = f"不足{step}个百分点的部分按比例扣分"
         due = round2(steps * self.deduction)
         lost = min(due, points)
         score = _clamp(points - lost, points)
@@ -261,7 +262,7 @@ class Checklist(_Rule):
         if self.mode == "得分":
             score = _clamp(self.per_item * (n - len(failed)), given.points)
             met = n - len(failed)
-            rest = f"其余{chinese_number(met)}项符合要求，" if met else ""
+            rest = f"其余{chinese_count(met)}项符合要求，" if met else ""
             return RuleOutcome(score, f"{shortfall}，{rest}每项{per}分，得{fmt_score(score)}分")
         due = self.per_item * len(failed)
         lost = min(due, given.points)

@@ -12,8 +12,8 @@ from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score, round2, signed
-from .rules import MissingInput, RuleInput
-from .text import quoted
+from .rules import Checklist, MissingInput, RuleInput
+from .text import chinese_count, quoted
 
 ZERO = Decimal(0)
 
@@ -133,7 +133,9 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
             if exc.missing:
                 findings.append(error(f"指标{quoted(ind.name)}无法计算（{exc.reason}），请填写 {fields}",
                                       data_file, field=fields))
-                text = f"缺少计算所需的数据（{fields}），无法计算，该项得{fmt_score(ZERO)}分"
+                # The report names the figures as a sentence does; the finding, the fields.
+                names = "、".join(readable_fact(m) for m in exc.missing)
+                text = f"缺少计算所需的数据（{names}），无法计算，该项得{fmt_score(ZERO)}分"
                 return None, ZERO, text, f"{ind.name}{text}。", Status.MISSING_DATA, text
             # A real zero (a department new this year): an outcome stated in words, not an
             # input error and not a performance problem. Whether it is explained is for the
@@ -165,6 +167,8 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
         "值": "" if value is None else signed(f"{fmt2(value)}{ind.rule.unit}"),
         "依据": given.grounds.strip().rstrip("。"),
         "简称": data.basic.short, "考核机构": data.evaluation.assessor_name,
+        # 对照…的四项评价标准: the count of the checklist's own criteria, never typed twice
+        "项数": f"{chinese_count(len(ind.rule.items))}项" if isinstance(ind.rule, Checklist) else "",
     })
     pattern = ind.pattern or _default_pattern(ind)
     return value, outcome.score, outcome.explanation, fill_pattern(pattern, names), \

@@ -78,6 +78,11 @@ def chinese_number(n: int) -> str:
     return head + (_DIGITS[ones] if ones else "")
 
 
+def chinese_count(n: int) -> str:
+    """A count before a measure word: 两项, not 二项 (2 alone); otherwise as chinese_number."""
+    return "两" if n == 2 else chinese_number(n)
+
+
 def circled_number(n: int) -> str:
     """1 → ①, 20 → ⑳, 21 → (21): how 评价标准 number their criteria."""
     return chr(0x245F + n) if 0 < n <= 20 else f"({n})"

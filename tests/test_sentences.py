@@ -206,3 +206,111 @@ def test_no_problem_when_all_full():
 def test_checklist_analysis_keeps_one_kind_of_numeral(example_dir):
     r = evaluate(example_dir).scorecard.by_name("绩效目标合理性")
     assert r.analysis == "对照部门整体绩效目标的三项评价标准逐项核查，各项均符合要求，得满分3.00分。"
+
+
+def test_checklist_patterns_take_the_count_from_the_criteria():
+    """对照…的四项评价标准: the count comes from the checklist ({项数}), never typed twice."""
+    import re
+
+    from reportgen.framework import builtin_frameworks, load_framework
+
+    for builtin in builtin_frameworks():
+        for _, _, ind in load_framework(builtin.path).indicators():
+            assert not re.search(r"[一二两三四五六七八九十]项评价标准", ind.pattern), ind.name
+
+
+def test_counts_say_liang_not_er(zero_and_losses):
+    rule = checklist("得分", "2", ITEMS + ["相关管理制度得到有效执行"])
+    assert say(rule, "8", answers=[False, True, False, True]) == (
+        D(4), "第①项“符合国家法律法规”、第③项“符合部门制定的中长期实施规划”未达到要求，"
+              "其余两项符合要求，每项2分，得4.00分")
+    two = [r for r in zero_and_losses.results if r.lost > 0][:2]
+    assert problem_blocks(two)[0].text.startswith("本年度共有两项指标未得满分")
+
+
+# -- 阶梯扣分 policies for a partial step, deviation, no change ------------------------------
+def test_stepwise_partial_step_policies():
+    assert say(step(步长="5", 每步扣分="2", 不足一步="按比例"), "5", value=D("107.50"))[1] == (
+        "超过100%达7.50个百分点，按每超过5个百分点扣2分计（不足5个百分点的部分按比例扣分），"
+        "扣3.00分，得2.00分")
+    assert say(step(步长="5", 每步扣分="2", 不足一步="按一步"), "5", value=D("102.00"))[1] == (
+        "超过100%达2.00个百分点，按每超过5个百分点扣2分计（不足5个百分点的按5个百分点计），"
+        "扣2.00分，得3.00分")
+
+
+def test_stepwise_deviation_deducted():
+    assert say(step(方向="偏离", 步长="5", 每步扣分="2"), "6", value=D("88.00")) == (
+        D(2), "偏离100%达12.00个百分点，按每偏离5个百分点扣2分计（不足5个百分点的部分不扣分），"
+              "扣4.00分，得2.00分")
+
+
+def test_stepwise_no_change_is_level_with_last_year():
+    assert say(step(目标="0", 每步扣分="0.4"), "4", value=D("0.00")) == (
+        D(4), "即与上年持平，得满分4.00分")
+
+
+def test_band_outside_every_band():
+    rule = Bands.model_validate({"类型": "区间", "区间表": [{"区间": "[0, 10]", "得分": 5}]})
+    assert say(rule, "5", value=D("20.00")) == (D(0), "不在评价标准所列的任何区间内，得0.00分")
+
+
+def test_level_none_keeps_its_gloss():
+    rule = Levels.model_validate({"类型": "等级", "等级表": [
+        {"名称": "好", "得分": 6, "说明": "效果较好"},
+        {"名称": "无", "得分": 0, "说明": "无效果或者效果不明显"}]})
+    assert say(rule, "6", level="无") == (D(0), "评定为“无”（无效果或者效果不明显），得0.00分")
+
+
+# -- whole sentences of the example: analysis, category, conclusion --------------------------
+@pytest.mark.parametrize(("name", "expected"), [
+    ("预算控制率", "本部门2018年年初预算1543.40万元，本年追加预算5383.91万元，预算控制率＝"
+                  "（本年追加预算÷年初预算）×100%＝348.83%，大于100%，得0.00分。"),
+    ("重点工作实际完成率", "州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
+                          "93.34分，重点工作实际完成率得分＝93.34÷100×8＝7.47分。"),
+    ("行政效能", "本局深入开展机关效能建设，采取定期检查与不定期抽查、明查与暗访相结合的方式检查"
+                "岗位责任制、服务承诺制、限时办结制等制度的执行，7项政务服务事项全部进驻州政务中心"
+                "办理，依申请类事项网上可办率超过60%。根据评分标准，行政效能评定为“好”（效果较好），"
+                "得6.00分。"),
+    ("社会公众或服务对象满意度", "本次自评共发放调查问卷90份，收回90份，其中评价满意的90份，"
+                              "满意度＝满意问卷数÷收回问卷数×100%＝100.00%，在90%（含）以上，得6.00分。"),
+    ("“三公经费”变动率", "本部门2018年度预算安排“三公经费”72.00万元，上年度预算安排76.40万元，"
+                        "“三公经费”变动率＝（本年度“三公经费”预算数－上年度“三公经费”预算数）÷"
+                        "上年度“三公经费”预算数×100%＝\u22125.76%，即较上年下降5.76%，得满分4.00分。"),
+])
+def test_analysis_sentences_of_the_example(example_dir, name, expected):
+    assert evaluate(example_dir).scorecard.by_name(name).analysis == expected
+
+
+def _texts(blocks) -> list[str]:
+    return [getattr(b, "text", "") for b in blocks]
+
+
+def test_category_and_conclusion_sentences(example_dir):
+    from reportgen.compose import compose_report
+
+    doc, _ = compose_report(evaluate(example_dir))
+    analysis = _texts(doc.sections["绩效评价分析"])
+    assert analysis[:2] == ["（一）投入（13分）", "投入类指标满分13分，本部门得13.00分。"]
+    assert "过程类指标满分61分，本部门得52.00分。" in analysis
+    conclusion = _texts(doc.sections["绩效评价结论"])
+    assert conclusion[1] == (
+        "根据部门整体支出绩效评价指标体系，经州商务局自评，2018年度部门整体支出绩效评价得分为"
+        "90.47分，绩效评价等级为“优”。其中投入13.00分（满分13分），过程52.00分（满分61分），"
+        "产出及效率25.47分（满分26分）。")
+
+
+def test_nothing_to_explain(make_department):
+    """All points kept and no section written: 需要说明事项 says so in one sentence."""
+    from reportgen.compose import compose_report
+
+    def change(raw):
+        raw["收支"]["年末结转和结余"] = {"合计": "0"}
+        raw["预算"]["本年追加预算"] = "100"
+        raw["考核与调查"]["绩效办考核得分"] = "100"
+
+    folder = make_department(change)
+    (folder / "narratives" / "需要说明事项.md").write_text("", encoding="utf-8")
+    ev = evaluate(folder)
+    assert [r.name for r in ev.scorecard.results if r.lost > 0] == []
+    doc, _ = compose_report(ev)
+    assert _texts(doc.sections["需要说明事项"]) == ["本年度各项指标均得满分，没有需要说明的事项。"]
