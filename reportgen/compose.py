@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
@@ -199,6 +199,11 @@ class Composer:
             "基础数据表": [basic_data_table(data, self.ev.scorecard.figures)],
             "落款": closing_block(data, fields["报告日期"]),
         }
+        # The body's last lines go with 附件说明, 署名 and 成文日期 when these move to the next
+        # page: no page holds the closing block alone (GB/T 9704 7.3.5.1).
+        body_end = sections["经验教训与建议"]
+        if body_end and isinstance(body_end[-1], Paragraph):
+            body_end[-1] = replace(body_end[-1], keep_next=True)
         return ReportDocument(fields, sections)
 
     def basic_situation(self) -> list[Block]:

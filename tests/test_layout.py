@@ -228,7 +228,9 @@ def test_closing_block_follows_the_standard(parts):
     assert s.find("w:pPr/w:ind", NS).get(q("w:leftChars")) == "500"
     assert s.find("w:pPr/w:ind", NS).get(q("w:hangingChars")) == "300"
     assert int(s.find("w:pPr/w:spacing", NS).get(q("w:before"))) > 0  # 空一行, no blank paragraph
-    # The block stays on one page: each of its paragraphs but the date keeps with the next.
+    # The block stays on one page, with the body's last lines: each of its paragraphs but the
+    # date keeps with the next, and so does the paragraph before it.
+    assert note[0].getprevious().find("w:pPr/w:keepNext", NS) is not None
     for name in ("AttachmentNote", "AttachmentNoteNext", "Signature"):
         assert styles.find(f"w:style[@w:styleId='{name}']/w:pPr/w:keepNext", NS) is not None
     # The appendix labels name the same attachments in the same order.

@@ -47,7 +47,7 @@ class ParagraphPolicy:
     kind: ClassVar[type] = Paragraph
 
     def render(self, block: Paragraph) -> str:
-        return paragraph_xml(block.style, block.runs, right_chars=block.right_chars)
+        return paragraph_xml(block.style, block.runs, block.keep_next, block.right_chars)
 
 
 class HeadingPolicy:
