@@ -28,7 +28,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -228,10 +230,63 @@ def _run(soffice: str, group: list[Path], outdir: Path, timeout: float) -> _Resu
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                    stderr=log, start_new_session=True)
-        hung = _watch(process, outdir, timeout)
+        _running[os.getpid()] = (process, outdir)
+        restore = _end_with_this_process()
+        try:
+            hung = _watch(process, outdir, timeout)
+        except BaseException:  # Ctrl+C in a -j 1 batch, or any error: LibreOffice stops too
+            _kill(process)
+            raise
+        finally:
+            _running.pop(os.getpid(), None)
+            restore()
         log.seek(0)
         stderr = log.read().decode("utf-8", "replace")
     return _Result(hung, process.returncode, stderr)
+
+
+# LibreOffice runs in a session of its own (so that a hang can be killed with all it
+# started): a process told to end must end it, or it goes on converting for nobody.
+_running: dict[int, tuple[subprocess.Popen, Path]] = {}  # pid → the call under way
+
+
+def end_conversions() -> None:
+    """Kill this process's LibreOffice call under way; remove its folder and profile."""
+    call = _running.pop(os.getpid(), None)
+    if call is not None:
+        _kill(call[0])
+        shutil.rmtree(call[1], ignore_errors=True)
+    if _profile is not None and _profile.pid == os.getpid():
+        shutil.rmtree(_profile.path, ignore_errors=True)
+
+
+def _end_with_this_process() -> Callable[[], object]:
+    """While a call runs, SIGTERM (a batch worker ended at Ctrl+C) ends LibreOffice first,
+    then does what it did before: the program's own handler, or the default ending.
+    Returns what restores the previous handler."""
+    if (threading.current_thread() is not threading.main_thread()
+            or not hasattr(signal, "SIGTERM")):
+        return lambda: None
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous in (signal.SIG_IGN, None):  # ignored, or set outside Python: not ours
+        return lambda: None
+
+    def on_terminate(signum: int, frame: object) -> None:
+        end_conversions()
+        if callable(previous):
+            previous(signum, frame)
+            return
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    signal.signal(signal.SIGTERM, on_terminate)
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
 
 
 def _watch(process: subprocess.Popen, outdir: Path, timeout: float) -> bool:
@@ -247,9 +302,7 @@ def _watch(process: subprocess.Popen, outdir: Path, timeout: float) -> bool:
         if now_done != done:
             done, last = now_done, time.monotonic()
         elif time.monotonic() - last > timeout:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            _kill(process)
             return True
 
 
