@@ -20,6 +20,7 @@ Usage: python bench/bench_scale.py [--sizes 1000 10000] [--jobs 1 2] [--work /tm
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -61,6 +62,21 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def _schedstat(pid: int) -> tuple[float, float]:
+    """Seconds a process has run on a CPU, and waited runnable for one (Linux)."""
+    on_cpu, waiting, _ = Path(f"/proc/{pid}/schedstat").read_text().split()
+    return int(on_cpu) / 1e9, int(waiting) / 1e9
+
+
+def _children() -> set[int]:
+    me = os.getpid()
+    kids: set[int] = set()
+    for task in os.listdir(f"/proc/{me}/task"):
+        with contextlib.suppress(OSError):  # a thread that just ended
+            kids.update(map(int, Path(f"/proc/{me}/task/{task}/children").read_text().split()))
+    return kids
+
+
 def run_one(root: Path, out: Path, jobs: int) -> dict:
     """Inside a fresh process: what `reportgen batch` does, measured."""
     from reportgen.batch import run_batch
@@ -71,9 +87,19 @@ def run_one(root: Path, out: Path, jobs: int) -> dict:
     rss0, wall0 = _rss_mb(), time.perf_counter()
     warm: list[tuple[int, float]] = []
 
+    # Where each building process's wall time went: on a CPU, waiting for one (the
+    # machine's other load), or neither (blocked: disk, locks), first to last report seen.
+    seen: dict[int, list[tuple[float, float, float]]] = {}
+
     def progress(done: int, total: int) -> None:  # -j1: from the 10th report on, warm
         if not warm and done >= 10:
             warm.append((done, time.process_time()))
+        for pid in _children() if jobs > 1 else {os.getpid()}:
+            try:
+                sample = (time.perf_counter(), *_schedstat(pid))
+            except OSError:
+                continue
+            seen.setdefault(pid, [sample, sample])[1] = sample
 
     outcomes = run_batch(root, out, jobs, on_progress=progress)
     steady = ((time.process_time() - warm[0][1]) / (len(outcomes) - warm[0][0])
@@ -92,7 +118,9 @@ def run_one(root: Path, out: Path, jobs: int) -> dict:
     return {"n": len(outcomes), "failed": sum(not o.ok for o in outcomes),
             "cpu": cpu, "steady": steady, "wall": time.perf_counter() - wall0, "batch_wall": batch_wall,
             "parent_rss": [rss0, rss_after_batch, _rss_mb()], "workers": workers,
-            "summary_cpu": summary_cpu, "summary_wall": summary_wall}
+            "summary_cpu": summary_cpu, "summary_wall": summary_wall,
+            "time_went": [sum(last[i] - first[i] for first, last in seen.values())
+                          for i in range(3)]}
 
 
 def bare_docxtpl_cpu(root: Path, n: int = 10) -> list[float]:
@@ -188,7 +216,7 @@ def main() -> None:
         load = os.getloadavg()[0]
         r = measure(roots[size], args.work / f"out-{size}-j{jobs}", jobs)
         results.setdefault((size, jobs), []).append(r)
-        parent = r["parent_rss"]
+        parent, went = r["parent_rss"], r["time_went"]
         # -j1: the parent is the worker; its growth is taken from its 10th report on.
         growth = max(v[1] - v[0] for v in r["workers"].values())
         parent_growth = parent[1] - parent[0] if jobs > 1 else growth
@@ -202,7 +230,9 @@ def main() -> None:
               f"RSS parent {parent[0]:.0f}→{parent[1]:.0f} MB in the batch "
               f"(growth {parent_growth:+.1f}), {parent[2]:.0f} MB after 汇总表 "
               f"({parent[2] - parent[0]:+.1f}); worker growth from its 10th report "
-              f"{growth:+.1f} MB (target < 50)")
+              f"{growth:+.1f} MB (target < 50); building processes' wall time "
+              f"{went[0]:.1f} s: on a CPU {went[1]:.1f} s, waiting for one {went[2]:.1f} s, "
+              f"blocked {went[0] - went[1] - went[2]:.1f} s")
         sys.stdout.flush()
     for size in args.sizes:
         bare[size].extend(bare_docxtpl_cpu(roots[size]))

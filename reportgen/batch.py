@@ -218,10 +218,12 @@ def _rss_mb() -> float:
     return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _build_chunk(args: tuple[Path, list[Path], Path, Path | None, bool, bool, Confinement]
-                 ) -> list[Outcome]:
-    """Build the reports of a chunk, then (with pdf) convert them in one LibreOffice call."""
-    root, folders, out_dir, template, pdf, name_by_unit, confinement = args
+def build_chunk(root: Path, folders: list[Path], out_dir: Path, template: Path | None = None,
+                pdf: bool = False, name_by_unit: bool = False,
+                confinement: Confinement = SUBMITTED) -> list[Outcome]:
+    """Build the reports of a chunk, then (with pdf) convert them in one LibreOffice call.
+    A worker's unit of work: here in a process pool, or a task of a distributed engine
+    (docs/distributed.md); garbage is collected as it goes, so memory stays flat."""
     outcomes, reports = [], []
     for folder in folders:
         outcome, report = build_department(root, folder, out_dir, template, name_by_unit,
@@ -305,8 +307,8 @@ def run_batch(root: Path, out_dir: Path, jobs: int = 1, template: Path | None = 
         if jobs <= 1:
             try:
                 for part in chunks:
-                    keep(_build_chunk((root, part, out_dir, template, pdf, name_by_unit,
-                                       confinement)))
+                    keep(build_chunk(root, part, out_dir, template, pdf, name_by_unit,
+                                     confinement))
                     advance()
             finally:
                 gc.unfreeze()  # this process goes on (a test, a server): let it collect all
@@ -351,8 +353,8 @@ def _build_in_workers(chunks: list[list[Path]], jobs: int, common: tuple,
     root, out_dir, template, pdf, name_by_unit, confinement = common
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
     try:
-        futures = [pool.submit(_build_chunk, (root, c, out_dir, template, pdf, name_by_unit,
-                                              confinement)) for c in chunks]
+        futures = [pool.submit(build_chunk, root, c, out_dir, template, pdf, name_by_unit,
+                               confinement) for c in chunks]
         for future in as_completed(futures):
             keep(future.result())
             advance()

@@ -178,3 +178,23 @@ def test_a_pdf_that_cannot_be_made_keeps_the_docx_and_its_figures(tmp_path, monk
     assert row["状态"] == "失败"
     assert row["原因或变化"] == "Word 报告已生成（交通局.docx），PDF 未能生成：未找到 LibreOffice"
     assert row["总分"] == pytest.approx(77.65) and row["预算完成率\n值（%）"] == pytest.approx(93.39)
+
+
+def test_chunks_built_as_separate_tasks_sum_up_as_one_batch(root: Path, tmp_path):
+    """docs/distributed.md: each task builds a chunk with build_chunk, the client sorts
+    the outcomes and writes 汇总表 — the same rows as a batch on one machine."""
+    from reportgen.batch import build_chunk, find_departments, run_batch
+    from reportgen.summary import write_summary
+
+    folders = find_departments(root)
+    tasks = [build_chunk(root, [folder], tmp_path / "tasks") for folder in reversed(folders)]
+    order = {f.relative_to(root).as_posix(): i for i, f in enumerate(folders)}
+    outcomes = sorted((o for part in tasks for o in part), key=lambda o: order[o.folder])
+    write_summary(tmp_path / "tasks" / "汇总表.xlsx", outcomes)
+    batch = [o for o in run_batch(root, tmp_path / "batch", jobs=2) if o.folder in order]
+    write_summary(tmp_path / "batch" / "汇总表.xlsx", batch)
+    assert [o.ok for o in outcomes] == [True, True]
+    assert rows_of(tmp_path / "tasks" / "汇总表.xlsx") == rows_of(tmp_path / "batch" / "汇总表.xlsx")
+    for o in outcomes:
+        assert (tmp_path / "tasks" / o.output).read_bytes() == \
+            (tmp_path / "batch" / o.output).read_bytes()
