@@ -101,11 +101,14 @@ LINE_PITCH = TEXT_H // 22
 # a pitch of 16 pt less 0.207 pt, rounded down so that the 28th still fits), but body text is
 # not snapped to it: LibreOffice gives a glyph wider than its grid cell two cells (justified
 # lines spread to 14 characters in its PDFs) and rounds runs of digits up to whole cells. Body
-# text keeps the 28.95 pt leading exactly instead, and is condensed by 0.25 pt a character,
-# so that 28 fit in 156 mm in Word, WPS and LibreOffice alike.
+# text keeps the 28.95 pt leading exactly instead, and is condensed by 0.3 pt a character,
+# so that 28 fit in 156 mm and 29 do not.
 CHAR_PITCH = TEXT_W / 28  # twips; 28 x 16 pt would take 158 mm
 CHAR_SPACE = math.floor((CHAR_PITCH / 20 - 16) * 4096)
-CONDENSE = math.ceil(ONE_CHAR - CHAR_PITCH)  # twips, i.e. twentieths of a point (w:spacing)
+# In twips, i.e. twentieths of a point (w:spacing's unit): the 0.21 pt that 28 need, and one
+# more, since LibreOffice rounds each advance to its reference device (measured: 0.25 pt
+# still set 27 a line there).
+CONDENSE = math.ceil(ONE_CHAR - CHAR_PITCH) + 1
 
 # The landscape appendix keeps the portrait text block where it is on the paper, turned:
 # its left edge is the portrait bottom, its top the portrait left (订口), so its margins

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import unicodedata
 import zipfile
+from collections import Counter
 
 import pytest
 from lxml import etree
@@ -86,6 +90,25 @@ def test_grid_is_22_lines_of_28_characters(parts):
         size, own = style.find("w:rPr/w:sz", NS), style.find("w:rPr/w:spacing", NS)
         if style is not normal and size is not None and size.get(q("w:val")) != "32":
             assert own is not None and own.get(q("w:val")) == "0", style.get(q("w:styleId"))
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice or poppler-utils not installed")
+def test_libreoffice_sets_28_characters_a_line(tmp_path):
+    """The 28 characters a line as LibreOffice sets the body (its PDFs are what build --pdf
+    gives): a full line of Chinese text holds 28. On the character grid each glyph took two
+    cells (lines of 14); condensed by 0.25 pt it still set 27."""
+    from reportgen.render.pdf import convert_to_pdf
+
+    docx = tmp_path / "r.docx"
+    docx.write_bytes(render_docx(evaluate(EXAMPLE))[0])
+    pdf = convert_to_pdf(docx)
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "5", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = [line for line in text.splitlines() if len(line) > 20
+             and all(unicodedata.east_asian_width(c) in "WF" for c in line)]
+    assert len(lines) > 20
+    assert Counter(map(len, lines)).most_common(1)[0][0] == 28
 
 
 def test_landscape_pages_keep_the_text_block_on_the_paper(parts):
