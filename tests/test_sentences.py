@@ -271,6 +271,10 @@ def test_level_none_keeps_its_gloss():
                 "岗位责任制、服务承诺制、限时办结制等制度的执行，7项政务服务事项全部进驻州政务中心"
                 "办理，依申请类事项网上可办率超过60%。根据评分标准，行政效能评定为“好”（效果较好），"
                 "得6.00分。"),
+    ("经济效益", "2018年全州招商引资到位资金393.28亿元，完成全年目标任务的100.58%；进出口总额"
+                "2.44亿美元，同比增长23.8%，完成年度目标任务的105.6%；对外劳务合作营业额2989万美元，"
+                "完成年度目标任务的104.51%；社会消费品零售总额307.6亿元，增长10.1%；新建农村电子商务"
+                "服务站643个，电子商务交易额40亿元，各项经济目标全面完成。根据评分标准，评定得3.00分。"),
     ("社会公众或服务对象满意度", "本次自评共发放调查问卷90份，收回90份，其中评价满意的90份，"
                               "满意度＝满意问卷数÷收回问卷数×100%＝100.00%，在90%（含）以上，得6.00分。"),
     ("“三公经费”变动率", "本部门2018年度预算安排“三公经费”72.00万元，上年度预算安排76.40万元，"
@@ -314,3 +318,17 @@ def test_nothing_to_explain(make_department):
     assert [r.name for r in ev.scorecard.results if r.lost > 0] == []
     doc, _ = compose_report(ev)
     assert _texts(doc.sections["需要说明事项"]) == ["本年度各项指标均得满分，没有需要说明的事项。"]
+
+
+def test_an_indicator_missing_its_data_in_lead_in_and_problems(make_department):
+    """A draft's indicator without its figures: stated and marked, and listed apart from the
+    performance problems."""
+    def change(raw):
+        del raw["政府采购"]
+    r = evaluate(make_department(change)).scorecard.by_name("政府采购执行率")
+    assert lost_sentence(r, 2018) == (
+        "2018年度本部门政府采购执行率缺少计算所需的数据（“政府采购”实际、“政府采购”预算），无法计算，"
+        "该项得0.00分，扣6.00分【待核实：数据缺失，补齐后重新生成】。")
+    assert [p.text for p in problem_blocks([r])] == [
+        "本年度共有一项指标未得满分，合计扣6.00分。",
+        "另有“政府采购执行率”因缺少数据未能计算，该项得0.00分【待核实：数据缺失，补齐后重新生成】。"]
