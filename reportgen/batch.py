@@ -251,7 +251,8 @@ def _add_pdfs(reports: list[tuple[Outcome, Built]]) -> None:
         problem = problems.get(report.output)
         if problem:  # the .docx stays; the department is reported as failed
             outcome.status = FAILED
-            outcome.reason = f"Word 报告已生成（{report.output.name}），PDF 未能生成：{problem}"
+            outcome.reason = (f"Word 报告已生成（{report.output.name}），PDF 未能生成：{problem}；"
+                              "可在 Word 或 WPS 中打开后另存为 PDF")
         else:
             record_pdf(report, report.output.with_suffix(".pdf"))
 

@@ -176,7 +176,8 @@ def test_a_pdf_that_cannot_be_made_keeps_the_docx_and_its_figures(tmp_path, monk
     assert (out / "交通局.docx").is_file() and not (out / "交通局.pdf").exists()
     row = rows_of(out / "汇总表.xlsx")["交通局"]
     assert row["状态"] == "失败"
-    assert row["原因或变化"] == "Word 报告已生成（交通局.docx），PDF 未能生成：未找到 LibreOffice"
+    assert row["原因或变化"] == ("Word 报告已生成（交通局.docx），PDF 未能生成：未找到 LibreOffice；"
+                              "可在 Word 或 WPS 中打开后另存为 PDF")
     assert row["总分"] == pytest.approx(77.65) and row["预算完成率\n值（%）"] == pytest.approx(93.39)
 
 

@@ -102,7 +102,7 @@ def test_a_hanging_file_is_killed_retried_once_and_reported_alone(fake_soffice):
     elapsed = time.monotonic() - start
     assert list(problems) == [files[2]]
     assert "超过 1 秒无进展，已终止" in problems[files[2]]
-    assert "重试一次仍失败" in problems[files[2]] and "Word 报告已生成" in problems[files[2]]
+    assert problems[files[2]] == "LibreOffice 处理该报告超过 1 秒无进展，已终止，重试一次仍失败"
     assert _calls(fake_soffice) == [["a.docx", "b.docx", "hang.docx", "c.docx", "d.docx"],
                                     ["hang.docx"], ["c.docx", "d.docx"]]
     for f in files[:2] + files[3:]:
@@ -122,7 +122,7 @@ def test_a_libreoffice_that_hangs_on_every_file_is_given_up_after_three(
     assert time.monotonic() - start < 15  # 3 reports × 2 tries × 1 s, not 6 × 2
     assert list(problems) == files
     assert all("超过 1 秒无进展，已终止" in problems[f] for f in files[:3])
-    assert all("连续 3 份报告超过 1 秒无进展" in problems[f] and "Word 报告已生成" in problems[f]
+    assert all("连续 3 份报告超过 1 秒无进展" in problems[f] and "5 分钟内不再尝试" in problems[f]
                for f in files[3:])
     assert _calls(fake_soffice) == [["a.docx", "b.docx", "c.docx", "d.docx", "e.docx",
                                      "f.docx"], ["a.docx"], ["b.docx", "c.docx", "d.docx",
@@ -180,7 +180,8 @@ def test_batch_reports_the_department_whose_pdf_failed_and_keeps_its_docx(
     code = main(["batch", str(root), "-o", str(out), "--pdf"])
     captured = capsys.readouterr()
     assert code == 1
-    assert "hang" in captured.out and "PDF 未生成" in captured.out
+    assert ("[失败] hang：Word 报告已生成（hang.docx），PDF 未能生成：LibreOffice 处理该报告超过 1 秒"
+            "无进展，已终止，重试一次仍失败；可在 Word 或 WPS 中打开后另存为 PDF") in captured.out
     assert (out / "hang.docx").exists() and not (out / "hang.pdf").exists()
     assert (out / "甲.pdf").exists() and (out / "乙.pdf").exists()
     assert len(_calls(fake_soffice)) == 3  # all three in one call, the retry, the rest

@@ -178,8 +178,9 @@ def convert_to_pdf(docx: Path, timeout: float | None = None) -> Path:
 
 
 def convert_many(files: list[Path], timeout: float | None = None) -> dict[Path, str]:
-    """Convert each .docx to a PDF beside it. Returns the problem (in Chinese) of each file
-    that could not be converted; files converted are absent from the result. `timeout`:
+    """Convert each .docx to a PDF beside it. Returns the problem (in Chinese: what went
+    wrong, not what became of the report) of each file that could not be converted; files
+    converted are absent from the result. `timeout`:
     seconds without progress before LibreOffice is killed (default TIMEOUT_SECONDS)."""
     timeout = TIMEOUT_SECONDS if timeout is None else timeout
     soffice = find_soffice()
@@ -337,10 +338,9 @@ def _same_stem_once(files: list[Path]) -> list[Path]:
 
 
 def _gave_up(timeout: float) -> str:
-    return (f"PDF 未生成：LibreOffice 已连续 {HUNG_IN_A_ROW} 份报告超过 {timeout:g} 秒无进展，"
-            f"看来是 LibreOffice 本身无法工作，{GIVE_UP_SECONDS / 60:g} 分钟内不再尝试，这份报告"
-            "未转换。Word 报告已生成；请先确认 soffice --headless --convert-to pdf 能转换一份"
-            "报告，再重新生成 PDF")
+    return (f"LibreOffice 已连续 {HUNG_IN_A_ROW} 份报告超过 {timeout:g} 秒无进展，看来是 "
+            f"LibreOffice 本身无法工作，{GIVE_UP_SECONDS / 60:g} 分钟内不再尝试；请先确认 "
+            "soffice --headless --convert-to pdf 能转换一份报告，再重新生成 PDF")
 
 
 def _reason(result: _Result, timeout: float) -> str:
@@ -352,5 +352,4 @@ def _reason(result: _Result, timeout: float) -> str:
         detail = next((line for line in result.stderr.splitlines()
                        if line.strip() and "javaldx" not in line), "")
         what = "LibreOffice 未能转换该报告" + (f"（{detail.strip()[:200]}）" if detail else "")
-    return (f"PDF 未生成：{what}，重试一次仍失败。Word 报告已生成，可在 Word 或 WPS 中"
-            "打开后另存为 PDF")
+    return f"{what}，重试一次仍失败"  # the caller says what became of the report
