@@ -304,8 +304,10 @@ PARA_STYLES: list[ParaStyle] = [
         indent_chars=NO_INDENT,
     ),
     ParaStyle(
+        # GB/T 9704 8: "附件N" on the text block's first line, the title on its third, the
+        # table right below it.
         "AppendixTitle", "附件标题", east_asia=XIAOBIAOSONG, size_pt=18, jc="center",
-        indent_chars=NO_INDENT, after=LINE_PITCH // 2,
+        indent_chars=NO_INDENT, before=LINE_PITCH, after=0,
     ),
     ParaStyle(
         # The cover is spaced by paragraph spacing, never by blank paragraphs.

@@ -258,6 +258,14 @@ def test_closing_block_follows_the_standard(parts):
         assert styles.find(f"w:style[@w:styleId='{name}']/w:pPr/w:keepNext", NS) is not None
     # The appendix labels name the same attachments in the same order.
     labels = [texts(p) for p in paras if style[id(p)] == "AppendixTitle"]
+    # GB/T 9704 8: "附件N" on the first line of the text block, the title on the third: one
+    # line of the grid's pitch above the title, none above the label (each starts a page).
+    pitch = {s.find("w:pPr/w:spacing", NS).get(q("w:line"))
+             for s in styles.findall("w:style[@w:styleId='Normal']", NS)}
+    title = styles.find("w:style[@w:styleId='AppendixTitle']/w:pPr/w:spacing", NS)
+    label = styles.find("w:style[@w:styleId='AppendixLabel']/w:pPr/w:spacing", NS)
+    assert {title.get(q("w:before"))} == pitch and title.get(q("w:line")) is None
+    assert label is None or label.get(q("w:before")) in (None, "0")
     assert labels == ["部门整体支出绩效评价指标表", "基础数据表"]
 
 
