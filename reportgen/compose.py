@@ -157,6 +157,8 @@ class Composer:
                 counters = [0, 0, 0]
                 out.append(_paragraph(text))
                 continue
+            if not text.strip():  # an item made only of a phrase the data leaves empty
+                continue
             level = min(block.level, 2)
             counters[level] += 1
             counters[level + 1:] = [0] * (len(counters) - level - 1)

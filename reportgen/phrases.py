@@ -5,6 +5,7 @@ the sentence then simply says less, and never shows an empty slot."""
 from __future__ import annotations
 
 from .model import DepartmentYear
+from .numbers import fmt_count
 from .text import clean_text, display_width
 
 
@@ -52,6 +53,23 @@ def assessor(d: DepartmentYear) -> str:
     return clean_text(d.evaluation.assessor_name)
 
 
+def survey_step(d: DepartmentYear) -> str:
+    """The 问卷调查 step of 评价过程 with its figures, or nothing when no survey was made
+    (the item is then left out and the steps renumbered)."""
+    survey = d.assessment.survey
+    if survey is None or survey.sent is None:
+        return ""
+    returned = "" if survey.returned is None else f"，收回{fmt_count(survey.returned)}份"
+    return (f"**问卷调查。**向服务对象、社会公众和本单位职工发放调查问卷{fmt_count(survey.sent)}份"
+            f"{returned}，了解其对本单位履职情况的满意程度。")
+
+
+def survey_limit(d: DepartmentYear) -> str:
+    """，问卷调查样本有限 in 局限性 — only where a survey was made."""
+    survey = d.assessment.survey
+    return "，问卷调查样本有限" if survey is not None and survey.sent is not None else ""
+
+
 def identity_sentence(d: DepartmentYear) -> str:
     """州商务局统一社会信用代码为…，办公地址为…。 — the parts that are given."""
     b = d.basic
@@ -67,7 +85,8 @@ def phrases(d: DepartmentYear) -> dict[str, str]:
     """The names narratives may cite ({{ 简称 }} …), one function each."""
     return {"简称": short_name(d), "以下简称": short_name_note(d), "评价依据": notice_phrase(d),
             "评价期间": period_phrase(d), "评价工作组": team_phrase(d),
-            "工作安排": milestones_sentence(d), "考核机构": assessor(d)}
+            "工作安排": milestones_sentence(d), "考核机构": assessor(d),
+            "问卷调查": survey_step(d), "问卷调查局限": survey_limit(d)}
 
 
 REPORT_KIND = "部门整体支出绩效评价报告"

@@ -158,3 +158,29 @@ def test_a_total_that_is_its_only_part_is_not_repeated(tmp_path):
 def test_folded_yaml_in_a_judgement_prints_without_spaces(given):
     basis = find(given, "2018年全州招商引资到位资金")
     assert "， " not in basis and "增长23.8%，完成年度目标任务的105.6%" in basis
+
+
+def test_without_a_survey_the_process_and_limits_say_nothing_of_one(make_department):
+    """No 满意度调查: the 问卷调查 step is left out (the steps stay 1…6) and 局限性 does
+    not claim a small sample; with one, both state it."""
+    from reportgen.compose import compose_report
+
+    def texts(folder):
+        doc, _ = compose_report(evaluate(folder))
+        return [getattr(b, "text", "") for b in doc.sections["绩效评价工作情况"]]
+
+    with_survey = texts(EXAMPLE)
+    assert ("4.问卷调查。向服务对象、社会公众和本单位职工发放调查问卷90份，收回90份，"
+            "了解其对本单位履职情况的满意程度。") in with_survey
+    assert find(with_survey, "本次绩效评价") == (
+        "本次绩效评价采取单位自评方式，评价人员以本单位工作人员为主，评价依据主要是本单位提供的"
+        "财务数据和工作资料，问卷调查样本有限，部分效益类指标难以量化，评分在一定程度上依赖主观判断，"
+        "评价结果存在一定局限性。")
+
+    def no_survey(raw):
+        del raw["考核与调查"]["满意度调查"]
+    without = texts(make_department(no_survey))
+    steps = [t for t in without if re.match(r"\d+\.", t)]
+    assert [s.split("。")[0] for s in steps] == [
+        "1.核实数据", "2.查阅资料", "3.实地查看", "4.归纳汇总", "5.分析评议", "6.形成报告"]
+    assert "问卷" not in "".join(without)
