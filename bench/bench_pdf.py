@@ -13,6 +13,7 @@ Usage: python bench/bench_pdf.py [-n 64] [--repeat 3] [--work /tmp/perf]
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -75,6 +76,7 @@ def main() -> None:
     if soffice is None:
         sys.exit("LibreOffice (soffice) is not installed")
     all_departments = departments(args.work, 1000)
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="reportgen-bench-pdf-") as tmp:
         work = Path(tmp)
         root = work / "depts"
@@ -114,6 +116,8 @@ def main() -> None:
             times["ours"].append(timed(cli("build", str(EXAMPLE), "-o", str(single / "r.docx"),
                                            "--pdf")))
 
+    print(f"load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} "
+          "at the end, on a machine of 2 cores: wall times under load exceed CPU ÷ cores")
     for jobs, wall, cpu, pdfs in rows:
         print(f"batch --pdf -j{jobs}, {args.n} departments ({pdfs} PDFs): "
               f"{wall / args.n:5.2f} s a report wall, {cpu / args.n:5.2f} s CPU a report "
