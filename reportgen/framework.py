@@ -20,7 +20,7 @@ from .facts import KINDS
 from .findings import Finding, InputError, error
 from .formula import Formula, FormulaError, parse_formula
 from .inputs.validation import findings_from
-from .inputs.yaml_source import read_yaml
+from .inputs.yaml_source import read_yaml, top_level_scalars
 from .numbers import fmt_points
 from .rules import Dec, Rule, WhenNotApplicable
 
@@ -130,16 +130,27 @@ def resolve_framework(name: str, base: Path) -> Path:
             raise InputError([error(f"找不到评价框架文件“{text}”", field="评价框架")],
                              unreadable=True)
         return path
-    folder = resources.files("reportgen.frameworks")
-    for entry in folder.iterdir():
-        if entry.name == f"{text}.yaml":
-            return Path(str(entry))
-    for builtin in builtin_frameworks():
-        if text in (builtin.ident, builtin.title):
-            return builtin.path
-    names = "、".join(b.ident for b in builtin_frameworks())
+    shipped = _shipped_names()
+    for path in shipped:
+        if path.stem == text:
+            return path
+    for path, names in shipped.items():
+        if text in names:
+            return path
+    names = "、".join(ident for ident, _ in shipped.values() if ident)
     raise InputError([error(f"未知的评价框架“{text}”；内置框架有：{names}，也可填写框架文件的路径",
                             field="评价框架")], unreadable=True)
+
+
+@cache
+def _shipped_names() -> dict[Path, tuple[str | None, str | None]]:
+    """标识 and 名称 of each shipped framework, read from the top of its file: naming one
+    in data.yaml then loads that one only (test_framework checks they are the loaded ones)."""
+    found = {}
+    for path in sorted(shipped_frameworks().glob("*.yaml")):
+        top = top_level_scalars(path.read_text(encoding="utf-8"), frozenset({"标识", "名称"}))
+        found[path] = (top.get("标识"), top.get("名称"))
+    return found
 
 
 @cache

@@ -7,6 +7,7 @@ Amounts are in 万元; every number is a Decimal.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Annotated, Any
 
@@ -99,15 +100,21 @@ def _year(raw: object) -> int:
     return int(text)
 
 
+# 2019-06-15, 2019年6月15日, 2019/6/15, 2019.6.15: what strptime's %Y, %m and %d accept
+# (ASCII digits; a day may be " 5"), without the locale tables it builds first (~5 ms).
+_DATE = re.compile(r"([0-9]{4})([-年/.])([0-9]{1,2})([-月/.])([0-9]{1,2}| [1-9])(日?)")
+_DATE_SEPARATORS = {("-", "-", ""), ("年", "月", "日"), ("/", "/", ""), (".", ".", "")}
+
+
 def _date(raw: object) -> dt.date:
     if isinstance(raw, dt.date):
         return raw
-    text = str(raw).strip()
-    for fmt in ("%Y-%m-%d", "%Y年%m月%d日", "%Y/%m/%d", "%Y.%m.%d"):
+    match = _DATE.fullmatch(str(raw).strip())
+    if match and (match[2], match[4], match[6]) in _DATE_SEPARATORS:
         try:
-            return dt.datetime.strptime(text, fmt).date()
+            return dt.date(int(match[1]), int(match[3]), int(match[5]))
         except ValueError:
-            continue
+            pass
     raise ValueError(f"日期“{raw}”格式不对，请写成 2019-06-15 或 2019年6月15日")
 
 

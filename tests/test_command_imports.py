@@ -49,3 +49,4 @@ def test_check_and_score_load_no_renderer(example_dir):
         assert code in (0, 1), command  # 2 would be an unreadable folder
         assert "reportgen.scoring" in modules  # the command did run
         assert not with_packages(modules) & RENDERING, command
+        assert "_strptime" not in modules  # its locale tables: a date is read without them

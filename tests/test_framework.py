@@ -8,7 +8,8 @@ import pytest
 
 from reportgen.findings import InputError
 from reportgen.formula import FormulaError, parse_formula
-from reportgen.framework import builtin_frameworks, load_framework
+from reportgen.framework import builtin_frameworks, load_framework, resolve_framework
+from reportgen.inputs.yaml_source import top_level_scalars
 
 BUILTIN = Path(__file__).resolve().parent.parent / "reportgen" / "frameworks"
 
@@ -19,6 +20,21 @@ def test_two_builtins_are_listed_and_sum_to_100():
     for fw in found.values():
         framework = load_framework(fw.path)
         assert sum(i.points for _, _, i in framework.indicators()) == 100
+
+
+def test_a_builtin_named_by_its_ident_or_title_is_found_without_loading_any(tmp_path):
+    for builtin in builtin_frameworks():
+        load_framework.cache_clear()
+        for name in (builtin.ident, builtin.title, builtin.path.stem, f" {builtin.ident} "):
+            assert resolve_framework(name, tmp_path) == builtin.path
+        assert load_framework.cache_info().currsize == 0  # only read up to its 名称
+
+
+def test_top_level_scalars_skip_nested_values_and_stop_at_the_last_key():
+    # after the last key the text is broken: parsing stopped before it
+    text = "甲:\n  标识: 里层\n乙: [1, {标识: 流式}]\n标识: 外层\n名称: '引号'\n丙: ]坏"
+    assert top_level_scalars(text, frozenset({"标识", "名称"})) == {"标识": "外层", "名称": "引号"}
+    assert top_level_scalars("名称:\n  - 列表\n", frozenset({"名称"})) == {}
 
 
 def test_county_variant_structure():
@@ -83,3 +99,4 @@ def test_overlapping_bands(tmp_path):
 def test_unknown_placeholder_in_pattern(tmp_path):
     path = _copy(tmp_path, "在职人员控制率＝{公式说明}＝{值}", "在职人员控制率＝{公式说明}＝{数值}")
     assert "分析句式中的“{数值}”不是可用的名称" in messages(path)
+

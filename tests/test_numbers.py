@@ -58,3 +58,35 @@ def test_no_negative_zero():
     assert fmt2(Decimal("-0.001")) == "0.00"
     assert fmt_rate(Decimal("-0.004")) == "0.00%"
     assert fmt2(Decimal("-0.005")) == "-0.01"
+
+
+def test_report_dates_are_read_as_strptime_reads_them():
+    """model._date matches its own pattern instead of calling strptime (whose first call
+    builds locale tables); what it accepts and refuses is what strptime did."""
+    import datetime as dt
+    import itertools
+
+    from reportgen.model import _date
+
+    def by_strptime(text: str) -> dt.date | None:
+        for fmt in ("%Y-%m-%d", "%Y年%m月%d日", "%Y/%m/%d", "%Y.%m.%d"):
+            try:
+                return dt.datetime.strptime(text.strip(), fmt).date()
+            except ValueError:
+                continue
+        return None
+
+    def ours(text: str) -> dt.date | None:
+        try:
+            return _date(text)
+        except ValueError:
+            return None
+
+    texts = [f"{y}{a}{m}{b}{d}{c}" for y, m, d, (a, b, c) in itertools.product(
+        ("2019", "2020", "0000", "201"), ("1", "02", "12", "13", "0", "00", " 1", "１"),
+        ("1", "05", "29", "30", "31", "32", "0", " 3", "003"),
+        (("-", "-", ""), ("年", "月", "日"), ("/", "/", ""), (".", ".", ""), ("-", "/", ""),
+         ("年", "月", ""), ("-", "-", "日")))]
+    texts += [" 2019-6-5 ", "２０１９-０６-１５", "20190615", "2019-06-15T00:00", ""]
+    assert sum(by_strptime(t) is not None for t in texts) > 100  # both sides are exercised
+    assert [ours(t) for t in texts] == [by_strptime(t) for t in texts]

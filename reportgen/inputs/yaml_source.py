@@ -138,6 +138,30 @@ def parse_yaml(text: str, file: str, notes: list[Finding] | None = None) -> Yaml
     return source
 
 
+def top_level_scalars(text: str, keys: frozenset[str]) -> dict[str, str]:
+    """The text of those top-level keys whose value is a scalar, parsing only as far as
+    the last of them (a framework's 标识 and 名称 sit at its top)."""
+    found: dict[str, str] = {}
+    depth, key = 0, None  # key: the top-level key whose value comes next
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+            if depth == 1:
+                key = None
+        elif depth == 1 and isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent)):
+            if key is None:
+                key = event.value if isinstance(event, yaml.ScalarEvent) else ""
+            else:
+                if key in keys and isinstance(event, yaml.ScalarEvent):
+                    found[key] = event.value
+                    if len(found) == len(keys):
+                        break
+                key = None
+    return found
+
+
 MAX_DEPTH = 40
 
 
