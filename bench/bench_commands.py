@@ -1,6 +1,7 @@
 """Benchmark: how long the everyday commands take from a cold start, side by side with
 `python -c pass` and a bare docxtpl script (import, render the same template, save),
-interleaved in one run. CPU time (getrusage of the child) is the steadier figure on a
+interleaved in one run, and the floor the libraries set (importing pydantic and PyYAML and
+validating one model). CPU time (getrusage of the child) is the steadier figure on a
 shared machine; wall time is printed too. Usage: python bench/bench_commands.py [-n 15]
 
 The children run with bytecode, as an installed reportgen does (pip writes .pyc files): the
@@ -31,6 +32,18 @@ t = DocxTemplate({str(ROOT / "templates" / "report.docx")!r})
 t.render({{}})
 t.save(io.BytesIO())
 """
+# Below what check, score and build can reach while they validate with pydantic and read
+# YAML: importing the two libraries and validating one small model (plugins off, as the
+# command line has them).
+LIBRARY_FLOOR = """
+import os
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+import yaml
+from pydantic import BaseModel
+class Probe(BaseModel):
+    x: int
+Probe(x=1)
+"""
 TARGETS = {"reportgen --help": 0.060, "reportgen check": 0.120, "reportgen score": 0.120,
            "reportgen build": 0.200}
 
@@ -57,6 +70,7 @@ def main() -> None:
         commands = {
             "python -c pass": [py, "-c", "pass"],
             "bare docxtpl script": [py, "-c", BARE_DOCXTPL],
+            "pydantic+yaml floor": [py, "-c", LIBRARY_FLOOR],
             "reportgen --help": [py, "-c", CLI, "--help"],
             "reportgen check": [py, "-c", CLI, "check", str(EXAMPLE)],
             "reportgen score": [py, "-c", CLI, "score", str(EXAMPLE)],
