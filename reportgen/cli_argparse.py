@@ -14,7 +14,10 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator
-from typing import NoReturn
+
+TYPE_CHECKING = False  # typing is not imported at run time (see cli.py)
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 # argparse's message ids (Python 3.11–3.13) → Chinese. An id missing here shows in English:
 # test_cli_speaks_chinese runs every kind of argument error to catch that.
