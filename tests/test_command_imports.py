@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -15,7 +16,8 @@ with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.St
         code = main(sys.argv[1:])
     except SystemExit as exc:
         code = exc.code
-print(json.dumps([code, sorted(sys.modules)]))
+plugins = getattr(sys.modules.get("pydantic.plugin._loader"), "_plugins", None)
+print(json.dumps([code, sorted(sys.modules), plugins is not None]))
 """
 
 # What renders, converts or serves: no command that only reads and scores needs any of it.
@@ -24,9 +26,12 @@ RENDERING = {"jinja2", "docxtpl", "docx", "lxml", "openpyxl", "babel", "reportge
 
 
 def loaded(*args: str) -> tuple[int, set[str]]:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     result = subprocess.run([sys.executable, "-c", RUN, *args], capture_output=True, text=True,
-                            check=True)
-    code, modules = json.loads(result.stdout.splitlines()[-1])
+                            check=True, env=env)
+    code, modules, plugins_scanned = json.loads(result.stdout.splitlines()[-1])
+    # pydantic looks for plugins in every installed package's metadata unless told not to
+    assert not plugins_scanned
     return code, set(modules)
 
 
