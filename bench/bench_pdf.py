@@ -50,7 +50,7 @@ def two_bare_calls(soffice: str, files: list[Path], work: Path) -> tuple[float, 
     calls = []
     for i, half in enumerate((files[::2], files[1::2])):
         profile = work / f"profile-batch-{i}"
-        pdf._seed_profile(profile)
+        pdf.seed_profile(profile)
         calls.append(subprocess.Popen(
             [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
              "--convert-to", "pdf", "--outdir", str(work / f"bare-batch-{i}"), *map(str, half)],
@@ -106,7 +106,7 @@ def main() -> None:
         # so LibreOffice runs its graphics self-tests at each start), and one that says
         # it has (what reportgen's profiles do): LibreOffice's own floor.
         kept, floor_profile = work / "profile-kept", work / "profile-floor"
-        pdf._seed_profile(floor_profile)
+        pdf.seed_profile(floor_profile)
         bare(kept), bare(floor_profile)  # made once, before the timed runs
         times: dict[str, list[tuple[float, float]]] = {k: [] for k in BASELINES + ("ours",)}
         for i in range(args.repeat):

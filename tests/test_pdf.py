@@ -218,7 +218,7 @@ def test_the_version_is_read_from_the_installation_beside_soffice(tmp_path):
 def test_a_new_profile_records_the_installed_version(tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "find_soffice", lambda: "/opt/lo/program/soffice")
     monkeypatch.setattr(pdf, "installed_version", lambda soffice: "7.4")
-    pdf._seed_profile(tmp_path)
+    pdf.seed_profile(tmp_path)
     settings = (tmp_path / "user" / "registrymodifications.xcu").read_text()
     assert ('<prop oor:name="ooSetupLastVersion" oor:op="fuse"><value>7.4</value></prop>'
             in settings)

@@ -70,7 +70,7 @@ def profile_dir() -> Path:
         from multiprocessing import util
 
         util.Finalize(None, shutil.rmtree, args=(str(path), True), exitpriority=0)
-    _seed_profile(_profile.path)
+    seed_profile(_profile.path)
     return _profile.path
 
 
@@ -88,8 +88,9 @@ oor:op="fuse"><value>{version}</value></prop></item>
 _VERSION = re.compile(rb'<prop oor:name="ooSetupVersion"[^>]*>\s*<value>(\d+\.\d+)<')
 
 
-def _seed_profile(path: Path) -> None:
-    """Before LibreOffice first writes its settings into the profile (it keeps ours)."""
+def seed_profile(path: Path) -> None:
+    """Record the installed version in the profile folder `path` (new or not yet used by
+    LibreOffice, which keeps the setting once it writes its own)."""
     settings = path / "user" / "registrymodifications.xcu"
     if settings.exists():
         return
