@@ -46,11 +46,13 @@ def _list(tally: Breakdown, unit: str, fmt, path: tuple[str, ...] = (),
 
 def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str = "万元",
                 fmt=fmt2, path: tuple[str, ...] = (), draft: Draft = FINAL,
-                none: str = "") -> str:
-    """年末结转和结余898.35万元，其中：…; "none" (无年初结转和结余) when the whole is zero."""
+                none: str = "", change: str = "") -> str:
+    """年末结转和结余898.35万元，其中：…; "none" (无年初结转和结余) when the whole is zero.
+    A change on last year follows the total it is about, before the parts: after them it
+    would read as the change of the last part."""
     if none and total == 0 and not draft.disputed(*path, TOTAL):
-        return none
-    head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft)
+        return none + change
+    head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft) + change
     given = {name: part for name, part in tally.parts().items() if _value_of(part) != 0}
     if len(given) == 1 and not draft.disputed(*path, TOTAL):
         name, part = next(iter(given.items()))
@@ -98,8 +100,8 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures,
     income = []
     if f.income is not None:
         income.append(_with_parts(f"{year}年收入决算数", f.income, fig["收入决算数"],
-                                  path=("收支", "收入决算数"), draft=draft)
-                      + _change(fig, "收入决算数"))
+                                  path=("收支", "收入决算数"), draft=draft,
+                                  change=_change(fig, "收入决算数")))
     if f.carried_in is not None:
         income.append(_with_parts("年初结转和结余", f.carried_in, fig["年初结转和结余"],
                                   path=("收支", "年初结转和结余"), draft=draft,
@@ -123,8 +125,8 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures,
     if f.carried_out is not None:
         spending.append(_with_parts("年末结转和结余", f.carried_out, fig["年末结转和结余"],
                                     path=("收支", "年末结转和结余"), draft=draft,
-                                    none="无年末结转和结余")
-                        + _change(fig, "年末结转和结余"))
+                                    none="无年末结转和结余",
+                                    change=_change(fig, "年末结转和结余")))
     if spending:
         text = "；".join(spending)
         if draft.disputed("收支") and fig["收支差额"] is not None:
