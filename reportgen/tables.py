@@ -66,6 +66,11 @@ def _part(tally: Breakdown | None, name: str):
     return None if tally is None else tally.part(name)
 
 
+def breakdown_labels(names: tuple[str, ...] | list[str]) -> list[str]:
+    """Parts under a total, as a 决算 table writes them: 其中： once, then aligned under it."""
+    return [("　其中：" if k == 0 else "　　　　") + name for k, name in enumerate(names)]
+
+
 # 附件2: every figure a formula of the framework reads, and the totals they come from.
 # A row: label, unit, and the figures in the columns 上年预算, 上年实际, 本年预算, 本年实际.
 _COLUMNS = ("上年预算", "上年实际", "本年预算", "本年实际")
@@ -113,8 +118,8 @@ def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
     lines: list[tuple[str, str, tuple[object, ...]]] = []
     for label, unit, names in BASIC_DATA_ROWS:
         lines.append((label, unit, tuple(None if n is None else fig[n] for n in names)))
-    for name in parts:
-        lines.append((f"　其中：{name}", "万元", tuple(_part(t, name) for t in tallies)))
+    for label, name in zip(breakdown_labels(parts), parts, strict=True):
+        lines.append((label, "万元", tuple(_part(t, name) for t in tallies)))
     for label, unit, names in BASIC_DATA_TAIL:
         lines.append((label, unit, tuple(None if n is None else fig[n] for n in names)))
     lines = [line for line in lines if any(v is not None for v in line[2])]
@@ -142,17 +147,20 @@ def score_summary_table(card: Scorecard) -> Table:
     return Table((52.0, 30.0, 36.0, 36.0), tuple(rows), min_row_height_mm=8, keep_together=True)
 
 
-# 1.2's table: the flows of the year as 部门决算 states them (万元).
-MONEY_SUMMARY = (("年初结转和结余", "年初结转和结余"), ("收入决算数", "收入决算数"),
-                 ("支出决算数", "支出决算数"), ("　其中：基本支出", "基本支出"),
-                 ("　　　　项目支出", "项目支出"), ("转入事业基金", "转入事业基金"),
-                 ("年末结转和结余", "年末结转和结余"))
+# 1.2's table: the flows of the year as 部门决算 states them (万元); parts follow their total.
+MONEY_SUMMARY: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("年初结转和结余", ()), ("收入决算数", ()), ("支出决算数", ("基本支出", "项目支出")),
+    ("转入事业基金", ()), ("年末结转和结余", ()))
 
 
 def money_summary_table(fig: Figures) -> Table | None:
     """收支 summary in 基本情况: rows with a figure only; None when there is none."""
     rows = [_header(("项目", "金额（万元）"))]
-    rows += [Row((_cell(label, TABLE_TEXT), _cell(fmt2(fig[name]), TABLE_NUMBER)))
-             for label, name in MONEY_SUMMARY if fig[name]]
+    for total, part_names in MONEY_SUMMARY:
+        if fig[total]:
+            rows.append(Row((_cell(total, TABLE_TEXT), _cell(fmt2(fig[total]), TABLE_NUMBER))))
+        shown = [name for name in part_names if fig[name]]
+        rows += [Row((_cell(label, TABLE_TEXT), _cell(fmt2(fig[name]), TABLE_NUMBER)))
+                 for label, name in zip(breakdown_labels(shown), shown, strict=True)]
     return (Table((90.0, 50.0), tuple(rows), min_row_height_mm=8, keep_together=True)
             if len(rows) > 1 else None)

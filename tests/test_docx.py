@@ -134,6 +134,9 @@ def test_basic_data_table(report):
     assert rows["本年追加预算"] == ["万元", "—", "5383.91", "—"]
     assert rows["“三公经费”合计"] == ["万元", "76.40", "72.00", "60.07"]
     assert rows["　其中：公务接待费"] == ["万元", "—", "35.00", "27.08"]
+    # a second part aligns under the first instead of repeating 其中：
+    assert rows["　　　　公务用车运行维护费"] == ["万元", "—", "37.00", "32.99"]
+    assert [r[0] for r in cells].count("　其中：公务用车运行维护费") == 0
     assert rows["公用经费"] == ["万元", "—", "349.77", "296.85"]
     assert rows["政府采购"] == ["万元", "—", "73.89", "70.31"]
     assert rows["编制数"] == ["人", "—", "—", "78"] and rows["在职人员数"][-1] == "72"
@@ -286,6 +289,8 @@ def test_body_tables_money_summary_and_score_summary(report):
     assert money[0] == ["项目", "金额（万元）"]
     assert ["年初结转和结余", "407.30"] in money and ["转入事业基金", "3.15"] in money
     assert money[-1] == ["年末结转和结余", "898.35"]
+    at = money.index(["支出决算数", "6433.12"])
+    assert money[at + 1:at + 3] == [["　其中：基本支出", "2231.19"], ["　　　　项目支出", "4201.93"]]
     assert scores == [["一级指标", "分值", "得分", "得分率"],
                       ["投入", "13", "13.00", "100.00%"], ["过程", "61", "52.00", "85.25%"],
                       ["产出及效率", "26", "25.47", "97.96%"], ["合计", "100", "90.47", "90.47%"]]
