@@ -48,19 +48,22 @@ def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str =
                 fmt=fmt2, path: tuple[str, ...] = (), draft: Draft = FINAL,
                 none: str = "", change: str = "") -> str:
     """年末结转和结余898.35万元，其中：…; "none" (无年初结转和结余) when the whole is zero.
-    A change on last year follows the total it is about, before the parts: after them it
-    would read as the change of the last part."""
+    A change on last year (，比上年…) after a list of parts is said of the 合计: bare, it
+    would read as the change of the last part. (Kept after the parts so that 其中 follows
+    its total, as a reviewer — and review/totals.py — reads a breakdown.)"""
     if none and total == 0 and not draft.disputed(*path, TOTAL):
         return none + change
-    head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft) + change
+    head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft)
     given = {name: part for name, part in tally.parts().items() if _value_of(part) != 0}
     if len(given) == 1 and not draft.disputed(*path, TOTAL):
         name, part = next(iter(given.items()))
         if not isinstance(part, Breakdown) and part == total:
             # "其中：财政拨款收入4386.20万元" would repeat the total as its only part.
-            return f"{head}，全部为{clean_text(name)}"
+            return f"{head}，全部为{clean_text(name)}{change}"
     parts = _list(tally, unit, fmt, path, draft)
-    return f"{head}，其中：{parts}" if parts else head
+    if not parts:
+        return head + change
+    return f"{head}，其中：{parts}" + (f"，合计{change.removeprefix('，')}" if change else "")
 
 
 def _value_of(part: Decimal | Breakdown) -> Decimal:
