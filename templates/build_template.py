@@ -569,16 +569,24 @@ def _page_number_xml(jc: str, side: str) -> str:
 # where it is on the paper, so there it runs down the left edge, turned with the paper.
 LANDSCAPE_NUMBER_X = MARGIN_BOTTOM - mm(7)  # the portrait number: 7 mm below the text block
 # Across the turned text: one 四号 line, which Word sets 1.3 em high in 宋体 (6.4 mm); the
-# cell is centred on its place, so a wider one only leaves room.
+# box is centred on its place, so a wider one only leaves room.
 LANDSCAPE_NUMBER_W = mm(10)
 LANDSCAPE_NUMBER_H = mm(40)  # holds "— 999 —"
+EMU_PER_TWIP = 635
+NS_DRAWING = (
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+    ' xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"'
+    ' xmlns:v="urn:schemas-microsoft-com:vml"')
 
 
 def _landscape_page_number_xml(odd: bool) -> str:
-    """The number in a floating one-cell table anchored to the page, its text turned with
-    w:textDirection: plain WordprocessingML of the main namespace (floating tables and turned
-    cells are core features), where a DrawingML text box would need the wps extension inside
-    mc:AlternateContent with a VML fallback.
+    """The number in a text box anchored to the page, its text turned a quarter clockwise
+    (DrawingML vert="vert", VML layout-flow:vertical in the fallback Word 2007 reads), as
+    Word itself writes a text box. A drawing with no wrapping takes no room in the footer;
+    a floating table there did: LibreOffice grew the footer to hold it, which cut the
+    landscape text block to 60 %.
     Odd pages: it ends one character above the portrait right margin; even pages: it starts
     one character below the portrait left margin."""
     if odd:
@@ -586,18 +594,45 @@ def _landscape_page_number_xml(odd: bool) -> str:
     else:
         top, jc = MARGIN_LEFT + ONE_CHAR, "left"
     w, h = LANDSCAPE_NUMBER_W, LANDSCAPE_NUMBER_H
+    left = LANDSCAPE_NUMBER_X - w // 2
+    # docPr ids are unique in the package: the body has no drawings, the footers one each.
+    shape_id, name = (1, "页码（奇数页）") if odd else (2, "页码（偶数页）")
+    content = ('<w:txbxContent><w:p><w:pPr><w:pStyle w:val="Footer"/>'
+               f'<w:jc w:val="{jc}"/></w:pPr>{PAGE_NUMBER_RUNS}</w:p></w:txbxContent>')
+    cx, cy = w * EMU_PER_TWIP, h * EMU_PER_TWIP
+    drawing = (
+        '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0"'
+        ' relativeHeight="1" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="page"><wp:posOffset>{left * EMU_PER_TWIP}'
+        '</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="page"><wp:posOffset>{top * EMU_PER_TWIP}'
+        '</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapNone/><wp:docPr id="{shape_id}" name="{name}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData'
+        ' uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+        f'</wps:spPr><wps:txbx>{content}</wps:txbx>'
+        '<wps:bodyPr rot="0" vert="vert" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0"'
+        ' anchor="ctr" anchorCtr="0"><a:noAutofit/></wps:bodyPr>'
+        '</wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>')
+    pt = 20  # twips per point
+    style = (f"position:absolute;margin-left:{left / pt}pt;margin-top:{top / pt}pt;"
+             f"width:{w / pt}pt;height:{h / pt}pt;z-index:1;"
+             "mso-position-horizontal:absolute;mso-position-horizontal-relative:page;"
+             "mso-position-vertical:absolute;mso-position-vertical-relative:page;"
+             "v-text-anchor:middle")
+    fallback = (
+        f'<w:pict><v:shape id="{name}" type="#_x0000_t202" style="{style}"'
+        ' filled="f" stroked="f"><v:textbox style="layout-flow:vertical" inset="0,0,0,0">'
+        f"{content}</v:textbox></v:shape></w:pict>")
     return (
-        f'<w:tbl {nsdecls("w")}><w:tblPr>'
-        '<w:tblpPr w:leftFromText="0" w:rightFromText="0" w:horzAnchor="page"'
-        f' w:vertAnchor="page" w:tblpX="{LANDSCAPE_NUMBER_X - w // 2}" w:tblpY="{top}"/>'
-        f'<w:tblW w:w="{w}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
-        '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
-        f'</w:tblCellMar></w:tblPr><w:tblGrid><w:gridCol w:w="{w}"/></w:tblGrid>'
-        f'<w:tr><w:trPr><w:trHeight w:val="{h}" w:hRule="exact"/></w:trPr>'
-        f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/><w:textDirection w:val="tbRl"/>'
-        '<w:vAlign w:val="center"/></w:tcPr>'
-        f'<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="{jc}"/></w:pPr>'
-        f"{PAGE_NUMBER_RUNS}</w:p></w:tc></w:tr></w:tbl>")
+        f'<w:p {nsdecls("w")} {NS_DRAWING}><w:pPr><w:pStyle w:val="Footer"/></w:pPr><w:r>'
+        f'<mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+        f"<mc:Fallback>{fallback}</mc:Fallback></mc:AlternateContent></w:r></w:p>")
 
 
 def _fill(part, xml: str) -> None:
@@ -619,13 +654,11 @@ def fill_footer(doc: DocxDocument, section_index: int) -> None:
 
 def fill_landscape_footer(doc: DocxDocument, section_index: int) -> None:
     """The landscape appendix's own footers: the number where the portrait pages have it
-    on the paper; an empty paragraph ends the footer, as the schema wants."""
+    on the paper, in a text box anchored to the footer's one paragraph."""
     section = doc.sections[section_index]
-    end = f'<w:p {nsdecls("w")}><w:pPr><w:pStyle w:val="Footer"/></w:pPr></w:p>'
     for footer, odd in ((section.footer, True), (section.even_page_footer, False)):
         footer.is_linked_to_previous = False
         _fill(footer, _landscape_page_number_xml(odd))
-        footer._element.append(parse_xml(end))
 
 
 def fill_header(doc: DocxDocument, section_index: int) -> None:

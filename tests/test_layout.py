@@ -176,13 +176,24 @@ def test_page_numbers_odd_right_even_left_one_character_in(parts):
     assert sections[1].find("w:pgNumType", NS).get(q("w:start")) == "1"
 
 
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+DRAWING_NS = {
+    "w": W, "wp": WP, "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "wps": "http://schemas.microsoft.com/office/word/2010/wordprocessingShape",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "v": "urn:schemas-microsoft-com:vml",
+}
+EMU = 635  # per twip
+
+
 def test_landscape_page_numbers_keep_their_place_on_the_paper(parts):
     """GB/T 9704: on the landscape appendix the number stays where the portrait pages have
     it on the paper: down the landscape page's left edge (the portrait bottom), turned with
     the paper, 7 mm outside the portrait text block; odd pages end one character inside the
     portrait right margin (the landscape bottom), even pages start one character inside the
-    portrait left margin (the landscape top). A floating one-cell table anchored to the page
-    holds it, its text turned by w:textDirection."""
+    portrait left margin (the landscape top). A text box anchored to the page holds it, with
+    no wrapping, so it takes no room from the body (a floating table did in LibreOffice's
+    footer), its text turned a quarter clockwise; Word 2007 reads the VML fallback."""
     body = parts["word/document.xml"]
     rels = {r.get("Id"): r.get("Target") for r in parts["word/_rels/document.xml.rels"]}
     sections = list(body.iter(q("w:sectPr")))
@@ -193,25 +204,34 @@ def test_landscape_page_numbers_keep_their_place_on_the_paper(parts):
     assert set(refs) == {"default", "even"}
     paper_w = int(portrait.find("w:pgSz", NS).get(q("w:w")))
     mar = {k: int(portrait.find("w:pgMar", NS).get(q(f"w:{k}"))) for k in ("left", "right", "bottom")}
+    ids = []
     for kind in ("default", "even"):
         footer = parts[f"word/{refs[kind]}"]
-        table = footer.find("w:tbl", NS)
-        anchor = table.find("w:tblPr/w:tblpPr", NS)
-        assert (anchor.get(q("w:horzAnchor")), anchor.get(q("w:vertAnchor"))) == ("page", "page")
-        cell = table.find("w:tr/w:tc", NS)
-        assert cell.find("w:tcPr/w:textDirection", NS).get(q("w:val")) == "tbRl"
-        width = int(cell.find("w:tcPr/w:tcW", NS).get(q("w:w")))
-        height = int(table.find("w:tr/w:trPr/w:trHeight", NS).get(q("w:val")))
-        x, y = int(anchor.get(q("w:tblpX"))), int(anchor.get(q("w:tblpY")))
+        assert footer.find("w:tbl", NS) is None
+        assert [c.tag for c in footer] == [q("w:p")]  # one paragraph, no line of its own
+        choice = footer.find("w:p/w:r/mc:AlternateContent/mc:Choice", DRAWING_NS)
+        assert choice.get("Requires") == "wps"
+        anchor = choice.find("w:drawing/wp:anchor", DRAWING_NS)
+        assert anchor.find("wp:wrapNone", DRAWING_NS) is not None
+        assert anchor.get("allowOverlap") == "1" and anchor.get("simplePos") == "0"
+        pos = {axis: anchor.find(f"wp:position{axis}", DRAWING_NS) for axis in "HV"}
+        assert {p.get("relativeFrom") for p in pos.values()} == {"page"}
+        x, y = (int(pos[a].find("wp:posOffset", DRAWING_NS).text) / EMU for a in "HV")
+        extent = anchor.find("wp:extent", DRAWING_NS)
+        width, height = int(extent.get("cx")) / EMU, int(extent.get("cy")) / EMU
+        ids.append(anchor.find("wp:docPr", DRAWING_NS).get("id"))
         assert abs(x + width / 2 - (mar["bottom"] - 397)) <= 1  # 7 mm below the text block
-        # Across the turned text the cell holds a 四号 line as Word sets it in 宋体 (1.3 em),
-        # with no cell margin, border or text wrapping to move it.
+        # Across the turned text the box holds a 四号 line as Word sets it in 宋体 (1.3 em),
+        # with no inset, border or fill to move or hide it.
         assert width >= 1.3 * 280
-        assert all(table.find(f"w:tblPr/w:{t}", NS) is None for t in ("tblStyle", "tblBorders"))
-        margins = table.find("w:tblPr/w:tblCellMar", NS)
-        assert [int(m.get(q("w:w"))) for m in margins] == [0, 0]
-        assert anchor.get(q("w:leftFromText")) == anchor.get(q("w:rightFromText")) == "0"
-        p = cell.find("w:p", NS)
+        shape = anchor.find("a:graphic/a:graphicData/wps:wsp", DRAWING_NS)
+        body_pr = shape.find("wps:bodyPr", DRAWING_NS)
+        assert body_pr.get("vert") == "vert"  # top to bottom, turned clockwise with the paper
+        assert [body_pr.get(f"{s}Ins") for s in "ltrb"] == ["0"] * 4
+        assert body_pr.get("anchor") == "ctr"
+        assert shape.find("wps:spPr/a:ln/a:noFill", DRAWING_NS) is not None
+        assert shape.find("wps:spPr/a:noFill", DRAWING_NS) is not None
+        p = shape.find("wps:txbx/w:txbxContent/w:p", DRAWING_NS)
         assert re.fullmatch(r"— 1 —", texts(p).replace(" PAGE ", "")) and " PAGE " in texts(p)
         assert p.find("w:pPr/w:pStyle", NS).get(q("w:val")) == "Footer"  # 四号宋体
         jc = p.find("w:pPr/w:jc", NS).get(q("w:val"))
@@ -219,7 +239,21 @@ def test_landscape_page_numbers_keep_their_place_on_the_paper(parts):
             assert (jc, y + height) == ("right", paper_w - mar["right"] - 320)
         else:
             assert (jc, y) == ("left", mar["left"] + 320)
-        assert footer[-1].tag == q("w:p")  # a footer ends with a paragraph
+        # The fallback: the same box and the same paragraph in VML.
+        vml = footer.find("w:p/w:r/mc:AlternateContent/mc:Fallback/w:pict/v:shape", DRAWING_NS)
+        style = dict(s.split(":") for s in vml.get("style").split(";"))
+        assert [float(style[k].removesuffix("pt")) * 20 for k in
+                ("margin-left", "margin-top", "width", "height")] == [x, y, width, height]
+        assert style["mso-position-horizontal-relative"] == "page"
+        assert style["mso-position-vertical-relative"] == "page"
+        box = vml.find("v:textbox", DRAWING_NS)
+        assert box.get("style") == "layout-flow:vertical"
+        assert etree.tostring(box.find("w:txbxContent", DRAWING_NS)) == etree.tostring(
+            p.getparent())
+    # Drawing ids are unique in the package (Word repairs a file that repeats one).
+    everywhere = [e.get("id") for name, part in parts.items()
+                  for e in part.iter(f"{{{WP}}}docPr")]
+    assert sorted(everywhere) == sorted(ids) and len(set(ids)) == 2
 
 
 def test_footer_style_is_4hao_songti(parts):
