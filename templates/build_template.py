@@ -584,9 +584,9 @@ NS_DRAWING = (
 def _landscape_page_number_xml(odd: bool) -> str:
     """The number in a text box anchored to the page, its text turned a quarter clockwise
     (DrawingML vert="vert", VML layout-flow:vertical in the fallback Word 2007 reads), as
-    Word itself writes a text box. A drawing with no wrapping takes no room in the footer;
-    a floating table there did: LibreOffice grew the footer to hold it, which cut the
-    landscape text block to 60 %.
+    Word itself writes a text box. A drawing with no wrapping takes no room in the footer
+    or the body in any editor; how one treats a floating table in a footer is unspecified
+    (LibreOffice 7.4 gave the body its full height with one too).
     Odd pages: it ends one character above the portrait right margin; even pages: it starts
     one character below the portrait left margin."""
     if odd:

@@ -192,8 +192,8 @@ def test_landscape_page_numbers_keep_their_place_on_the_paper(parts):
     the paper, 7 mm outside the portrait text block; odd pages end one character inside the
     portrait right margin (the landscape bottom), even pages start one character inside the
     portrait left margin (the landscape top). A text box anchored to the page holds it, with
-    no wrapping, so it takes no room from the body (a floating table did in LibreOffice's
-    footer), its text turned a quarter clockwise; Word 2007 reads the VML fallback."""
+    no wrapping, so it takes no room from the footer or the body, its text turned a quarter
+    clockwise; Word 2007 reads the VML fallback."""
     body = parts["word/document.xml"]
     rels = {r.get("Id"): r.get("Target") for r in parts["word/_rels/document.xml.rels"]}
     sections = list(body.iter(q("w:sectPr")))
