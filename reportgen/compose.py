@@ -369,7 +369,7 @@ def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:
     for r in others:
         if r.status is Status.NOT_COMPUTABLE:
             text = (f"另有{quoted(r.name)}因{r.reason}无法按公式计算，该项得{fmt_score(r.score)}分，"
-                    "原因已在需要说明事项中说明。")
+                    "原因见需要说明事项。")
         else:
             text = _marked(f"另有{quoted(r.name)}因缺少数据未能计算，该项得{fmt_score(r.score)}分。", r)
         blocks.append(Paragraph.of(text))

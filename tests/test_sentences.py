@@ -196,7 +196,7 @@ def test_zero_denominator_is_not_a_performance_problem(zero_and_losses):
     assert texts[0] == "本年度共有六项指标未得满分，合计扣17.53分。存在的主要绩效问题是："
     assert not any("变动率" in t for t in texts[1:-1])
     assert texts[-1] == ("另有“三公经费”变动率因“三公经费”上年预算为零无法按公式计算，该项得0.00分，"
-                         "原因已在需要说明事项中说明。")
+                         "原因见需要说明事项。")
 
 
 def test_no_problem_when_all_full():
