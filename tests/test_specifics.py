@@ -195,3 +195,20 @@ def test_a_change_on_last_year_is_said_of_the_total_not_the_last_part(tmp_path):
     assert find(texts, "2023年支出决算数").endswith(
         "；年末结转和结余912.57万元，其中：基本支出结转40.16万元，项目支出结转和结余872.41万元，"
         "合计比上年1320.18万元减少407.61万元（下降30.88%）。")
+
+
+@pytest.mark.parametrize("folder", ["xiangxi-commerce-2018", "xiangxi-commerce-2018-as-filed"])
+def test_example_states_each_economic_figure_one_way(folder):
+    """项目实施情况 and the 经济效益 basis name the same figures: one spelling of each."""
+    from reportgen.compose import compose_report
+
+    root = EXAMPLE.parent / folder
+    doc, _ = compose_report(evaluate(root))
+    texts = [getattr(b, "text", "") for b in doc.sections["基本情况"] + doc.sections["绩效评价分析"]]
+    attract = next(t for t in texts if t.startswith("1.招商引资量质齐升。"))
+    trade = next(t for t in texts if t.startswith("2.外经外贸结构优化。"))
+    basis = next(t for t in texts if t.startswith("2018年全州招商引资到位资金"))
+    assert "全州实施招商合作项目330个，实际到位资金393.28亿元，同比增长20%；" in attract
+    assert "对外承包工程和劳务合作营业额2989万美元，同比增长22.4%，完成年度任务的104.51%，" in trade
+    assert basis.startswith("2018年全州招商引资到位资金393.28亿元，完成全年目标任务的100.58%；")
+    assert "；对外承包工程和劳务合作营业额2989万美元，完成年度目标任务的104.51%；" in basis
