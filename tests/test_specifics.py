@@ -212,3 +212,10 @@ def test_example_states_each_economic_figure_one_way(folder):
     assert "对外承包工程和劳务合作营业额2989万美元，同比增长22.4%，完成年度任务的104.51%，" in trade
     assert basis.startswith("2018年全州招商引资到位资金393.28亿元，完成全年目标任务的100.58%；")
     assert "；对外承包工程和劳务合作营业额2989万美元，完成年度目标任务的104.51%；" in basis
+
+
+def test_state_example_names_the_county_count_as_in_its_narrative():
+    """项目实施情况 says 接入全州8个县市; the 行政效能 basis from the workbook says it the same way."""
+    analysis = evaluate(EXAMPLE.parent / "state-emergency-2019").scorecard.by_name("行政效能").analysis
+    assert analysis == ("新机构组建当年完成“三定”，应急指挥平台接入全州8个县市，行政审批事项全部网上可办。"
+                        "根据评分标准，行政效能评定为“好”（效果较好），得6.00分。")
