@@ -219,3 +219,20 @@ def test_state_example_names_the_county_count_as_in_its_narrative():
     analysis = evaluate(EXAMPLE.parent / "state-emergency-2019").scorecard.by_name("行政效能").analysis
     assert analysis == ("新机构组建当年完成“三定”，应急指挥平台接入全州8个县市，行政审批事项全部网上可办。"
                         "根据评分标准，行政效能评定为“好”（效果较好），得6.00分。")
+
+
+@pytest.mark.parametrize("folder, expected", [
+    ("county-transport-2023", "2023年本部门追加预算3271.95万元，占年初预算9214.60万元的比例较高。"),
+    ("state-emergency-2019", "2019年本局追加预算1266.20万元，占年初预算3120.00万元的比例较高。主要原因是"),
+    ("xiangxi-commerce-2018", "2018年本部门追加预算5383.91万元，远高于年初预算1543.40万元。"),
+    ("xiangxi-commerce-2018-as-filed", "2018年本部门追加预算5383.91万元，远高于年初预算1543.40万元。"),
+])
+def test_example_explains_extra_budget_without_saying_the_year_twice(folder, expected):
+    """“2023年本部门本年追加预算” said the year twice; the state example named two figures
+    and went on to 主要原因是 without saying what was to be explained."""
+    from reportgen.compose import compose_report
+
+    doc, _ = compose_report(evaluate(EXAMPLE.parent / folder))
+    texts = [getattr(b, "text", "") for b in doc.sections["需要说明事项"]]
+    assert any(t.startswith(expected) for t in texts)
+    assert not any("年本部门本年" in t or "年本局本年" in t for t in texts)
