@@ -332,3 +332,16 @@ def test_an_indicator_missing_its_data_in_lead_in_and_problems(make_department):
     assert [p.text for p in problem_blocks([r])] == [
         "本年度共有一项指标未得满分，合计扣6.00分。",
         "另有“政府采购执行率”因缺少数据未能计算，该项得0.00分【待核实：数据缺失，补齐后重新生成】。"]
+
+
+def test_change_rate_lead_in_says_its_figure_once():
+    """In 需要说明事项 the lead-in has said 变动率为15.00%: no 即较上年增长15.00% after it."""
+    from pathlib import Path
+
+    county = Path(__file__).resolve().parent.parent / "examples" / "county-transport-2023"
+    r = evaluate(county).scorecard.by_name("“三公经费”变动率")
+    assert lost_sentence(r, 2023) == (
+        "2023年度本部门“三公经费”变动率为15.00%，按每超过1个百分点扣0.8分计应扣12.00分，"
+        "超过该项分值8分，扣完为止，得0.00分。")
+    assert r.analysis.endswith("×100%＝15.00%，即较上年增长15.00%，按每超过1个百分点扣0.8分计"
+                               "应扣12.00分，超过该项分值8分，扣完为止，得0.00分。")
