@@ -119,7 +119,7 @@ def test_a_libreoffice_that_hangs_on_every_file_is_given_up_after_three(
     files = _docx(fake_soffice / "out", "a", "b", "c", "d", "e", "f")
     start = time.monotonic()
     problems = pdf.convert_many(files)
-    assert time.monotonic() - start < 15  # 3 reports × 2 tries × 1 s, not 6 × 2
+    assert time.monotonic() - start < 15  # 3 reports × 2 tries × 1 s and the probe, not 6 × 2
     assert list(problems) == files
     assert all("超过 1 秒无进展，已终止" in problems[f] for f in files[:3])
     assert all("连续 3 份报告超过 1 秒无进展" in problems[f] and "5 分钟内不再尝试" in problems[f]
@@ -127,15 +127,29 @@ def test_a_libreoffice_that_hangs_on_every_file_is_given_up_after_three(
     assert _calls(fake_soffice) == [["a.docx", "b.docx", "c.docx", "d.docx", "e.docx",
                                      "f.docx"], ["a.docx"], ["b.docx", "c.docx", "d.docx",
                                      "e.docx", "f.docx"], ["b.docx"],
-                                    ["c.docx", "d.docx", "e.docx", "f.docx"], ["c.docx"]]
+                                    ["c.docx", "d.docx", "e.docx", "f.docx"], ["c.docx"],
+                                    ["reportgen-probe.txt"]]  # a known-good file fails too
     # the next chunk of the batch fails at once, without starting LibreOffice
     later = _docx(fake_soffice / "out", "g")
     assert "连续 3 份报告" in pdf.convert_many(later)[later[0]]
-    assert len(_calls(fake_soffice)) == 6
+    assert len(_calls(fake_soffice)) == 7
     # after GIVE_UP_SECONDS it tries again, and a converted report clears the count
     monkeypatch.setattr(pdf, "GIVE_UP_SECONDS", 0.0)
     monkeypatch.delenv("FAKE_SOFFICE_HANG_ALL")
     assert pdf.convert_many(later) == {}
+    assert pdf._hangs.in_a_row == 0 and pdf._hangs.given_up_at is None
+
+
+def test_three_bad_reports_in_a_row_cost_only_themselves(fake_soffice):
+    # LibreOffice still converts a known-good file, so the reports after them go on
+    files = _docx(fake_soffice / "out", "hang1", "hang2", "hang3", "a", "b")
+    problems = pdf.convert_many(files)
+    assert list(problems) == files[:3]
+    assert all(p == "LibreOffice 处理该报告超过 1 秒无进展，已终止，重试一次仍失败"
+               for p in problems.values())
+    assert _calls(fake_soffice)[-3:] == [["hang3.docx"], ["reportgen-probe.txt"],
+                                         ["a.docx", "b.docx"]]
+    assert files[3].with_suffix(".pdf").exists() and files[4].with_suffix(".pdf").exists()
     assert pdf._hangs.in_a_row == 0 and pdf._hangs.given_up_at is None
 
 

@@ -11,8 +11,10 @@ converts the files of a call in order, so the call is watched: when no new finis
 PDF appears for `timeout` seconds, the whole process group is killed (`soffice` is a
 script that forks soffice.bin). The file it was working on is retried once on its own;
 the files after it go on in a new call. A file that fails twice is reported in Chinese;
-its .docx stays where it is. Three such hangs in a row mean LibreOffice itself is broken:
-the process stops starting it for a while instead of paying two time-outs per report.
+its .docx stays where it is. After three such hangs in a row LibreOffice converts a
+one-line text file: if that fails too, LibreOffice itself is broken and the process stops
+starting it for a while instead of paying two time-outs per report; if it works, the three
+reports were bad and the rest go on.
 
 Each process's profile records the installed version, which spares every start
 LibreOffice's graphics self-tests (see PROFILE_SETTINGS).
@@ -137,8 +139,9 @@ def _sweep_orphans() -> None:
 
 # One bad report hangs LibreOffice on itself; a LibreOffice that hangs on every report (a
 # broken installation) would cost each report two time-outs, a batch hours. After
-# HUNG_IN_A_ROW reports in a row hung twice each, none converted between them, this
-# process stops trying for GIVE_UP_SECONDS and fails the rest at once.
+# HUNG_IN_A_ROW reports in a row hung twice each, none converted between them, a one-line
+# text file is converted: only if that fails too does this process stop trying for
+# GIVE_UP_SECONDS and fail the rest at once (bad reports in a row cost only themselves).
 HUNG_IN_A_ROW = 3
 GIVE_UP_SECONDS = 300.0
 
@@ -156,8 +159,12 @@ class _Hangs:
 
     def count(self, hung: bool) -> None:
         self.in_a_row = self.in_a_row + 1 if hung else 0
-        if self.in_a_row >= HUNG_IN_A_ROW:
-            self.given_up_at = time.monotonic()
+
+    def suspect(self) -> bool:
+        return self.in_a_row >= HUNG_IN_A_ROW
+
+    def give_up(self) -> None:
+        self.given_up_at = time.monotonic()
 
 
 _hangs = _Hangs(os.getpid())
@@ -211,6 +218,11 @@ def convert_many(files: list[Path], timeout: float | None = None) -> dict[Path, 
             if _collect([stuck], outdir, problems) is not None:
                 problems[stuck] = _reason(retry, timeout)
                 hangs.count(hung=retry.hung)
+                if hangs.suspect():
+                    if _still_converts(soffice, timeout):
+                        hangs.count(hung=False)  # the reports were bad, not LibreOffice
+                    else:
+                        hangs.give_up()
             else:
                 hangs.count(hung=False)
     return problems
@@ -320,6 +332,23 @@ def _collect(group: list[Path], outdir: Path, problems: dict[Path, str]) -> Path
         except InputError as exc:
             problems[docx] = exc.findings[0].message
     return None
+
+
+PROBE_NAME = "reportgen-probe"
+
+
+def _still_converts(soffice: str, timeout: float) -> bool:
+    """Whether LibreOffice converts a one-line text file: known good input, so a failure
+    is LibreOffice's own."""
+    with tempfile.TemporaryDirectory(prefix="reportgen-probe-") as work:
+        source, outdir = Path(work) / "source", Path(work) / "pdf"
+        source.mkdir()
+        outdir.mkdir()
+        text = source / f"{PROBE_NAME}.txt"
+        text.write_text("reportgen\n", encoding="utf-8")
+        result = _run(soffice, [text], outdir, timeout)
+        converted = outdir / f"{PROBE_NAME}.pdf"
+        return not result.hung and converted.exists() and _complete(converted.read_bytes())
 
 
 def _complete(pdf: bytes) -> bool:
