@@ -335,8 +335,8 @@ def closing_block(data, date: str) -> list[Block]:
     below it starting two characters further right — or, when the date is the longer, the
     date two characters in and the name moved left to keep that offset."""
     first, *rest = ATTACHMENTS
-    blocks: list[Block] = [Paragraph.of(f"附件：1. {first}", ATTACHMENT_NOTE)]
-    blocks += [Paragraph.of(f"{i}. {name}", ATTACHMENT_NOTE_NEXT)
+    blocks: list[Block] = [Paragraph.of(f"附件：1.{first}", ATTACHMENT_NOTE)]
+    blocks += [Paragraph.of(f"{i}.{name}", ATTACHMENT_NOTE_NEXT)
                for i, name in enumerate(rest, 2)]
     name = clean_text(data.basic.name)
     # Widths in characters (a half-width digit is half a character), in hundredths.

@@ -269,7 +269,7 @@ def test_closing_block_follows_the_standard(parts):
     style = {id(p): (p.find("w:pPr/w:pStyle", NS).get(q("w:val"))
                      if p.find("w:pPr/w:pStyle", NS) is not None else "") for p in paras}
     note = [p for p in paras if style[id(p)] in ("AttachmentNote", "AttachmentNoteNext")]
-    assert [texts(p) for p in note] == ["附件：1. 部门整体支出绩效评价指标表", "2. 基础数据表"]
+    assert [texts(p) for p in note] == ["附件：1.部门整体支出绩效评价指标表", "2.基础数据表"]
     sign = next(p for p in paras if style[id(p)] == "Signature")
     date = next(p for p in paras if style[id(p)] == "SignatureDate")
     assert texts(sign) == "湘西土家族苗族自治州商务局" and texts(date) == "2019年6月15日"

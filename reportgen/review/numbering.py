@@ -42,7 +42,7 @@ def zh_number(text: str) -> int:
 def marker(text: str) -> tuple[str, int, str] | None:
     """(style, number, the marker as written) of a paragraph's leading list marker."""
     stripped = text.lstrip(" \u3000\t")
-    # 附件说明 (GB/T 9704): "附件：1. …" opens its own list, "2. …" below continues it.
+    # 附件说明 (GB/T 9704): "附件：1.…" opens its own list, "2.…" below continues it.
     stripped = re.sub(r"^附件[：:]\s*", "", stripped)
     for style, pattern in _STYLES:
         m = pattern.match(stripped)
