@@ -11,9 +11,7 @@ Usage: python bench/bench_batch.py [-n 200]
 from __future__ import annotations
 
 import argparse
-import io
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -21,28 +19,15 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
-from sample_departments import generate  # beside this script
+from baseline import bare_docxtpl, context_of, median_seconds  # beside this script
+from sample_departments import generate
 
 from reportgen.batch import run_batch
-from reportgen.build import default_template, template_context
-from reportgen.compose import compose_report
-from reportgen.pipeline import evaluate
 
 
 def bare_docxtpl_ms(folder: Path, n: int = 20) -> float:
-    ev = evaluate(folder)
-    doc, _ = compose_report(ev)
-    context = template_context(doc)
-    times = []
-    for _ in range(n + 1):
-        start = time.perf_counter()
-        template = DocxTemplate(str(default_template()))
-        template.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
-        template.save(io.BytesIO())
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times[1:])
+    context = context_of(folder)
+    return median_seconds(lambda: bare_docxtpl(context), n) * 1000
 
 
 def cli_batch(root: Path, out: Path, jobs: int) -> tuple[float, float]:

@@ -16,11 +16,11 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
+
+from baseline import median_seconds  # beside this script
 
 from reportgen.build import render_docx
 from reportgen.pipeline import evaluate
@@ -68,15 +68,6 @@ def hash_heading(size: int) -> str:
     return "# " + "#" * size + "标题"
 
 
-def median_seconds(fn: Callable[[], object], n: int) -> float:
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def build_with(work: Path, text: str | None) -> Callable[[], object]:
     folder = work / "部门"
     if folder.exists():
@@ -112,8 +103,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         warm = build_with(work, None)
-        warm()
-        base = median_seconds(warm, args.n)
+        base = median_seconds(warm, args.n)  # after one untimed build
         print(f"base build (the example as shipped): {base * 1000:7.1f} ms\n")
         for title, make, sizes in cases:
             print(title)
@@ -121,7 +111,7 @@ def main() -> None:
             for label, size in sizes:
                 text = make(size)
                 build = build_with(work, text)
-                total = median_seconds(build, args.n)
+                total = median_seconds(build, args.n, warm_up=False)
                 own = max(total - base, 1e-9)
                 ratio = f"×{own / previous:4.2f}" if previous else "     "
                 print(f"  {label:>12}  {len(text.encode()) / MB:5.2f} MB  build {total:6.2f} s"

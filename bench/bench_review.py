@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,21 +21,12 @@ import docx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from baseline import median_seconds as median_s  # noqa: E402 - beside this script
 from review_documents import seed_report  # noqa: E402
 
 from reportgen.cli import main  # noqa: E402
 from reportgen.review.annotate import annotated_bytes  # noqa: E402
 from reportgen.review.engine import review_file  # noqa: E402
-
-
-def median_s(fn, n: int) -> float:
-    fn()
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main_bench() -> None:

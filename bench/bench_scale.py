@@ -128,24 +128,10 @@ def run_one(root: Path, out: Path, jobs: int) -> dict:
 def bare_docxtpl_cpu(root: Path, n: int = 10) -> list[float]:
     """CPU seconds of n bare docxtpl loads, renders and saves of our template with the
     context of the first department (after one warm-up)."""
-    import io
+    from baseline import bare_docxtpl, context_of, timings
 
-    from docxtpl import DocxTemplate
-    from jinja2.sandbox import SandboxedEnvironment
-
-    from reportgen.build import default_template, template_context
-    from reportgen.compose import compose_report
-    from reportgen.pipeline import evaluate
-
-    context = template_context(compose_report(evaluate(next(iter(sorted(root.iterdir())))))[0])
-    times = []
-    for _ in range(n + 1):
-        start = time.process_time()
-        template = DocxTemplate(str(default_template()))
-        template.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
-        template.save(io.BytesIO())
-        times.append(time.process_time() - start)
-    return times[1:]
+    context = context_of(next(iter(sorted(root.iterdir()))))
+    return timings(lambda: bare_docxtpl(context), n, clock=time.process_time)
 
 
 def applied_levels(report: Path) -> dict[str, list[int]]:
@@ -186,15 +172,10 @@ def interleaved(root: Path, out: Path, n: int = 200) -> tuple[float, float]:
     turn for each of n departments (the bare one with that department's template context),
     in one warm process: both see the machine's load of the same moment."""
     import gc
-    import io
 
-    from docxtpl import DocxTemplate
-    from jinja2.sandbox import SandboxedEnvironment
+    from baseline import bare_docxtpl, context_of
 
     from reportgen.batch import build_chunk
-    from reportgen.build import default_template, template_context
-    from reportgen.compose import compose_report
-    from reportgen.pipeline import evaluate
 
     shutil.rmtree(out, ignore_errors=True)
     folders = sorted(root.iterdir())[:n + 10]
@@ -205,13 +186,10 @@ def interleaved(root: Path, out: Path, n: int = 200) -> tuple[float, float]:
         start = time.process_time()
         build_chunk(root, [folder], out)
         ours += time.process_time() - start
-        context = template_context(compose_report(evaluate(folder))[0])
+        context = context_of(folder)
         start = time.process_time()
-        template = DocxTemplate(str(default_template()))
-        template.render(context, jinja_env=SandboxedEnvironment(autoescape=True))
-        template.save(io.BytesIO())
+        bare_docxtpl(context)
         bare += time.process_time() - start
-        del template
         gc.collect()  # docxtpl's cycles, not to be charged to the next build
     count = len(folders) - 10
     return ours / count, bare / count
