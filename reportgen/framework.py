@@ -107,12 +107,10 @@ class BuiltIn:
 
 
 def builtin_frameworks() -> list[BuiltIn]:
-    folder = resources.files("reportgen.frameworks")
     found = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".yaml"):
-            fw = load_framework(Path(str(entry)))
-            found.append(BuiltIn(fw.ident, fw.title, Path(str(entry))))
+    for path in sorted(shipped_frameworks().glob("*.yaml")):
+        fw = load_framework(path)
+        found.append(BuiltIn(fw.ident, fw.title, path))
     return found
 
 
