@@ -405,9 +405,10 @@ def lost_sentence(r: IndicatorScore, year: int) -> str:
     if r.status is Status.MISSING_DATA:
         return _marked(f"{year}年度本部门{r.name}{r.explanation}，{lost}。", r)
     if r.value is not None and r.indicator.rule.unit == "%":
-        # A change rate's explanation opens by restating the value in words (即较上年增长15.00%),
+        # The explanation may open by restating the value in words (即较上年增长15.00%),
         # which after 变动率为15.00% in the lead-in would say the figure twice.
-        why = r.explanation.split("，", 1)[1] if r.explanation.startswith("即") else r.explanation
+        why = r.explanation.removeprefix(f"{r.value_in_words}，") if r.value_in_words \
+            else r.explanation
         text = f"{year}年度本部门{r.value_clause}，{why}"
     elif r.value is not None:
         # A score-valued indicator (重点工作 from the 考核机构's score): its analysis says who

@@ -43,6 +43,9 @@ class RuleInput:
 class RuleOutcome:
     score: Decimal
     explanation: str
+    # The value restated in words (即较上年增长15.00%) where the explanation opens with it:
+    # a sentence that has just given the value leaves this clause out.
+    in_words: str = ""
 
 
 class MissingInput(Exception):
@@ -89,7 +92,7 @@ class Stepwise(_Rule):
             if self.direction == "高于" and self.target == 0 and value <= 0:
                 # A change below zero is a decrease: said in words, not as "−5.76%未超过0".
                 change = f"即较上年下降{fmt2(-value)}%" if value < 0 else "即与上年持平"
-                return RuleOutcome(points, f"{change}，{full}")
+                return RuleOutcome(points, f"{change}，{full}", change)
             return RuleOutcome(points, f"{self._within(t)}，{full}")
         step = fmt_points(self.step)
         steps = gap / self.step
@@ -105,18 +108,18 @@ class Stepwise(_Rule):
         lost = min(due, points)
         score = _clamp(points - lost, points)
         side = {"高于": "超过", "低于": "低于", "偏离": "偏离"}[self.direction]
-        off = f"{side}{t}达{fmt2(gap)}个百分点"
-        if self.direction == "高于" and self.target == 0:
-            off = f"即较上年增长{fmt2(gap)}%"
+        in_words = f"即较上年增长{fmt2(gap)}%" if self.direction == "高于" and self.target == 0 else ""
+        off = in_words or f"{side}{t}达{fmt2(gap)}个百分点"
         if due == 0:
-            return RuleOutcome(score, f"{off}，不足{step}个百分点，不扣分，{full}")
+            return RuleOutcome(score, f"{off}，不足{step}个百分点，不扣分，{full}", in_words)
         every = {"高于": "每超过", "低于": "每低于", "偏离": "每偏离"}[self.direction]
         rule = f"按{every}{step}个百分点扣{fmt_points(self.deduction)}分计"
         if due > points:
             return RuleOutcome(score, (f"{off}，{rule}应扣{fmt_score(due)}分，超过该项分值"
-                                   f"{fmt_points(points)}分，扣完为止，得{fmt_score(score)}分"))
+                                   f"{fmt_points(points)}分，扣完为止，得{fmt_score(score)}分"),
+                               in_words)
         return RuleOutcome(score, (f"{off}，{rule}（{policy}），扣{fmt_score(lost)}分，"
-                               f"得{fmt_score(score)}分"))
+                               f"得{fmt_score(score)}分"), in_words)
 
     def _gap(self, value: Decimal) -> Decimal:
         if self.direction == "高于":

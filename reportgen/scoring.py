@@ -39,6 +39,7 @@ class IndicatorScore:
     # A zero denominator: the figures found to be 0 (may be empty when the denominator is a
     # sum); None for every other status. A real zero, to be explained in 需要说明事项.
     zero_figures: tuple[str, ...] | None = None
+    value_in_words: str = ""  # the rule's restatement of the value (即较上年增长15.00%)
 
     @property
     def name(self) -> str:
@@ -172,7 +173,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
     })
     pattern = ind.pattern or _default_pattern(ind)
     return value, outcome.score, outcome.explanation, fill_pattern(pattern, names), \
-        Status.SCORED, ""
+        Status.SCORED, "", None, outcome.in_words
 
 
 # Data groups whose field names (预算, 实际 …) need the group's name to be read alone.
