@@ -53,11 +53,17 @@ def assessor(d: DepartmentYear) -> str:
     return clean_text(d.evaluation.assessor_name)
 
 
+def _survey_made(d: DepartmentYear):
+    """The survey, when questionnaires were sent; None otherwise."""
+    survey = d.assessment.survey
+    return survey if survey is not None and survey.sent is not None else None
+
+
 def survey_step(d: DepartmentYear) -> str:
     """The 问卷调查 step of 评价过程 with its figures, or nothing when no survey was made
     (the item is then left out and the steps renumbered)."""
-    survey = d.assessment.survey
-    if survey is None or survey.sent is None:
+    survey = _survey_made(d)
+    if survey is None:
         return ""
     returned = "" if survey.returned is None else f"，收回{fmt_count(survey.returned)}份"
     return (f"**问卷调查。**向服务对象、社会公众和本单位职工发放调查问卷{fmt_count(survey.sent)}份"
@@ -66,8 +72,7 @@ def survey_step(d: DepartmentYear) -> str:
 
 def survey_limit(d: DepartmentYear) -> str:
     """，问卷调查样本有限 in 局限性 — only where a survey was made."""
-    survey = d.assessment.survey
-    return "，问卷调查样本有限" if survey is not None and survey.sent is not None else ""
+    return "，问卷调查样本有限" if _survey_made(d) is not None else ""
 
 
 def identity_sentence(d: DepartmentYear) -> str:
