@@ -28,6 +28,13 @@ from .rules import Dec, Rule, WhenNotApplicable
 PATTERN_NAMES = frozenset({"名称", "值", "得分", "分值", "扣分", "规则说明", "公式说明",
                            "年度", "单位名称", "依据", "简称", "考核机构", "项数"})
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# An optional clause of a pattern: 【上年结转和结余{年初结转和结余}万元｜无上年结转和结余】 is
+# printed as its first part when a figure in it is not zero, else as the words after ｜ (or
+# nothing when there are none): a zero category is said as 无 or left out, never as 0.00万元.
+# The brackets a Chinese input method types for [ ]; | or ｜ between the two parts.
+CLAUSE_OPEN, CLAUSE_CLOSE = "【", "】"
+_CLAUSE = re.compile(r"【([^【】]*)】")
+_OTHERWISE = re.compile(r"[|｜]")
 
 
 class _Node(BaseModel):
@@ -214,9 +221,56 @@ def _indicator_problems(ind: Indicator) -> list[str]:
     for placeholder in _PLACEHOLDER.findall(ind.pattern):
         if placeholder.strip() not in known:
             problems.append(f"分析句式中的“{{{placeholder}}}”不是可用的名称")
+    return problems + clause_problems(ind.pattern)
+
+
+def _figures_in(text: str) -> list[str]:
+    return [name.strip() for name in _PLACEHOLDER.findall(text) if name.strip() in KINDS]
+
+
+def _shown(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def clause_problems(pattern: str) -> list[str]:
+    """What is wrong with the 【…｜…】 clauses of a pattern, in the words of the framework."""
+    depth, problems = 0, []
+    for char in pattern:
+        if char == CLAUSE_OPEN:
+            depth += 1
+            if depth == 2:
+                problems.append("分析句式中的“【…】”不能套在另一个“【…】”里")
+        elif char == CLAUSE_CLOSE:
+            depth -= 1
+            if depth < 0:
+                problems.append("分析句式中的“】”前面没有对应的“【”")
+                depth = 0
+    if depth > 0:
+        problems.append("分析句式中的“【”没有对应的“】”")
+    if problems:
+        return problems
+    if _OTHERWISE.search(_CLAUSE.sub("", pattern)):
+        problems.append("分析句式中的“｜”只能写在“【…】”里，用来分开有数时和全为零时的文字")
+    for body in _CLAUSE.findall(pattern):
+        parts = _OTHERWISE.split(body)
+        where = f"分析句式中的“【{_shown(body)}】”"
+        if len(parts) > 2:
+            problems.append(f"{where}有不止一个“｜”；一个“【…】”只分有数时和全为零时两段文字")
+        if not _figures_in(parts[0]):
+            problems.append(f"{where}中没有数据项（如{{年初结转和结余}}），无法判断何时省略")
+        for name in _figures_in("".join(parts[1:])):
+            problems.append(f"{where}中“｜”后的文字在数据全为零时使用，不能引用数据项“{{{name}}}”")
     return problems
 
 
-def fill_pattern(pattern: str, values: dict[str, str]) -> str:
-    """Substitute {名称} placeholders; the pattern is data, so nothing else is interpreted."""
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1).strip(), m.group(0)), pattern)
+def fill_pattern(pattern: str, values: dict[str, str],
+                 zero: frozenset[str] = frozenset()) -> str:
+    """Substitute {名称} placeholders; the pattern is data, so nothing else is interpreted.
+    A 【…｜…】 clause is first resolved: its first part when some figure in it is not in
+    `zero` (the figures that are zero or absent), else the part after ｜ or nothing."""
+    def clause(m: re.Match[str]) -> str:
+        shown, *otherwise = _OTHERWISE.split(m.group(1), maxsplit=1)
+        return "".join(otherwise) if all(n in zero for n in _figures_in(shown)) else shown
+
+    text = _CLAUSE.sub(clause, pattern)
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1).strip(), m.group(0)), text)

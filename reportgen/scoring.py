@@ -110,15 +110,19 @@ def score(data: DepartmentYear, framework: Framework, data_file: str = "") -> Sc
     figures = figures_of(data)
     values = dict(figures.values)
     texts = figure_texts(data, figures)
+    # As printed: a figure shown as 0.00 (or not given) is a zero category to the reader.
+    zero = frozenset(n for n, v in values.items() if v is None or round2(v) == 0)
     findings: list[Finding] = []
     results = [IndicatorScore(category.name, group.name, indicator,
-                              *_score_one(indicator, data, values, texts, findings, data_file))
+                              *_score_one(indicator, data, values, texts, zero, findings,
+                                          data_file))
                for category, group, indicator in framework.indicators()]
     return Scorecard(framework, results, figures, findings)
 
 
 def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal | None],
-               texts: dict[str, str], findings: list[Finding], data_file: str):
+               texts: dict[str, str], zero: frozenset[str], findings: list[Finding],
+               data_file: str):
     points = fmt_points(ind.points)
     value: Decimal | None = None
     formula = ind.formula
@@ -172,7 +176,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
         "项数": f"{chinese_count(len(ind.rule.items))}项" if isinstance(ind.rule, Checklist) else "",
     })
     pattern = ind.pattern or _default_pattern(ind)
-    return value, outcome.score, outcome.explanation, fill_pattern(pattern, names), \
+    return value, outcome.score, outcome.explanation, fill_pattern(pattern, names, zero), \
         Status.SCORED, "", None, outcome.in_words
 
 

@@ -100,3 +100,71 @@ def test_unknown_placeholder_in_pattern(tmp_path):
     path = _copy(tmp_path, "在职人员控制率＝{公式说明}＝{值}", "在职人员控制率＝{公式说明}＝{数值}")
     assert "分析句式中的“{数值}”不是可用的名称" in messages(path)
 
+
+
+# -- 【…｜…】: a clause said as 无 or left out when its figures are zero (#8.8) ------------------
+_CLAUSE_LINE = "本部门{年度}年末【实际在职人员{在职人员数}人｜无在职人员】，编委核定编制数{编制数}人"
+
+
+@pytest.mark.parametrize(("bad", "expected"), [
+    ("本部门【【实际在职人员{在职人员数}人】】，编委核定编制数{编制数}人",
+     "分析句式中的“【…】”不能套在另一个“【…】”里"),
+    ("本部门【实际在职人员{在职人员数}人，编委核定编制数{编制数}人",
+     "分析句式中的“【”没有对应的“】”"),
+    ("本部门实际在职人员{在职人员数}人】，编委核定编制数{编制数}人",
+     "分析句式中的“】”前面没有对应的“【”"),
+    ("本部门【{年度}年末】实际在职人员{在职人员数}人，编委核定编制数{编制数}人",
+     "分析句式中的“【{年度}年末】”中没有数据项（如{年初结转和结余}），无法判断何时省略"),
+    ("本部门【实际在职人员{在职人员数}人｜编制数{编制数}人】",
+     "分析句式中的“【实际在职人员{在职人员数}人｜编制数{编制数}人】”中“｜”后的文字在数据全为零时使用，"
+     "不能引用数据项“{编制数}”"),
+    ("本部门【实际在职人员{在职人员数}人｜无｜没有】，编委核定编制数{编制数}人",
+     "分析句式中的“【实际在职人员{在职人员数}人｜无｜没有】”有不止一个“｜”"),
+    ("本部门实际在职人员{在职人员数}人｜编委核定编制数{编制数}人",
+     "分析句式中的“｜”只能写在“【…】”里"),
+])
+def test_malformed_clause_is_named_with_its_indicator(tmp_path, bad, expected):
+    text = messages(_copy(tmp_path, _CLAUSE_LINE, bad))
+    assert expected in text
+    assert "fw.yaml" in text and "在职人员控制率" in text
+
+
+def test_ascii_bar_is_the_same_as_the_full_width_one(tmp_path):
+    path = _copy(tmp_path, _CLAUSE_LINE, _CLAUSE_LINE.replace("｜", "|"))
+    load_framework(path)  # no error
+
+
+def test_fill_pattern_resolves_clauses_before_any_value_is_put_in():
+    from reportgen.framework import fill_pattern
+
+    pattern = "本部门【上年结转和结余{年初结转和结余}万元｜无上年结转和结余】，【本年追加预算{本年追加预算}万元，】合计"
+    values = {"年初结转和结余": "0.00", "本年追加预算": "【12.00｜x】"}
+    assert fill_pattern(pattern, values, frozenset({"年初结转和结余"})) == (
+        "本部门无上年结转和结余，本年追加预算【12.00｜x】万元，合计")
+    assert fill_pattern(pattern, values, frozenset({"本年追加预算"})) == (
+        "本部门上年结转和结余0.00万元，合计")
+    # one figure not zero keeps the whole clause, zeros inside it included
+    both = "【结转{年初结转和结余}万元，追加{本年追加预算}万元｜无】"
+    assert fill_pattern(both, values, frozenset({"年初结转和结余"})) == "结转0.00万元，追加【12.00｜x】万元"
+    assert fill_pattern(both, values, frozenset({"年初结转和结余", "本年追加预算"})) == "无"
+
+
+def test_every_builtin_figure_that_can_be_zero_sits_in_a_clause():
+    """A figure outside 【…】 would print 0.00万元 for a zero category, unless its zero
+    leaves the indicator 无法计算 (a denominator: the pattern is then not used), it is a
+    score (绩效办考核得分 0 is a score, not an absent category), or it bounds a denominator
+    (问卷发放数 0 with questionnaires returned is an error check reports: 收回 ≤ 发放)."""
+    from decimal import Decimal
+
+    from reportgen.facts import KINDS, FactKind
+    from reportgen.formula import NotComputable
+    from reportgen.framework import _CLAUSE, _figures_in
+
+    for builtin in builtin_frameworks():
+        for _, _, ind in load_framework(builtin.path).indicators():
+            for name in _figures_in(_CLAUSE.sub("", ind.pattern)):
+                if KINDS[name] is FactKind.SCORE or name == "问卷发放数":
+                    continue
+                values = {n: Decimal(0) if n == name else Decimal(1) for n in KINDS}
+                with pytest.raises(NotComputable):
+                    ind.formula.evaluate(values)

@@ -345,3 +345,76 @@ def test_change_rate_lead_in_says_its_figure_once():
         "超过该项分值8分，扣完为止，得0.00分。")
     assert r.analysis.endswith("×100%＝15.00%，即较上年增长15.00%，按每超过1个百分点扣0.8分计"
                                "应扣12.00分，超过该项分值8分，扣完为止，得0.00分。")
+
+
+# -- zero categories in the analysis patterns: said as 无 or left out (#8.8) ------------------
+def test_zero_carry_over_and_no_supplementary_budget_are_said_as_wu(make_department):
+    def change(raw):
+        raw["收支"]["年初结转和结余"] = "0"
+        raw["收支"]["年末结转和结余"] = {"合计": "0", "基本支出结转": "0", "项目支出结转和结余": "0"}
+        raw["预算"]["本年追加预算"] = "0"
+    card = evaluate(make_department(change)).scorecard
+    assert card.by_name("预算完成率").analysis == (
+        "本部门无上年结转和结余，年初预算1543.40万元，本年未追加预算，年末无结转和结余，预算完成率＝"
+        "（上年结转＋年初预算＋本年追加预算－年末结余）÷（上年结转＋年初预算＋本年追加预算）×100%＝"
+        "100.00%，达到100%，得满分5.00分。")
+    assert card.by_name("预算控制率").analysis == (
+        "本部门2018年年初预算1543.40万元，本年未追加预算，预算控制率＝（本年追加预算÷年初预算）×100%＝"
+        "0.00%，处于0～10%（含）区间，得5.00分。")
+
+
+def test_only_the_zero_clause_changes(make_department):
+    """A department new this year: no carry-over, the rest as usual (state-emergency-2019)."""
+    def change(raw):
+        raw["收支"]["年初结转和结余"] = "0"
+    assert evaluate(make_department(change)).scorecard.by_name("预算完成率").analysis == (
+        "本部门无上年结转和结余，年初预算1543.40万元，本年追加预算5383.91万元，年末结转和结余898.35万元，"
+        "预算完成率＝（上年结转＋年初预算＋本年追加预算－年末结余）÷（上年结转＋年初预算＋本年追加预算）"
+        "×100%＝87.03%，低于100%达12.97个百分点，按每低于5个百分点扣2分计（不足5个百分点的部分不扣分），"
+        "扣4.00分，得1.00分。")
+
+
+def test_nothing_spent_is_said_in_words(make_department):
+    def change(raw):
+        raw["三公经费"]["本年实际"] = {"合计": "0", "公务接待费": "0", "公务用车运行维护费": "0"}
+        raw["公用经费"]["实际"] = "0"
+        raw["政府采购"]["实际"] = "0"
+        raw["考核与调查"]["满意度调查"]["满意"] = "0"
+    card = evaluate(make_department(change)).scorecard
+    assert card.by_name("“三公经费”控制率").analysis == (
+        "本部门2018年度未发生“三公经费”支出，预算安排72.00万元，“三公经费”控制率＝"
+        "（“三公经费”实际支出数÷“三公经费”预算安排数）×100%＝0.00%，未超过100%，得满分8.00分。")
+    assert card.by_name("公用经费控制率").analysis == (
+        "本部门2018年度未支出公用经费，预算安排公用经费349.77万元，公用经费控制率＝"
+        "（实际支出公用经费总额÷预算安排公用经费总额）×100%＝0.00%，未超过100%，得满分8.00分。")
+    assert card.by_name("政府采购执行率").analysis == (
+        "本部门2018年度未实际发生政府采购，政府采购预算73.89万元，政府采购执行率＝"
+        "（实际政府采购金额÷政府采购预算数）×100%＝0.00%，偏离100%达100.00个百分点，"
+        "按每偏离5个百分点扣2分计应扣40.00分，超过该项分值6分，扣完为止，得0.00分。")
+    assert card.by_name("社会公众或服务对象满意度").analysis == (
+        "本次自评共发放调查问卷90份，收回90份，其中没有评价满意的问卷，满意度＝满意问卷数÷收回问卷数"
+        "×100%＝0.00%，处于0～70%区间，得0.00分。")
+
+
+def test_no_three_public_budget_this_year_is_said_in_words(make_department):
+    def change(raw):
+        raw["三公经费"]["本年预算"] = {"合计": "0", "公务接待费": "0", "公务用车运行维护费": "0"}
+    assert evaluate(make_department(change)).scorecard.by_name("“三公经费”变动率").analysis == (
+        "本部门2018年度未安排“三公经费”预算，上年度预算安排76.40万元，“三公经费”变动率＝"
+        "（本年度“三公经费”预算数－上年度“三公经费”预算数）÷上年度“三公经费”预算数×100%＝"
+        "\u2212100.00%，即较上年下降100.00%，得满分4.00分。")
+
+
+def test_no_staff_and_nothing_built_yet(make_department):
+    def change(raw):
+        raw["人员"]["年末实有人数"] = {"合计": "101", "在职人员": "0", "退休人员": "101"}
+        raw["新建楼堂馆所"] = {"批准面积": "1150", "实际面积": "0", "批准投资": "480.00",
+                              "实际投资": "0"}
+    card = evaluate(make_department(change)).scorecard
+    assert card.by_name("在职人员控制率").analysis == (
+        "本部门2018年末无在职人员，编委核定编制数78人，在职人员控制率＝（在职人员数÷编制数）×100%＝"
+        "0.00%，未超过100%，得满分3.00分。")
+    assert card.by_name("新建楼堂馆所面积控制率").analysis.startswith(
+        "本部门新建楼堂馆所批准建设面积1150平方米，尚未实际建设，面积控制率＝")
+    assert card.by_name("新建楼堂馆所投资概算控制率").analysis.startswith(
+        "本部门新建楼堂馆所批准投资480.00万元，尚未实际投资，投资概算控制率＝")
