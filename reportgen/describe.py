@@ -7,13 +7,14 @@ On a draft (draft.py) a figure that check found wrong carries its 【待核实�
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .document import Paragraph
 from .draft import FINAL, TOTAL, Draft, mark
 from .facts import Figures
 from .model import Breakdown, DepartmentYear
-from .numbers import fmt2, fmt_count
+from .numbers import fmt2, fmt_count, shows_as_zero
 from .text import clean_text
 
 
@@ -46,40 +47,65 @@ def _list(tally: Breakdown, unit: str, fmt, path: tuple[str, ...] = (),
 
 def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str = "万元",
                 fmt=fmt2, path: tuple[str, ...] = (), draft: Draft = FINAL,
-                none: str = "", change: str = "") -> str:
+                none: str = "", change: Change | None = None) -> str:
     """年末结转和结余898.35万元，其中：…; "none" (无年初结转和结余) when the whole is zero.
     A change on last year (，比上年…) after a list of parts is said of the 合计: bare, it
     would read as the change of the last part. (Kept after the parts so that 其中 follows
     its total, as a reviewer — and review/totals.py — reads a breakdown.)"""
-    if none and total == 0 and not draft.disputed(*path, TOTAL):
-        return none + change
+    change = change or Change()
+    if none and total is not None and shows_as_zero(total) and not draft.disputed(*path, TOTAL):
+        return none + change.text
     head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft)
-    given = {name: part for name, part in tally.parts().items() if _value_of(part) != 0}
-    if len(given) == 1 and not draft.disputed(*path, TOTAL):
-        name, part = next(iter(given.items()))
-        if not isinstance(part, Breakdown) and part == total:
-            # "其中：财政拨款收入4386.20万元" would repeat the total as its only part.
-            return f"{head}，全部为{clean_text(name)}{change}"
+    sole = None if draft.disputed(*path, TOTAL) else _sole_part(tally, total)
+    if sole is not None:
+        # "其中：财政拨款收入4386.20万元" would repeat the total as its only part.
+        return f"{head}，全部为{clean_text(sole)}{change.text}"
     parts = _list(tally, unit, fmt, path, draft)
     if not parts:
-        return head + change
-    return f"{head}，其中：{parts}" + (f"，合计{change.removeprefix('，')}" if change else "")
+        return head + change.text
+    tail = f"，合计{change.text.removeprefix('，')}" if change.compares else change.text
+    return f"{head}，其中：{parts}{tail}"
+
+
+def _sole_part(tally: Breakdown, total: Decimal | None) -> str | None:
+    """The one part that is not zero, where it is the whole total (and not a group)."""
+    given = {name: part for name, part in tally.parts().items() if _value_of(part) != 0}
+    if len(given) == 1:
+        name, part = next(iter(given.items()))
+        if not isinstance(part, Breakdown) and part == total:
+            return name
+    return None
 
 
 def _value_of(part: Decimal | Breakdown) -> Decimal:
     return part.total() if isinstance(part, Breakdown) else part
 
 
-def _change(fig: Figures, name: str) -> str:
-    """，比上年6000.00万元增加433.12万元（增长7.22%）: 上年…, …增减额 and …增长率."""
-    before, diff, growth = fig[f"上年{name}"], fig[f"{name}增减额"], fig[f"{name}增长率"]
-    if before is None or diff is None:
-        return ""
+@dataclass(frozen=True)
+class Change:
+    """A figure against last year's: "，比上年…" (compares: after a list of parts it is
+    said of the 合计), or words for a zero on either side (，上年亦无)."""
+
+    text: str = ""
+    compares: bool = False
+
+
+def _change(fig: Figures, name: str) -> Change:
+    """，比上年6000.00万元增加433.12万元（增长7.22%）: 上年…, …增减额 and …增长率. A zero
+    on either side is said in words: 上年亦无, 上年无…, 上年为…万元 — never 0.00万元."""
+    before, diff, growth, now = (fig[f"上年{name}"], fig[f"{name}增减额"], fig[f"{name}增长率"],
+                                 fig[name])
+    if before is None or diff is None or now is None:
+        return Change()
+    if shows_as_zero(before):
+        return Change("，上年亦无" if shows_as_zero(now) else f"，上年无{name}")
+    if shows_as_zero(now):
+        return Change(f"，上年为{fmt2(before)}万元")
     if diff == 0:
-        return f"，与上年{fmt2(before)}万元持平"
+        return Change(f"，与上年{fmt2(before)}万元持平", compares=True)
     word = "增加" if diff > 0 else "减少"
     rate = "" if growth is None else f"（{'增长' if diff > 0 else '下降'}{fmt2(abs(growth))}%）"
-    return f"，比上年{fmt2(before)}万元{word}{fmt2(abs(diff))}万元{rate}"
+    return Change(f"，比上年{fmt2(before)}万元{word}{fmt2(abs(diff))}万元{rate}", compares=True)
 
 
 def staffing_paragraph(d: DepartmentYear, fig: Figures, draft: Draft = FINAL) -> list[Paragraph]:
@@ -117,12 +143,17 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures,
         if total is not None:
             head = f"{year}年支出决算数{fmt2(total)}万元"
             if exp.by_nature is not None:
-                head += f"（{_split(exp.by_nature, '按支出性质', draft)}）"
-            spending.append(head + _change(fig, "支出决算数"))
+                sole = None if draft.disputed("收支", "支出决算数", "按支出性质") \
+                    else _sole_part(exp.by_nature, total)
+                nature = f"全部为{clean_text(sole)}" if sole else \
+                    _split(exp.by_nature, "按支出性质", draft)
+                head += f"（{nature}）" if nature else ""
+            spending.append(head + _change(fig, "支出决算数").text)
         for label, split in (("按经济分类", exp.by_economic_class),
                              ("按功能分类", exp.by_function)):
-            if split is not None:
-                spending.append(f"{label}：{_split(split, label, draft)}")
+            text = "" if split is None else _split(split, label, draft)
+            if text:
+                spending.append(f"{label}：{text}")
     if fig["转入事业基金"]:
         spending.append(f"转入事业基金{fmt2(fig['转入事业基金'])}万元")
     if f.carried_out is not None:
@@ -137,14 +168,28 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures,
                          f"与年末结转和结余之和为{fmt2(fig['资金去向合计'])}万元，"
                          f"相差{fmt2(abs(fig['收支差额']))}万元")
         out.append(Paragraph.of(text + "。"))
-    initial, extra, whole = fig["年初预算"], fig["本年追加预算"], fig["全年预算"]
-    if initial is not None and extra is not None and whole is not None:
-        share = fig["追加预算占年初预算比例"]
-        share_text = "" if share is None else f"，追加预算占年初预算的{fmt2(share)}%"
-        out.append(Paragraph.of(
-            f"{year}年年初预算{fmt2(initial)}万元，本年追加预算{fmt2(extra)}万元，"
-            f"全年预算合计{fmt2(whole)}万元{share_text}。"))
+    budget = _budget_sentence(fig, year)
+    if budget:
+        out.append(Paragraph.of(budget))
     return out or [Paragraph.of("【待补充：收入支出决算数据】")]
+
+
+def _budget_sentence(fig: Figures, year: int) -> str:
+    """年初预算, 本年追加预算, 全年预算 and the share; a budget that is zero is said as 未…
+    (and a 全年预算 equal to its one part, or a share of 0.00%, is not stated)."""
+    initial, extra, whole = fig["年初预算"], fig["本年追加预算"], fig["全年预算"]
+    if initial is None or extra is None or whole is None:
+        return ""
+    if shows_as_zero(extra):
+        if shows_as_zero(initial):
+            return f"{year}年未安排年初预算，本年也未追加预算。"
+        return f"{year}年年初预算{fmt2(initial)}万元，本年未追加预算。"
+    if shows_as_zero(initial):
+        return f"{year}年未安排年初预算，本年追加预算{fmt2(extra)}万元。"
+    share = fig["追加预算占年初预算比例"]
+    share_text = "" if share is None else f"，追加预算占年初预算的{fmt2(share)}%"
+    return (f"{year}年年初预算{fmt2(initial)}万元，本年追加预算{fmt2(extra)}万元，"
+            f"全年预算合计{fmt2(whole)}万元{share_text}。")
 
 
 def _split(split: Breakdown, key: str, draft: Draft) -> str:

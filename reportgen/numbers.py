@@ -91,6 +91,12 @@ def round2(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def shows_as_zero(value: Decimal) -> bool:
+    """A figure that prints as 0.00 (or 0): to the reader a zero category, said as 无 or
+    left out rather than printed as 0.00万元."""
+    return round2(value) == 0
+
+
 @lru_cache(maxsize=8192)
 def fmt2(value: Decimal) -> str:
     """Two decimals always: 6927.32, 76.40; never "-0.00" (equal Decimals share a cache

@@ -11,7 +11,7 @@ from .findings import Finding, error
 from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
-from .numbers import fmt2, fmt_points, fmt_score, round2, signed
+from .numbers import fmt2, fmt_points, fmt_score, round2, shows_as_zero, signed
 from .rules import Checklist, MissingInput, RuleInput
 from .text import chinese_count, quoted
 
@@ -110,8 +110,7 @@ def score(data: DepartmentYear, framework: Framework, data_file: str = "") -> Sc
     figures = figures_of(data)
     values = dict(figures.values)
     texts = figure_texts(data, figures)
-    # As printed: a figure shown as 0.00 (or not given) is a zero category to the reader.
-    zero = frozenset(n for n, v in values.items() if v is None or round2(v) == 0)
+    zero = frozenset(n for n, v in values.items() if v is None or shows_as_zero(v))
     findings: list[Finding] = []
     results = [IndicatorScore(category.name, group.name, indicator,
                               *_score_one(indicator, data, values, texts, zero, findings,

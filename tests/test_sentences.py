@@ -418,3 +418,51 @@ def test_no_staff_and_nothing_built_yet(make_department):
         "本部门新建楼堂馆所批准建设面积1150平方米，尚未实际建设，面积控制率＝")
     assert card.by_name("新建楼堂馆所投资概算控制率").analysis.startswith(
         "本部门新建楼堂馆所批准投资480.00万元，尚未实际投资，投资概算控制率＝")
+
+
+# -- zero categories in 部门支出描述 (describe.py): said as 无/未…, never 0.00万元 (#8.8) -------
+def _spending(make_department, change) -> list[str]:
+    from reportgen.describe import expenditure_paragraphs
+
+    ev = evaluate(make_department(change))
+    return [p.text for p in expenditure_paragraphs(ev.department.data, ev.scorecard.figures)]
+
+
+def test_no_supplementary_budget_is_said_as_wei(make_department):
+    def change(raw):
+        raw["预算"]["本年追加预算"] = "0"
+    assert _spending(make_department, change)[-1] == "2018年年初预算1543.40万元，本年未追加预算。"
+
+
+def test_no_initial_budget_is_said_as_wei(make_department):
+    def change(raw):
+        raw["预算"]["年初预算"] = "0"
+    assert _spending(make_department, change)[-1] == "2018年未安排年初预算，本年追加预算5383.91万元。"
+    def neither(raw):
+        raw["预算"] = {"年初预算": "0", "本年追加预算": "0"}
+    assert _spending(make_department, neither)[-1] == "2018年未安排年初预算，本年也未追加预算。"
+
+
+def test_a_zero_carry_over_against_last_year_is_said_in_words(make_department):
+    def both_zero(raw):
+        raw["收支"]["年末结转和结余"] = {"合计": "0", "基本支出结转": "0", "项目支出结转和结余": "0"}
+        raw["上年度"] = {"年末结转和结余": "0"}
+    assert _spending(make_department, both_zero)[1].endswith("；无年末结转和结余，上年亦无。")
+
+    def none_now(raw):
+        raw["收支"]["年末结转和结余"] = "0"
+        raw["上年度"] = {"年末结转和结余": "407.30"}
+    assert _spending(make_department, none_now)[1].endswith("；无年末结转和结余，上年为407.30万元。")
+
+    def none_last_year(raw):
+        raw["上年度"] = {"年末结转和结余": "0"}
+    assert _spending(make_department, none_last_year)[1].endswith(
+        "；年末结转和结余898.35万元，其中：基本支出结转107.58万元，项目支出结转和结余790.77万元，"
+        "上年无年末结转和结余。")
+
+
+def test_spending_all_of_one_nature_is_not_listed_as_its_only_part(make_department):
+    def change(raw):
+        raw["收支"]["支出决算数"]["按支出性质"] = {"基本支出": "6433.12", "项目支出": "0"}
+    assert _spending(make_department, change)[1].startswith(
+        "2018年支出决算数6433.12万元（全部为基本支出）；按经济分类：")
