@@ -168,3 +168,24 @@ def test_every_builtin_figure_that_can_be_zero_sits_in_a_clause():
                 values = {n: Decimal(0) if n == name else Decimal(1) for n in KINDS}
                 with pytest.raises(NotComputable):
                     ind.formula.evaluate(values)
+
+
+# What the body writes between figures and words: ＝ ÷ ＋ － for a formula, ～ for a range.
+_ASCII_OPERATORS = "-+=/[]~*"
+
+
+@pytest.mark.parametrize("builtin", builtin_frameworks(), ids=lambda b: b.path.stem)
+def test_framework_texts_use_the_bodys_signs_not_ascii_operators(builtin):
+    """评价标准 and 指标说明 are printed in 附件1 as written: a shipped framework writes
+    “80%（含）～90%” and “＝（在职人员数÷编制数）×100%”, as the body does."""
+    framework = load_framework(builtin.path)
+    found = [(ind.name, sign, text) for _, _, ind in framework.indicators()
+             for text in (ind.name, ind.standard, ind.description, ind.formula_label)
+             for sign in _ASCII_OPERATORS if sign in text]
+    assert found == []
+    texts = {ind.name: (ind.standard, ind.description) for _, _, ind in framework.indicators()}
+    assert "80%（含）～90%，计4分" in texts["社会公众或服务对象满意度"][0]
+    assert texts["预算控制率"][1] == "预算控制率＝（本年追加预算÷年初预算）×100%。"
+    # each row of 附件1 reads alone: no "此两项" pointing at a neighbouring row
+    assert all("此两项" not in standard for standard, _ in texts.values())
+    assert texts["经济效益"][0].startswith("本项指标为")
