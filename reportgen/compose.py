@@ -31,6 +31,7 @@ from .template_contract import (
     ATTACHMENT_NOTE,
     ATTACHMENT_NOTE_NEXT,
     ATTACHMENTS,
+    LINE_CHARS,
     SIGNATURE,
     SIGNATURE_DATE,
 )
@@ -329,25 +330,32 @@ class Composer:
                          ("存在的绩效问题", problem_blocks(self.lost_points()))])
 
 
+# 成文日期右空四字 (GB/T 9704 7.3.5.1), in hundredths of a character.
+DATE_RIGHT = 400
+
+
 def closing_block(data, date: str) -> list[Block]:
-    """附件说明, 署名 and 成文日期 after the body (GB/T 9704 7.3.5.2, 8.2): the note two
-    characters in, 1. 2. under each other; the name right-aligned two characters in, the date
-    below it starting two characters further right — or, when the date is the longer, the
-    date two characters in and the name moved left to keep that offset."""
+    """附件说明, 署名 and 成文日期 after the body, for a report the unit seals (加盖印章的
+    公文, GB/T 9704 7.3.4 and 7.3.5.1): the note two characters in, 1. 2. under each other;
+    the date four characters from the right edge, and the unit's name on the line above,
+    centred on the date (the seal then covers both, its top within a line of the note)."""
     first, *rest = ATTACHMENTS
     blocks: list[Block] = [Paragraph.of(f"附件：1.{first}", ATTACHMENT_NOTE)]
     blocks += [Paragraph.of(f"{i}.{name}", ATTACHMENT_NOTE_NEXT)
                for i, name in enumerate(rest, 2)]
-    name = clean_text(data.basic.name)
-    # Widths in characters (a half-width digit is half a character), in hundredths.
-    name_w, date_w = display_width(name) * 50, display_width(date) * 50
-    date_right = name_w - date_w
-    name_right = 200
-    if date_right < 200:
-        date_right, name_right = 200, date_w - name_w + 400
-    blocks.append(Paragraph((Run(name),), SIGNATURE, name_right))
-    blocks.append(Paragraph((Run(date),), SIGNATURE_DATE, date_right))
+    left = signature_left(date)
+    blocks.append(Paragraph((Run(clean_text(data.basic.name)),), SIGNATURE, left))
+    blocks.append(Paragraph((Run(date),), SIGNATURE_DATE, left))
     return blocks
+
+
+def signature_left(date: str) -> int:
+    """The left indent, in hundredths of a character, of the space in which 署名 and 成文日期
+    are both centred: it reaches the right edge and its middle is the date's, so the date
+    fills it to four characters from the edge (a half-width digit is half a character) and
+    the name is centred on the date by the word processor itself, in whatever font it has.
+    A name wider than that space (eight characters more than the date) wraps inside it."""
+    return LINE_CHARS * 100 - 2 * DATE_RIGHT - display_width(date) * 50
 
 
 def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:

@@ -21,7 +21,7 @@ class Run:
 class Paragraph:
     runs: tuple[Run, ...]
     style: str = BODY  # a paragraph style id of template_contract
-    right_chars: int = 0  # right indent in hundredths of a character (署名, 成文日期)
+    left_chars: int = 0  # left indent in hundredths of a grid character (署名, 成文日期)
     keep_next: bool = False  # on the same page as the next block
 
     @classmethod

@@ -18,6 +18,10 @@ SECTIONS = ("引言", "基本情况", "绩效评价工作情况", "绩效评价�
 # The attachments in the order the template places them: the 附件说明 names them so.
 ATTACHMENTS = ("部门整体支出绩效评价指标表", "基础数据表")
 
+# The portrait text block (版心, GB/T 9704 5.2.1): 156 mm wide, 28 characters a line. A
+# character of the grid is the width over 28; indents given in characters use it.
+TEXT_WIDTH_MM, LINE_CHARS = 156, 28
+
 # Paragraph style ids the generated blocks use (w:pStyle), with the names the shipped
 # template gives them: a template lacking one shows those paragraphs as plain text.
 BODY = "Normal"

@@ -40,6 +40,7 @@ from reportgen.template_contract import (  # noqa: E402 - after the path fix abo
     ATTACHMENTS,
     BODY,
     HEADINGS,
+    LINE_CHARS,
     PARAGRAPH_STYLES,
     TABLE_CENTER,
     TABLE_HEADING,
@@ -47,6 +48,7 @@ from reportgen.template_contract import (  # noqa: E402 - after the path fix abo
     TABLE_STYLE,
     TABLE_STYLE_NAME,
     TABLE_TEXT,
+    TEXT_WIDTH_MM,
 )
 from reportgen.zipfiles import restamped  # noqa: E402
 
@@ -86,7 +88,7 @@ def mm(value: float) -> int:
 # --- Page geometry (GB/T 9704) -------------------------------------------------
 A4_W, A4_H = 11906, 16838
 # 版心 156 mm x 225 mm, 天头 37 mm and 订口 28 mm (GB/T 9704 5.2.1).
-TEXT_W, TEXT_H = mm(156), mm(225)
+TEXT_W, TEXT_H = mm(TEXT_WIDTH_MM), mm(225)
 MARGIN_TOP, MARGIN_LEFT = mm(37), mm(28)
 MARGIN_RIGHT, MARGIN_BOTTOM = A4_W - MARGIN_LEFT - TEXT_W, A4_H - MARGIN_TOP - TEXT_H
 ONE_CHAR = 320  # one 三号 character (16 pt) in twips
@@ -103,7 +105,7 @@ LINE_PITCH = TEXT_H // 22
 # lines spread to 14 characters in its PDFs) and rounds runs of digits up to whole cells. Body
 # text keeps the 28.95 pt leading exactly instead, and is condensed by 0.3 pt a character,
 # so that 28 fit in 156 mm and 29 do not.
-CHAR_PITCH = TEXT_W / 28  # twips; 28 x 16 pt would take 158 mm
+CHAR_PITCH = TEXT_W / LINE_CHARS  # twips; 28 x 16 pt would take 158 mm
 CHAR_SPACE = math.floor((CHAR_PITCH / 20 - 16) * 4096)
 # In twips, i.e. twentieths of a point (w:spacing's unit): the 0.21 pt that 28 need, and one
 # more, since LibreOffice rounds each advance to its reference device (measured: 0.25 pt
@@ -148,6 +150,7 @@ class ParaStyle:
     keep_next: bool = False
     snap_to_grid: bool = True
     widow_control: bool = False
+    auto_space: bool = True  # Word's extra space between CJK and Latin text or digits
     ui_priority: int | None = None
 
 
@@ -191,6 +194,11 @@ def add_paragraph_style(doc: DocxDocument, s: ParaStyle) -> None:
         fmt.keep_with_next = True
     if s.widow_control:
         fmt.widow_control = True
+    if not s.auto_space:
+        for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+            element.get_or_add_pPr().insert_element_before(
+                OxmlElement(name, {qn("w:val"): "0"}), "w:bidi", "w:adjustRightInd",
+                "w:snapToGrid", *_AFTER_SNAP_TO_GRID)
     if not s.snap_to_grid:
         # Single-spaced text would otherwise snap to the 28.95 pt line grid, and body text to
         # the character grid (see CONDENSE).
@@ -334,11 +342,17 @@ PARA_STYLES: list[ParaStyle] = [
     ParaStyle("AttachmentNoteNext", "附件说明续行", indent_chars=NO_INDENT, left_chars=500,
               keep_next=True),
     ParaStyle(
-        # 发文机关署名 one line below, right-aligned; its right indent comes per report.
-        "Signature", "署名", jc="right", indent_chars=NO_INDENT, before=LINE_PITCH,
+        # 发文机关署名 two lines below the note (空二行): a seal of about 42 mm (four lines)
+        # then has its top within a line of the note and its centre just above 署名 and
+        # 成文日期 (GB/T 9704 7.3.5.1). Both are centred between a left indent given per
+        # report and the right edge, so the name is centred on the date whatever the fonts.
+        "Signature", "署名", jc="center", indent_chars=NO_INDENT, before=2 * LINE_PITCH,
         keep_next=True,
     ),
-    ParaStyle("SignatureDate", "成文日期", jc="right", indent_chars=NO_INDENT),
+    # No extra space between the date's digits and 年月日 (Word adds it by default), so the
+    # date is as wide as its characters and ends four characters from the right edge.
+    ParaStyle("SignatureDate", "成文日期", jc="center", indent_chars=NO_INDENT,
+              auto_space=False),
     ParaStyle(
         # The draft notice (草稿) on every page; empty, and so invisible, when final.
         "Header", "header", east_asia=HEITI, size_pt=14, builtin=True, jc="center",

@@ -92,23 +92,70 @@ def test_grid_is_22_lines_of_28_characters(parts):
             assert own is not None and own.get(q("w:val")) == "0", style.get(q("w:styleId"))
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-                    reason="LibreOffice or poppler-utils not installed")
-def test_libreoffice_sets_28_characters_a_line(tmp_path):
-    """The 28 characters a line as LibreOffice sets the body (its PDFs are what build --pdf
-    gives): a full line of Chinese text holds 28. On the character grid each glyph took two
-    cells (lines of 14); condensed by 0.25 pt it still set 27."""
+needs_libreoffice = pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice or poppler-utils not installed")
+
+
+@pytest.fixture(scope="module")
+def example_pdf(tmp_path_factory):
+    """The example as LibreOffice sets it (its PDFs are what build --pdf gives)."""
     from reportgen.render.pdf import convert_to_pdf
 
-    docx = tmp_path / "r.docx"
+    docx = tmp_path_factory.mktemp("pdf") / "r.docx"
     docx.write_bytes(render_docx(evaluate(EXAMPLE))[0])
-    pdf = convert_to_pdf(docx)
-    text = subprocess.run(["pdftotext", "-f", "2", "-l", "5", str(pdf), "-"],
+    return convert_to_pdf(docx)
+
+
+@needs_libreoffice
+def test_libreoffice_sets_28_characters_a_line(example_pdf):
+    """The 28 characters a line as LibreOffice sets the body: a full line of Chinese text
+    holds 28. On the character grid each glyph took two cells (lines of 14); condensed by
+    0.25 pt it still set 27."""
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "5", str(example_pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     lines = [line for line in text.splitlines() if len(line) > 20
              and all(unicodedata.east_asian_width(c) in "WF" for c in line)]
     assert len(lines) > 20
     assert Counter(map(len, lines)).most_common(1)[0][0] == 28
+
+
+def _pdf_lines(pdf, needle: str) -> list[tuple[float, float, float, str]]:
+    """(x min, y min, x max, text) of each line on the PDF page that holds needle."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    page = next(p for p in xml.split("<page ")[1:] if needle in p)
+    return [(float(x0), float(y0), float(x1), "".join(re.findall(r">([^<]*)</word>", body)))
+            for x0, y0, x1, body in re.findall(
+                r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</line>',
+                xml[xml.index(page):xml.index(page) + len(page)], re.S)]
+
+
+@needs_libreoffice
+def test_libreoffice_places_the_closing_block(parts, example_pdf):
+    """Measured in LibreOffice's PDF, in characters of the 28-a-line grid (156 mm / 28):
+    附件说明 one blank line below the body's last line, two characters in; 署名 two blank
+    lines below it; the date on the next line; the name centred on the date, and the date's
+    middle where a date of 6.5 characters ending four from the right edge has it. (Without
+    Times New Roman LibreOffice draws the digits in a wider face and spaces them from 年月日,
+    which Word is told not to: here the date is wider than in Word, on the same middle.)"""
+    geo = _geometry(_sections(parts)[0][1])
+    left, right = geo["left"] / 20, (geo["left"] + geo["text_w"]) / 20  # pt
+    char, pitch = (right - left) / 28, geo["text_h"] / 20 / 22
+    lines = _pdf_lines(example_pdf, "附件：1.")
+    at = next(i for i, line in enumerate(lines) if line[3].startswith("附件：1."))
+    body, note, note2, name, date = lines[at - 1:at + 4]
+    assert (note2[3], name[3], date[3]) == ("2.基础数据表", "湘西土家族苗族自治州商务局", "2019年6月15日")
+    assert round((note[1] - body[1]) / pitch, 2) == 2.00  # 空一行
+    assert round((name[1] - note2[1]) / pitch, 2) == 3.00  # 空二行
+    assert round((date[1] - name[1]) / pitch, 2) == 1.00
+    assert abs((note[0] - left) / char - 2) < 0.1  # 左空二字
+
+    def centre(line):
+        return (line[0] + line[2]) / 2
+
+    assert abs(centre(name) - centre(date)) / char < 0.1
+    assert abs((right - centre(date)) / char - (4 + 6.5 / 2)) < 0.1
 
 
 def test_landscape_pages_keep_the_text_block_on_the_paper(parts):
@@ -273,18 +320,33 @@ def test_closing_block_follows_the_standard(parts):
     sign = next(p for p in paras if style[id(p)] == "Signature")
     date = next(p for p in paras if style[id(p)] == "SignatureDate")
     assert texts(sign) == "湘西土家族苗族自治州商务局" and texts(date) == "2019年6月15日"
-    right = {k: int(p.find("w:pPr/w:ind", NS).get(q("w:rightChars"))) for k, p in
-             (("sign", sign), ("date", date))}
-    assert right["sign"] == 200  # 右空二字
-    # The date starts two characters right of the name's first character.
-    name_start = 2800 - right["sign"] - display_width(texts(sign)) * 50
-    date_start = 2800 - right["date"] - display_width(texts(date)) * 50
-    assert date_start - name_start == 200
+    # A sealed report (GB/T 9704 7.3.5.1): 成文日期右空四字, the name centred on the date.
+    # Both are centred in the space from one left indent to the right edge, as wide as the
+    # date and four characters on each side: 28 - 8 - 6.5 (seven half-width digits) =
+    # 13.5 characters of the grid (156 mm / 28), in twips.
+    geo = _geometry(_sections(parts)[0][1])
+    left = {int(p.find("w:pPr/w:ind", NS).get(q("w:left"))) for p in (sign, date)}
+    assert left == {round(13.5 * geo["text_w"] / 28)} == {4264}
+    styles = parts["word/styles.xml"]
+    for name in ("Signature", "SignatureDate"):
+        assert styles.find(f"w:style[@w:styleId='{name}']/w:pPr/w:jc", NS).get(q("w:val")) == "center"
+    # No extra space between digits and 年月日 in Word: the date is as wide as its characters.
+    date_ppr = styles.find("w:style[@w:styleId='SignatureDate']/w:pPr", NS)
+    assert [date_ppr.find(f"w:{k}", NS).get(q("w:val")) for k in ("autoSpaceDE", "autoSpaceDN")] \
+        == ["0", "0"]
     styles = parts["word/styles.xml"]
     s = styles.find("w:style[@w:styleId='AttachmentNote']", NS)
     assert s.find("w:pPr/w:ind", NS).get(q("w:leftChars")) == "500"
     assert s.find("w:pPr/w:ind", NS).get(q("w:hangingChars")) == "300"
-    assert int(s.find("w:pPr/w:spacing", NS).get(q("w:before"))) > 0  # 空一行, no blank paragraph
+    pitch = int(styles.find("w:style[@w:styleId='Normal']/w:pPr/w:spacing", NS).get(q("w:line")))
+    # 附件说明 one line below the body (空一行); 署名 two below it (空二行), so that the
+    # seal's top comes within a line of the note; the date on the next line. All by
+    # paragraph spacing, never blank paragraphs.
+    assert int(s.find("w:pPr/w:spacing", NS).get(q("w:before"))) == pitch
+    sig = styles.find("w:style[@w:styleId='Signature']/w:pPr/w:spacing", NS)
+    assert int(sig.get(q("w:before"))) == 2 * pitch
+    assert styles.find("w:style[@w:styleId='SignatureDate']/w:pPr/w:spacing", NS) is None
+    assert note[-1].getnext() is sign and sign.getnext() is date
     # The block stays on one page, with the body's last lines: each of its paragraphs but the
     # date keeps with the next, and so does the paragraph before it.
     assert note[0].getprevious().find("w:pPr/w:keepNext", NS) is not None
@@ -301,6 +363,55 @@ def test_closing_block_follows_the_standard(parts):
     assert {title.get(q("w:before"))} == pitch and title.get(q("w:line")) is None
     assert label is None or label.get(q("w:before")) in (None, "0")
     assert labels == ["部门整体支出绩效评价指标表", "基础数据表"]
+
+
+@pytest.mark.parametrize(("name", "date", "left", "name_right"), [
+    ("示例县交通运输局", "2024年5月20日", 1350, 325),  # 8 over 6.5 characters
+    ("湘西土家族苗族自治州商务局", "2019年6月15日", 1350, 75),  # 13 over 6.5
+    ("审计局", "2019年12月25日", 1300, 600),  # the date the longer: 7 over 3
+])
+def test_signature_is_centred_on_the_date_four_characters_in(name, date, left, name_right):
+    """GB/T 9704 7.3.5.1 (加盖印章): 成文日期右空四字; 发文机关署名 on the line above,
+    centred on the date. Both are centred from one left indent to the right edge (28
+    characters); positions in hundredths of a character."""
+    from types import SimpleNamespace
+
+    from reportgen.compose import closing_block
+
+    blocks = closing_block(SimpleNamespace(basic=SimpleNamespace(name=name)), date)
+    sign, when = blocks[-2:]
+    assert (sign.style, sign.text, when.style, when.text) == (
+        "Signature", name, "SignatureDate", date)
+    assert sign.left_chars == when.left_chars == left
+    space = 2800 - left
+    date_w, name_w = display_width(date) * 50, display_width(name) * 50
+    assert (space - date_w) // 2 == 400  # 右空四字
+    assert (space - name_w) // 2 == name_right  # the name's right gap: centred on the date
+
+
+def test_a_name_too_wide_to_centre_wraps_inside_its_space():
+    """A name more than eight characters wider than the date cannot be centred on it
+    within the text block: it wraps in the same space, each line centred on the date,
+    never past the right edge."""
+    from types import SimpleNamespace
+
+    from reportgen.compose import closing_block
+
+    name = "湘西土家族苗族自治州人民政府办公室机关事务服务中心"  # 24 characters
+    sign, when = closing_block(SimpleNamespace(basic=SimpleNamespace(name=name)),
+                               "2019年6月15日")[-2:]
+    assert sign.left_chars == when.left_chars == 1350
+    assert 2800 - sign.left_chars < display_width(name) * 50  # so it takes two lines
+
+
+def test_date_is_written_in_full_without_leading_zeros():
+    """GB/T 9704 7.3.5: 年、月、日标全, the year in full, no 虚位 (1 not 01)."""
+    import datetime as dt
+
+    from reportgen.text import chinese_date
+
+    assert chinese_date(dt.date(2019, 3, 5)) == "2019年3月5日"
+    assert chinese_date(dt.date(2020, 12, 31)) == "2020年12月31日"
 
 
 def test_no_blank_paragraph_spaces_the_text(parts):

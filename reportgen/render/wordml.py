@@ -11,10 +11,11 @@ from itertools import accumulate, pairwise
 from typing import ClassVar
 
 from ..document import Block, Cell, Heading, Paragraph, Row, Run, Table
-from ..template_contract import HEADINGS, TABLE_STYLE, TABLE_TEXT
+from ..template_contract import HEADINGS, LINE_CHARS, TABLE_STYLE, TABLE_TEXT, TEXT_WIDTH_MM
 from ..text import clean_text, xml_escape
 
 TWIPS_PER_MM = 1440 / 25.4
+_CHAR_TWIPS = round(TEXT_WIDTH_MM * TWIPS_PER_MM) / LINE_CHARS  # one character of the grid
 
 
 def run_xml(run: Run) -> str:
@@ -33,12 +34,13 @@ def run_xml(run: Run) -> str:
 
 @lru_cache(maxsize=8192)
 def paragraph_xml(style: str, runs: tuple[Run, ...], keep_next: bool = False,
-                  right_chars: int = 0) -> str:
+                  left_chars: int = 0) -> str:
     """Cached: across a batch most table cells and default texts repeat word for word."""
     keep = "<w:keepNext/>" if keep_next else ""
-    # pPr order: pStyle, keepNext, …, ind, jc — a right indent keeps the style's jc.
-    ind = f'<w:ind w:rightChars="{right_chars}" w:right="{right_chars * 16 // 5}"/>' \
-        if right_chars else ""
+    # pPr order: pStyle, keepNext, …, ind, jc — an indent keeps the style's jc. In twips
+    # of the grid's character (156 mm / 28), which Word and LibreOffice both place alike;
+    # w:leftChars would leave Word to its own character unit, and LibreOffice ignores it.
+    ind = f'<w:ind w:left="{round(left_chars * _CHAR_TWIPS / 100)}"/>' if left_chars else ""
     body = "".join(run_xml(r) for r in runs)
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}{ind}</w:pPr>{body}</w:p>'
 
@@ -47,7 +49,7 @@ class ParagraphPolicy:
     kind: ClassVar[type] = Paragraph
 
     def render(self, block: Paragraph) -> str:
-        return paragraph_xml(block.style, block.runs, block.keep_next, block.right_chars)
+        return paragraph_xml(block.style, block.runs, block.keep_next, block.left_chars)
 
 
 class HeadingPolicy:
