@@ -23,7 +23,6 @@ from .findings import InputError
 from .incident import log_unexpected, unexpected_message
 from .inputs.confine import Confinement
 from .inputs.root_folder import survey
-from .numbers import fmt_score
 from .pipeline import Evaluation
 from .scoring import Status
 from .text import shown
@@ -40,16 +39,18 @@ class IndicatorCell:
     """One indicator of one department as 汇总表 shows it.
 
     unit is "%" or "分" for an indicator with a number, "" for one judged otherwise
-    (a checklist, a judgement, a level), whose result is then a short text."""
+    (a checklist, a level), whose result is then a short text; kind is the rule's kind,
+    and a 评议 indicator has its score alone (the evaluators' score is its result)."""
 
     name: str
     unit: str
+    kind: str
     value: str | None
     result: str
     score: str
 
 
-Heads = tuple[tuple[str, str], ...]  # (name, unit) of each indicator of a framework
+Heads = tuple[tuple[str, str, str], ...]  # (name, unit, kind) of each indicator of a framework
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,13 +65,14 @@ class IndicatorRow:
 
     @classmethod
     def of(cls, cells: list[IndicatorCell]) -> IndicatorRow:
-        return cls(tuple((c.name, c.unit) for c in cells),
+        return cls(tuple((c.name, c.unit, c.kind) for c in cells),
                    tuple(t for c in cells for t in (c.value, c.result, c.score)))
 
     def __iter__(self) -> Iterator[IndicatorCell]:
         texts = self.texts
-        for i, (name, unit) in enumerate(self.heads):
-            yield IndicatorCell(name, unit, texts[3 * i], texts[3 * i + 1], texts[3 * i + 2])
+        for i, (name, unit, kind) in enumerate(self.heads):
+            yield IndicatorCell(name, unit, kind, texts[3 * i], texts[3 * i + 1],
+                                texts[3 * i + 2])
 
     def __len__(self) -> int:
         return len(self.heads)
@@ -148,12 +150,11 @@ def indicator_cells(ev: Evaluation) -> IndicatorRow:
         elif rule.kind == "等级":
             judgement = data.judgements.get(r.name)
             result = judgement.level or "" if judgement else ""
-        elif not unit:  # 评议: the evaluators' score is the result
-            result = f"评定得{fmt_score(r.score)}分"
-        else:
+        else:  # a figure, or 评议, whose result is its score
             result = ""
         # Scores repeat across departments: one string each, not one per department.
-        cells.append(IndicatorCell(r.name, unit, None if r.value is None else str(r.value),
+        cells.append(IndicatorCell(r.name, unit, rule.kind,
+                                   None if r.value is None else str(r.value),
                                    result, sys.intern(str(r.score))))
     return IndicatorRow.of(cells)
 

@@ -148,7 +148,16 @@ def test_summary_columns_for_a_bureau(tmp_path, capsys):
     # Checklists, judgements and levels show their result.
     assert emergency["资金使用合规性\n结果"] == "4/5项符合"
     assert commerce["行政效能\n结果"] == "好" and transport["行政效能\n结果"] == "一般"
-    assert commerce["经济效益\n结果"] == "评定得3.00分"
+    # 评议 (经济效益, 社会效益): the evaluators' score is the result — one column, not a
+    # 结果 repeating it beside 得分.
+    assert commerce["经济效益\n得分"] == 3 and transport["社会效益\n得分"] == 3
+    assert not any(k.startswith(("经济效益\n", "社会效益\n")) and not k.endswith("得分")
+                   for k in commerce)
+    # No value or result column repeats its indicator's score.
+    for row in (commerce, transport, emergency):
+        for key, value in row.items():
+            if key.endswith(("\n结果", "）")):
+                assert not (isinstance(value, str) and "分" in value), (key, value)
     # Not in this framework is not missing; not computable and not applicable say so.
     assert transport["绩效目标合理性\n结果"] == "本框架无此指标"
     assert transport["绩效目标合理性\n得分"] == "本框架无此指标"
@@ -159,7 +168,40 @@ def test_summary_columns_for_a_bureau(tmp_path, capsys):
     assert broken["绩效目标合理性\n结果"] is None
     assert "YAML 格式错误" in broken["原因或变化"]
     notes = load_workbook(out / "汇总表.xlsx")["说明"]
-    assert any(r[0] == "本框架无此指标" for r in notes.iter_rows(values_only=True))
+    meaning = dict(notes.iter_rows(values_only=True))
+    assert "本框架无此指标" in meaning and "缺少数据" in meaning
+    assert "评议类指标（如经济效益、社会效益）由评价人员直接打分，只列得分" in meaning["指标的“值”列"]
+
+
+def test_summary_reads_like_a_bureau_table(tmp_path, capsys):
+    """The columns a 绩效科 reads first come first; indicators follow each framework's
+    order; widths fit what the cells hold; scores 0.00, counts whole; printable."""
+    root = tmp_path / "root"
+    shutil.copytree(TRANSPORT, root / "交通局")  # its framework has no 绩效目标合理性
+    shutil.copytree(EXAMPLE, root / "商务局")
+    out = tmp_path / "out"
+    main(["batch", str(root), "-o", str(out)])
+    sheet = load_workbook(out / "汇总表.xlsx")["汇总"]
+    header = [c.value for c in sheet[1]]
+    assert header[:7] == ["部门文件夹", "单位名称", "年度", "评价框架", "总分", "等级", "状态"]
+    assert header[-4:] == ["检查错误数", "检查警告数", "输出文件", "原因或变化"]
+    # 投入 indicators of the second framework come before those both share, as there.
+    names = list(dict.fromkeys(h.split("\n")[0] for h in header[7:-4]))
+    assert names[:3] == ["绩效目标合理性", "绩效指标明确性", "在职人员控制率"]
+    assert names.index("重点工作实际完成率") < names.index("经济效益") < names.index("行政效能")
+    commerce = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "商务局")
+    cell = {h: c for h, c in zip(header, commerce, strict=True)}
+    assert cell["单位名称"].value == "湘西土家族苗族自治州商务局"
+    assert cell["总分"].number_format == "0.00" and cell["总分"].value == pytest.approx(90.47)
+    assert cell["经济效益\n得分"].number_format == "0.00"
+    assert cell["检查错误数"].number_format == "0" and cell["检查错误数"].value == 3
+    # 13 CJK characters take 26 width units: the column shows the whole name.
+    width = {h: sheet.column_dimensions[c.column_letter].width for h, c in cell.items()}
+    assert width["单位名称"] >= 26 and width["输出文件"] >= len("商务局.docx")
+    assert all(width[h] >= 12 for h in header[7:-4])
+    assert sheet.freeze_panes == "C2"
+    assert (sheet.print_title_rows, sheet.print_title_cols) == ("$1:$1", "$A:$B")
+    assert sheet.page_setup.orientation == "landscape"
 
 
 def test_a_pdf_that_cannot_be_made_keeps_the_docx_and_its_figures(tmp_path, monkeypatch, capsys):
