@@ -57,9 +57,11 @@ def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str =
         return none + change.text
     head = label + _total(f"{fmt(total)}{unit}", tally, path, unit, fmt, draft)
     sole = None if draft.disputed(*path, TOTAL) else _sole_part(tally, total)
-    if sole is not None:
-        # "其中：财政拨款收入4386.20万元" would repeat the total as its only part.
-        return f"{head}，全部为{clean_text(sole)}{change.text}"
+    if sole is not None and not draft.disputed(*path, sole, TOTAL):
+        # "其中：行政编制38人（…）" would repeat the total as its only part.
+        part = tally.parts()[sole]
+        inner = _list(part, unit, fmt, (*path, sole), draft) if isinstance(part, Breakdown) else ""
+        return f"{head}，全部为{clean_text(sole)}{f'（{inner}）' if inner else ''}{change.text}"
     parts = _list(tally, unit, fmt, path, draft)
     if not parts:
         return head + change.text
@@ -68,11 +70,11 @@ def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str =
 
 
 def _sole_part(tally: Breakdown, total: Decimal | None) -> str | None:
-    """The one part that is not zero, where it is the whole total (and not a group)."""
+    """The name of the one part that is not zero, where it is the whole total."""
     given = {name: part for name, part in tally.parts().items() if _value_of(part) != 0}
     if len(given) == 1:
         name, part = next(iter(given.items()))
-        if not isinstance(part, Breakdown) and part == total:
+        if _value_of(part) == total:
             return name
     return None
 

@@ -5,7 +5,7 @@ the sentence then simply says less, and never shows an empty slot."""
 from __future__ import annotations
 
 from .model import DepartmentYear
-from .numbers import fmt_count
+from .numbers import fmt_count, shows_as_zero
 from .text import clean_text, display_width
 
 
@@ -54,9 +54,10 @@ def assessor(d: DepartmentYear) -> str:
 
 
 def _survey_made(d: DepartmentYear):
-    """The survey, when questionnaires were sent; None otherwise."""
+    """The survey, when questionnaires were sent (发放 0 is none sent); None otherwise."""
     survey = d.assessment.survey
-    return survey if survey is not None and survey.sent is not None else None
+    made = survey is not None and survey.sent is not None and not shows_as_zero(survey.sent)
+    return survey if made else None
 
 
 def survey_step(d: DepartmentYear) -> str:
@@ -65,9 +66,11 @@ def survey_step(d: DepartmentYear) -> str:
     survey = _survey_made(d)
     if survey is None:
         return ""
+    sent = f"**问卷调查。**向服务对象、社会公众和本单位职工发放调查问卷{fmt_count(survey.sent)}份"
+    if survey.returned is not None and shows_as_zero(survey.returned):  # not "收回0份"
+        return f"{sent}，拟了解其对本单位履职情况的满意程度，但未收回问卷。"
     returned = "" if survey.returned is None else f"，收回{fmt_count(survey.returned)}份"
-    return (f"**问卷调查。**向服务对象、社会公众和本单位职工发放调查问卷{fmt_count(survey.sent)}份"
-            f"{returned}，了解其对本单位履职情况的满意程度。")
+    return f"{sent}{returned}，了解其对本单位履职情况的满意程度。"
 
 
 def survey_limit(d: DepartmentYear) -> str:

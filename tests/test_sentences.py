@@ -3,6 +3,7 @@ reads each one). Rules are exercised directly; lead-ins and problems through an 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -466,3 +467,39 @@ def test_spending_all_of_one_nature_is_not_listed_as_its_only_part(make_departme
         raw["收支"]["支出决算数"]["按支出性质"] = {"基本支出": "6433.12", "项目支出": "0"}
     assert _spending(make_department, change)[1].startswith(
         "2018年支出决算数6433.12万元（全部为基本支出）；按经济分类：")
+
+
+def test_staff_all_of_one_kind_is_not_listed_as_its_only_part(make_department):
+    """事业编制 0 is left out; 行政编制 alone is the whole 编制数: 全部为…, not 其中：行政编制38人."""
+    from reportgen.describe import staffing_paragraph
+
+    def change(raw):
+        raw["人员"]["编制数"] = {"合计": "38", "行政编制": {"合计": "38", "政府机关人员": "35",
+                                                      "工勤人员": "3"},
+                               "事业编制": {"合计": "0", "参照公务员法管理人员": "0", "财政补助人员": "0"}}
+        raw["人员"]["年末实有人数"]["离休人员"] = "0"
+        raw["人员"]["年末实有人数"]["合计"] = "201"
+    ev = evaluate(make_department(change))
+    assert [p.text for p in staffing_paragraph(ev.department.data, ev.scorecard.figures)] == [
+        "经机构编制部门核定的编制数为38人，全部为行政编制（政府机关人员35人，工勤人员3人）；"
+        "年末实有人数201人，其中：在职人员72人（政府机关人员32人，工勤人员7人，参照公务员法管理人员5人，"
+        "财政补助人员28人），聘用等其他人员28人，退休人员101人。"]
+
+
+@pytest.mark.parametrize(("survey", "step"), [
+    ({"发放": "90", "收回": "0", "满意": "0"},
+     "4.问卷调查。向服务对象、社会公众和本单位职工发放调查问卷90份，拟了解其对本单位履职情况的"
+     "满意程度，但未收回问卷。"),
+    ({"发放": "0", "收回": "0", "满意": "0"}, None),
+])
+def test_a_survey_with_nothing_returned_or_sent(make_department, survey, step):
+    from reportgen.compose import compose_report
+
+    def change(raw):
+        raw["考核与调查"]["满意度调查"] = survey
+    doc, _ = compose_report(evaluate(make_department(change)))
+    texts = _texts(doc.sections["绩效评价工作情况"])
+    steps = [t for t in texts if t.startswith("4.")]
+    assert steps == [step or "4.归纳汇总。" + steps[0].removeprefix("4.归纳汇总。")]
+    assert ("问卷调查样本有限" in "".join(texts)) is (step is not None)
+    assert not any(re.search(r"(?<![\d.])0份", t) for t in texts)
