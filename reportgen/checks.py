@@ -190,7 +190,7 @@ def _unexplained_zeros(card: Scorecard, narratives: Narratives, add) -> None:
         fields = "、".join(".".join(PATHS[m]) for m in r.zero_figures)
         check = f"请核对 {fields}；" if fields else ""
         add(Severity.WARNING, (
-            f"指标{quoted(r.name)}无法计算（{r.reason}），该项计0分；{check}如确为零，"
+            f"指标{quoted(r.name)}无法计算（{r.reason}），该项计{fmt_points(r.score)}分；{check}如确为零，"
             f"{narratives.where_to_explain(r.name)}说明原因"),
             PATHS[r.zero_figures[0]] if r.zero_figures else ())
 

@@ -20,6 +20,7 @@ from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt_points, fmt_score
 from .phrases import identity_sentence, phrases, short_name, title_lines
 from .pipeline import Evaluation
+from .rules import score_words
 from .scoring import IndicatorScore, Status, figure_texts
 from .tables import (
     basic_data_table,
@@ -35,7 +36,15 @@ from .template_contract import (
     SIGNATURE,
     SIGNATURE_DATE,
 )
-from .text import chinese_count, chinese_date, chinese_number, clean_text, display_width, quoted
+from .text import (
+    chinese_count,
+    chinese_date,
+    chinese_number,
+    clean_text,
+    display_width,
+    quoted,
+    unrepeated,
+)
 
 # A reference is short and brace-free: bounded, so a run of unclosed {{ stays linear.
 _REFERENCE = re.compile(r"\{\{([^{}]{0,200}?)\}\}")
@@ -376,10 +385,10 @@ def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:
         blocks.append(Paragraph.of(head))
     for r in others:
         if r.status is Status.NOT_COMPUTABLE:
-            text = (f"另有{quoted(r.name)}因{r.reason}无法按公式计算，该项得{fmt_score(r.score)}分，"
-                    "原因见需要说明事项。")
+            text = f"此外，{r.explanation}，具体情况见需要说明事项。"
         else:
-            text = _marked(f"另有{quoted(r.name)}因缺少数据未能计算，该项得{fmt_score(r.score)}分。", r)
+            text = _marked(f"另有{quoted(r.name)}因缺少数据未能计算，"
+                           f"{score_words(r.score, r.points)}。", r)
         blocks.append(Paragraph.of(text))
     return blocks
 
@@ -406,39 +415,48 @@ def _paragraph(text: str, prefix: str = "") -> Paragraph:
 
 
 def lost_sentence(r: IndicatorScore, year: int) -> str:
-    """The lead-in of an indicator's item under 需要说明事项: what it scored and why."""
-    lost = f"扣{fmt_score(r.lost)}分"
+    """The lead-in of an indicator's item under 需要说明事项: what it scored and why. Every
+    explanation of a loss already says it in the one form (扣…分，得…分; rules.score_words)."""
     if r.status is Status.NOT_COMPUTABLE:
-        return f"{year}年度本部门{r.explanation}，{lost}。"
+        return r.analysis  # its year is the zero figure's own (2018年度“三公经费”预算为零)
     if r.status is Status.MISSING_DATA:
-        return _marked(f"{year}年度本部门{r.name}{r.explanation}，{lost}。", r)
+        return _marked(f"{year}年度本部门{r.name}{r.explanation}。", r)
     if r.value is not None and r.indicator.rule.unit == "%":
-        # The explanation may open by restating the value in words (即较上年增长15.00%),
-        # which after 变动率为15.00% in the lead-in would say the figure twice.
+        # The explanation may open by restating the value in words (较上年增长), which the
+        # lead-in's 变动率为15.00% has just said.
         why = r.explanation.removeprefix(f"{r.value_in_words}，") if r.value_in_words \
             else r.explanation
-        text = f"{year}年度本部门{r.value_clause}，{why}"
-    elif r.value is not None:
+        return f"{year}年度本部门{r.value_clause}，{why}。"
+    if r.value is not None:
         # A score-valued indicator (重点工作 from the 考核机构's score): its analysis says who
-        # gave the score and how it converts; the lead-in adds what was lost.
-        return f"{r.analysis.removesuffix('。')}，{lost}。"
-    elif r.indicator.rule.kind == "清单":
-        text = f"{year}年度本部门{r.name}评价中，{r.explanation}"
-    else:
-        text = f"{year}年度本部门{r.name}{r.explanation}"
-    # Rules that deduct say 扣…分 themselves; a level or a band says only what it gives.
-    return f"{text}。" if "扣" in r.explanation else f"{text}，{lost}。"
+        # gave the score, how it converts and what was lost.
+        return r.analysis
+    if r.indicator.rule.kind == "清单":
+        return f"{year}年度本部门{r.name}评价中，{r.explanation}。"
+    return f"{year}年度本部门{r.name}{r.explanation}。"
 
 
 def problem_text(r: IndicatorScore) -> str:
-    """One item of 存在的绩效问题: the framework's wording, then the figure and the loss,
-    in one bracket that holds no other bracket."""
-    what = r.indicator.problem or f"{r.name}未达到评价标准"
-    if r.value is not None and r.indicator.rule.unit == "%":
-        detail = f"{r.value_clause}，扣{fmt_score(r.lost)}分"
-    else:
-        detail = f"{r.name}得{fmt_score(r.score)}分，扣{fmt_score(r.lost)}分"
-    return f"{what}（{detail}）"
+    """One item of 存在的绩效问题: what fell short — a checklist's unmet criteria as this
+    department's shortfall, else the framework's 问题表述 — then the figure and the loss in
+    one bracket that holds no other bracket and does not name the subject again
+    (满意度不高（满意度86.17%…）, not 社会公众或服务对象满意度 twice)."""
+    what = r.shortfall or r.indicator.problem or f"{r.name}未达到评价标准"
+    lost = f"扣{fmt_score(r.lost)}分"
+    if r.value is not None:
+        label = (unrepeated(r.name, what) if r.indicator.rule.unit == "%"
+                 else r.indicator.formula_label or r.name)
+        return f"{what}（{label}{r.value_display}，{lost}）"
+    said = r.indicator.rule.kind == "等级" and _level_meaning(r)
+    if said:
+        return f"{what}（{said}，{lost}）"
+    label = "" if r.name in what else r.name
+    return f"{what}（{label}{lost}）"
+
+
+def _level_meaning(r: IndicatorScore) -> str:
+    """效果一般 for a level indicator: its explanation up to the score."""
+    return r.explanation.split("，", 1)[0]
 
 
 def numbered(parts: list[tuple[str, list[Block]]]) -> list[Block]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
@@ -89,6 +90,9 @@ class Framework(_Node):
     title: str = Field(alias="名称")
     note: str = Field("", alias="说明")
     grades: list[Grade] = Field(default_factory=lambda: list(DEFAULT_GRADES), alias="等级")
+    # An indicator whose formula divides by zero (no 三公 budget last year) cannot be worked
+    # out: what it scores is this framework's rule, and its sentence says so.
+    zero_denominator: Literal["不得分", "得满分"] = Field("不得分", alias="分母为零")
     categories: list[Category] = Field(alias="一级指标", min_length=1)
     _digest: str = PrivateAttr("")  # sha256 of the file it was loaded from
 

@@ -43,9 +43,22 @@ class RuleInput:
 class RuleOutcome:
     score: Decimal
     explanation: str
-    # The value restated in words (即较上年增长15.00%) where the explanation opens with it:
-    # a sentence that has just given the value leaves this clause out.
+    # The value restated in words (较上年增长) where the explanation opens with it: a
+    # sentence that has just given the value leaves this clause out.
     in_words: str = ""
+    # What fell short, as a problem of this department (部分项目支出未按规定经过评估论证),
+    # where the rule can tell; 存在的绩效问题 says it instead of the framework's 问题表述.
+    shortfall: str = ""
+
+
+def score_words(score: Decimal, points: Decimal, lost_word: str = "扣") -> str:
+    """How every sentence states a score, in one form: 得满分6.00分; 扣2.00分，得3.00分;
+    扣5.00分，不得分 (the frameworks' own 不得分 for nothing left). The deduction comes
+    first, as the working does; lost_word varies it after a sum (共扣) or a cap (实扣)."""
+    if score >= points:
+        return f"得满分{fmt_score(points)}分"
+    lost = f"{lost_word}{fmt_score(points - score)}分"
+    return f"{lost}，不得分" if score <= 0 else f"{lost}，得{fmt_score(score)}分"
 
 
 class MissingInput(Exception):
@@ -87,11 +100,12 @@ class Stepwise(_Rule):
         assert value is not None
         gap = self._gap(value)
         t = _percent(self.target)
-        full = f"得满分{fmt_score(points)}分"
+        full = score_words(points, points)
         if gap <= 0:
             if self.direction == "高于" and self.target == 0 and value <= 0:
-                # A change below zero is a decrease: said in words, not as "−5.76%未超过0".
-                change = f"即较上年下降{fmt2(-value)}%" if value < 0 else "即与上年持平"
+                # A change below zero is a decrease: said in words, not as "−5.76%未超过0";
+                # the figure was just given (＝−5.76%), so it is not said again.
+                change = "较上年下降" if value < 0 else "与上年持平"
                 return RuleOutcome(points, f"{change}，{full}", change)
             return RuleOutcome(points, f"{self._within(t)}，{full}")
         step = fmt_points(self.step)
@@ -108,18 +122,18 @@ class Stepwise(_Rule):
         lost = min(due, points)
         score = _clamp(points - lost, points)
         side = {"高于": "超过", "低于": "低于", "偏离": "偏离"}[self.direction]
-        in_words = f"即较上年增长{fmt2(gap)}%" if self.direction == "高于" and self.target == 0 else ""
+        in_words = "较上年增长" if self.direction == "高于" and self.target == 0 else ""
         off = in_words or f"{side}{t}达{fmt2(gap)}个百分点"
         if due == 0:
-            return RuleOutcome(score, f"{off}，不足{step}个百分点，不扣分，{full}", in_words)
+            return RuleOutcome(score, f"{off}，不足{step}个百分点，{full}", in_words)
         every = {"高于": "每超过", "低于": "每低于", "偏离": "每偏离"}[self.direction]
         rule = f"按{every}{step}个百分点扣{fmt_points(self.deduction)}分计"
         if due > points:
             return RuleOutcome(score, (f"{off}，{rule}应扣{fmt_score(due)}分，超过该项分值"
-                                   f"{fmt_points(points)}分，扣完为止，得{fmt_score(score)}分"),
-                               in_words)
-        return RuleOutcome(score, (f"{off}，{rule}（{policy}），扣{fmt_score(lost)}分，"
-                               f"得{fmt_score(score)}分"), in_words)
+                                   f"{fmt_points(points)}分，扣完为止，"
+                                   f"{score_words(score, points, '实扣')}"), in_words)
+        return RuleOutcome(score, f"{off}，{rule}（{policy}），{score_words(score, points)}",
+                           in_words)
 
     def _gap(self, value: Decimal) -> Decimal:
         if self.direction == "高于":
@@ -156,7 +170,8 @@ class Interval:
             value > self.high or (value == self.high and not self.high_closed)))
 
     def describe(self) -> str:
-        """The band as a 评价标准 writes it: 10%～30%（含）, 90%（含）以上, 大于100%."""
+        """The band as a 评价标准 writes it: 10%～30%（含）, 90%（含）以上; 超过100% for its
+        大于100% (a figure in a sentence 超过 a bound)."""
         low = None if self.low is None else _percent(self.low)
         high = None if self.high is None else _percent(self.high)
         if low is not None and high is not None:
@@ -166,7 +181,7 @@ class Interval:
             left = f"{low}（含）" if self.low_closed and self.low != 0 else low
             return f"处于{left}～{high}{'（含）' if self.high_closed else ''}区间"
         if low is not None:
-            return f"在{low}（含）以上" if self.low_closed else f"大于{low}"
+            return f"在{low}（含）以上" if self.low_closed else f"超过{low}"
         if high is not None:
             return f"在{high}（含）以下" if self.high_closed else f"低于{high}"
         return "在任意值范围内"
@@ -212,8 +227,9 @@ class Bands(_Rule):
         for band in self.bands:
             if band.interval.contains(given.value):
                 score = _clamp(band.score, given.points)
-                return RuleOutcome(score, f"{band.interval.describe()}，得{fmt_score(score)}分")
-        return RuleOutcome(ZERO, f"不在评价标准所列的任何区间内，得{fmt_score(ZERO)}分")
+                return RuleOutcome(score, (f"{band.interval.describe()}，按评分标准"
+                                           f"{score_words(score, given.points)}"))
+        return RuleOutcome(ZERO, f"不在评价标准所列的任何区间内，{score_words(ZERO, given.points)}")
 
 
 class Linear(_Rule):
@@ -230,8 +246,11 @@ class Linear(_Rule):
         assert given.value is not None
         capped = min(max(given.value, ZERO), self.full_value)
         score = _clamp(capped / self.full_value * given.points, given.points)
-        return RuleOutcome(score, (f"得分＝{fmt2(capped)}÷{fmt_points(self.full_value)}×"
-                               f"{fmt_points(given.points)}＝{fmt_score(score)}分"))
+        if score >= given.points:
+            return RuleOutcome(score, score_words(score, given.points))
+        return RuleOutcome(score, (f"按{fmt2(capped)}÷{fmt_points(self.full_value)}×"
+                                   f"{fmt_points(given.points)}折算，"
+                                   f"{score_words(score, given.points)}"))
 
 
 class Checklist(_Rule):
@@ -241,12 +260,27 @@ class Checklist(_Rule):
     mode: Literal["得分", "扣分"] = Field(alias="方式")
     per_item: Dec = Field(alias="每项分值")
     items: list[str] = Field(alias="项目", min_length=1)
+    # Each criterion unmet, said as this department's shortfall (部分项目支出未按规定经过评估
+    # 论证), in the order of 项目; optional, for 存在的绩效问题.
+    shortfalls: list[str] = Field(default_factory=list, alias="不符合时")
     uses_formula: ClassVar[bool] = False
 
     def check_points(self, points: Decimal) -> list[str]:
+        problems = []
         if self.mode == "得分" and self.per_item * len(self.items) != points:
-            return [f"{len(self.items)}项×每项{fmt_points(self.per_item)}分≠分值{fmt_points(points)}"]
-        return []
+            problems.append(
+                f"{len(self.items)}项×每项{fmt_points(self.per_item)}分≠分值{fmt_points(points)}")
+        if self.shortfalls and len(self.shortfalls) != len(self.items):
+            problems.append(f"“不符合时”应与“项目”一一对应，有{len(self.items)}项，"
+                            f"实际写了{len(self.shortfalls)}项")
+        return problems
+
+    def shortfall(self, failed: list[int]) -> str:
+        """The unmet criteria as a problem: the framework's 不符合时 wording, or else the
+        criterion itself (未达到“…”的要求)."""
+        if self.shortfalls:
+            return "，".join(self.shortfalls[i] for i in failed)
+        return "未达到" + "".join(f"“{self.items[i]}”" for i in failed) + "的要求"
 
     def apply(self, given: RuleInput) -> RuleOutcome:
         answers = given.answers
@@ -256,27 +290,32 @@ class Checklist(_Rule):
         if len(answers) != n:
             raise MissingInput(f"清单评价应有{n}项 是/否，实际填写了{len(answers)}项")
         failed = [i for i, ok in enumerate(answers) if not ok]
+        points = given.points
         if not failed:
-            return RuleOutcome(given.points, f"各项均符合要求，得满分{fmt_score(given.points)}分")
+            return RuleOutcome(points, f"各项均符合要求，{score_words(points, points)}")
         # Which criteria fell short, by their own number and words.
         names = "、".join(f"第{circled_number(i + 1)}项“{self.items[i]}”" for i in failed)
         shortfall = f"{names}未达到要求"
+        problem = self.shortfall(failed)
         per = fmt_points(self.per_item)
         if self.mode == "得分":
-            score = _clamp(self.per_item * (n - len(failed)), given.points)
+            score = _clamp(self.per_item * (n - len(failed)), points)
             met = n - len(failed)
             rest = f"其余{chinese_count(met)}项符合要求，" if met else ""
-            return RuleOutcome(score, f"{shortfall}，{rest}每项{per}分，得{fmt_score(score)}分")
+            return RuleOutcome(score, (f"{shortfall}，{rest}按每项{per}分计，"
+                                       f"{score_words(score, points)}"), shortfall=problem)
         due = self.per_item * len(failed)
-        lost = min(due, given.points)
-        score = _clamp(given.points - lost, given.points)
-        if due > given.points:
+        lost = min(due, points)
+        score = _clamp(points - lost, points)
+        if due > points:
             return RuleOutcome(score, (f"{shortfall}，每项扣{per}分，应扣{fmt_score(due)}分，"
-                                   f"超过该项分值，扣完为止，得{fmt_score(score)}分"))
+                                       f"超过该项分值{fmt_points(points)}分，扣完为止，"
+                                       f"{score_words(score, points, '实扣')}"), shortfall=problem)
         if len(failed) == 1:
-            return RuleOutcome(score, f"{shortfall}，扣{fmt_score(lost)}分，得{fmt_score(score)}分")
-        return RuleOutcome(score, (f"{shortfall}，每项扣{per}分，共扣{fmt_score(lost)}分，"
-                               f"得{fmt_score(score)}分"))
+            return RuleOutcome(score, f"{shortfall}，{score_words(score, points)}",
+                               shortfall=problem)
+        return RuleOutcome(score, f"{shortfall}，每项扣{per}分，{score_words(score, points, '共扣')}",
+                           shortfall=problem)
 
 
 class JudgementRule(_Rule):
@@ -294,7 +333,7 @@ class JudgementRule(_Rule):
             raise MissingInput(
                 f"评议得分{fmt_points(given.manual_score)}超过分值{fmt_points(given.points)}")
         score = round2(given.manual_score)
-        return RuleOutcome(score, f"评定得{fmt_score(score)}分")
+        return RuleOutcome(score, score_words(score, given.points))
 
 
 class Level(BaseModel):
@@ -320,12 +359,11 @@ class Levels(_Rule):
             raise MissingInput(f"缺少评定等级，请在“评议”下填写 等级（{names}之一）")
         for lv in self.levels:
             if lv.name == given.level.strip():
-                # "“一般”（效果一般）" says one thing twice: the gloss only where it adds
-                # (a one-character name such as 好 inside 效果较好 is no repetition).
-                repeats = len(lv.name) > 1 and lv.name in lv.meaning
-                meaning = f"（{lv.meaning}）" if lv.meaning and not repeats else ""
+                # Said once, in the framework's own words (行政效能效果较好): "评定为“一般”
+                # （效果一般）" said it twice. The level's name only where it has no 说明.
+                said = lv.meaning or f"评定为“{lv.name}”"
                 score = _clamp(lv.score, given.points)
-                return RuleOutcome(score, f"评定为“{lv.name}”{meaning}，得{fmt_score(score)}分")
+                return RuleOutcome(score, f"{said}，{score_words(score, given.points)}")
         raise MissingInput(f"等级“{given.level}”不在可选范围内，应为{names}之一")
 
 
@@ -335,10 +373,13 @@ RULE_KINDS = ("阶梯扣分", "区间", "线性", "清单", "评议", "等级")
 
 
 class WhenNotApplicable(BaseModel):
-    """不适用: when the formula's figures are absent (no new building), full points."""
+    """不适用: when the formula's figures are absent (no new building), full points, on the
+    basis the sentence names: 按评分标准 where the indicator's 评价标准 says so (没有楼堂馆所
+    项目的部门按满分计算), else where the rule comes from."""
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
     statement: str = Field(alias="说明")
+    basis: str = Field("按评价框架规定", alias="依据")
 
     @model_validator(mode="after")
     def _statement(self) -> WhenNotApplicable:

@@ -12,8 +12,8 @@ from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score, round2, shows_as_zero, signed
-from .rules import Checklist, MissingInput, RuleInput
-from .text import chinese_count, quoted
+from .rules import Checklist, MissingInput, RuleInput, score_words
+from .text import chinese_count, quoted, unrepeated
 
 ZERO = Decimal(0)
 
@@ -39,7 +39,8 @@ class IndicatorScore:
     # A zero denominator: the figures found to be 0 (may be empty when the denominator is a
     # sum); None for every other status. A real zero, to be explained in 需要说明事项.
     zero_figures: tuple[str, ...] | None = None
-    value_in_words: str = ""  # the rule's restatement of the value (即较上年增长15.00%)
+    value_in_words: str = ""  # the rule's restatement of the value (较上年增长)
+    shortfall: str = ""  # what fell short, where the rule can say (a checklist's criteria)
 
     @property
     def name(self) -> str:
@@ -114,14 +115,14 @@ def score(data: DepartmentYear, framework: Framework, data_file: str = "") -> Sc
     findings: list[Finding] = []
     results = [IndicatorScore(category.name, group.name, indicator,
                               *_score_one(indicator, data, values, texts, zero, findings,
-                                          data_file))
+                                          data_file, framework.zero_denominator))
                for category, group, indicator in framework.indicators()]
     return Scorecard(framework, results, figures, findings)
 
 
 def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal | None],
                texts: dict[str, str], zero: frozenset[str], findings: list[Finding],
-               data_file: str):
+               data_file: str, when_zero: str = "不得分"):
     points = fmt_points(ind.points)
     value: Decimal | None = None
     formula = ind.formula
@@ -130,7 +131,8 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
             value = round2(formula.evaluate(values))
         except NotComputable as exc:
             if exc.missing and ind.not_applicable is not None:
-                text = f"{ind.not_applicable.statement}，按评分标准得满分{fmt_score(ind.points)}分"
+                na = ind.not_applicable
+                text = f"{na.statement}，{na.basis}{score_words(ind.points, ind.points)}"
                 return None, ind.points, text, f"{text}。", Status.NOT_APPLICABLE, ""
             involved = exc.missing or exc.zero
             fields = "、".join(".".join(PATHS[m]) for m in involved)
@@ -139,16 +141,19 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
                                       data_file, field=fields))
                 # The report names the figures as a sentence does; the finding, the fields.
                 names = "、".join(readable_fact(m) for m in exc.missing)
-                text = f"缺少计算所需的数据（{names}），无法计算，该项得{fmt_score(ZERO)}分"
+                text = f"缺少计算所需的数据（{names}），无法计算，{score_words(ZERO, ind.points)}"
                 return None, ZERO, text, f"{ind.name}{text}。", Status.MISSING_DATA, text
             # A real zero (a department new this year): an outcome stated in words, not an
             # input error and not a performance problem. Whether it is explained is for the
             # checks to say, which see the narratives (checks.unexplained_zeros).
-            # Zero in words: "为0" would be a figure without its unit (0.00万元, 0人).
-            what = "、".join(readable_fact(m) for m in exc.zero) or "计算分母"
+            # Zero in words: "为0" would be a figure without its unit (0.00万元, 0人); a
+            # last-year figure by its year (2018年度“三公经费”预算), not 上年 in a 2019 sentence.
+            what = "、".join(dated_fact(m, data.basic.year) for m in exc.zero) or "计算分母"
             reason = f"{what}为零"
-            text = f"{reason}，{ind.name}无法按公式计算，该项得{fmt_score(ZERO)}分"
-            return None, ZERO, text, f"本部门{text}。", Status.NOT_COMPUTABLE, reason, \
+            got = ind.points if when_zero == "得满分" else ZERO
+            text = (f"{reason}，{unrepeated(ind.name, reason)}无法按公式计算，"
+                    f"按评价框架规定{score_words(got, ind.points)}")
+            return None, got, text, f"本部门{text}。", Status.NOT_COMPUTABLE, reason, \
                 tuple(exc.zero)
     judgement = data.judgements.get(ind.name)
     given = RuleInput(
@@ -161,7 +166,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
     except MissingInput as exc:
         where = "清单评价" if ind.rule.kind == "清单" else "评议"
         findings.append(error(f"指标{quoted(ind.name)}：{exc}", data_file, field=f"{where}.{ind.name}"))
-        text = f"{exc}，该项得{fmt_score(ZERO)}分"
+        text = f"{exc}，{score_words(ZERO, ind.points)}"
         return None, ZERO, text, f"{ind.name}{text}。", Status.MISSING_DATA, str(exc)
     names = dict(texts)
     names.update({
@@ -176,7 +181,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
     })
     pattern = ind.pattern or _default_pattern(ind)
     return value, outcome.score, outcome.explanation, fill_pattern(pattern, names, zero), \
-        Status.SCORED, "", None, outcome.in_words
+        Status.SCORED, "", None, outcome.in_words, outcome.shortfall
 
 
 # Data groups whose field names (预算, 实际 …) need the group's name to be read alone.
@@ -189,6 +194,17 @@ def readable_fact(name: str) -> str:
     if len(path) >= 2 and path[0] in _GROUPED:
         return f"{quoted(path[0])}{path[-1]}"
     return path[-1]
+
+
+def dated_fact(name: str, year: int) -> str:
+    """A fact as a sentence about one year names it: last year's by that year (上年预算 of
+    “三公经费” in a 2019 report is 2018年度“三公经费”预算), this year's as it is."""
+    path = PATHS[name]
+    if path[0] == "上年度":
+        return f"{year - 1}年度{path[-1]}"
+    if path[-1].startswith("上年") and len(path) >= 2 and path[0] in _GROUPED:
+        return f"{year - 1}年度{quoted(path[0])}{path[-1].removeprefix('上年')}"
+    return readable_fact(name)
 
 
 def _default_pattern(ind: Indicator) -> str:

@@ -127,3 +127,14 @@ def _shown_part(part: str) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
         return raw.decode("utf-8", "replace")
+
+
+def unrepeated(name: str, context: str, keep: int = 3) -> str:
+    """A name where its sentence has already named its subject: the name less its longest
+    head of three characters or more that `context` holds, keeping at least its last `keep`
+    characters — 满意度 after 社会公众或服务对象满意度不高, 变动率 after 2018年度“三公经费”
+    预算为零, 执行率 after 政府采购执行与预算偏差较大. The whole name where none of it was said."""
+    for cut in range(len(name), 2, -1):
+        if name[:cut] in context:
+            return name[min(cut, max(len(name) - keep, 0)):]
+    return name

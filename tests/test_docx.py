@@ -64,10 +64,10 @@ def test_cover_and_title(report):
 
 def test_generated_figures(report):
     text = body_text(report)
-    for piece in ("＝92.31%", "＝\u22125.76%，即较上年下降5.76%，得满分4.00分", "＝348.83%", "＝84.87%", "＝83.43%", "＝95.15%",
+    for piece in ("＝92.31%", "＝\u22125.76%，较上年下降，得满分4.00分", "＝348.83%", "＝84.87%", "＝83.43%", "＝95.15%",
                   "＝87.75%", "得分为90.47分", "绩效评价等级为“优”",
                   "2018年收入决算数6927.32万元，其中：财政拨款收入6914.61万元，其他收入12.71万元",
-                  "年末实有人数216人", "得分＝93.34÷100×8＝7.47分"):
+                  "年末实有人数216人", "按93.34÷100×8折算，扣0.53分，得7.47分"):
         assert piece in text, piece
 
 
@@ -88,10 +88,10 @@ def test_problems_derived_from_deductions(report):
     start = text.index("（二）存在的绩效问题")
     problems = text[start + 1:start + 5]
     assert problems[0] == "本年度共有三项指标未得满分，合计扣9.53分。存在的主要绩效问题是："
-    assert problems[1] == "1.预算执行进度偏慢，年末结转和结余较多（预算完成率为87.75%，扣4.00分）。"
-    assert problems[2] == ("2.年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率为348.83%，"
+    assert problems[1] == "1.预算执行进度偏慢，年末结转和结余较多（预算完成率87.75%，扣4.00分）。"
+    assert problems[2] == ("2.年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率348.83%，"
                            "扣5.00分）。")
-    assert problems[3] == "3.部分重点工作未全面完成（重点工作实际完成率得7.47分，扣0.53分）。"
+    assert problems[3] == "3.部分重点工作未全面完成（绩效办对应部分考核得分93.34分，扣0.53分）。"
 
 
 def test_appendix_table_labels_on_every_row_and_header(report):

@@ -88,8 +88,8 @@ def test_missing_data_marks_the_indicator_and_the_total(tmp_path):
     out = tmp_path / "r.docx"
     out.write_bytes(render_docx(ev)[0])
     text = text_of(out)
-    assert ("政府采购执行率缺少计算所需的数据（“政府采购”实际、“政府采购”预算），无法计算，该项得0.00分"
-            "【待核实：数据缺失，补齐后重新生成】。") in text
+    assert ("政府采购执行率缺少计算所需的数据（“政府采购”实际、“政府采购”预算），无法计算，扣6.00分，"
+            "不得分【待核实：数据缺失，补齐后重新生成】。") in text
     assert "评价得分为84.47分【待核实：一项指标缺少数据，未计入得分】，" in text
 
 

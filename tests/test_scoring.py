@@ -41,7 +41,7 @@ def test_procurement_partial_step_keeps_full_points(example_dir):
     result = evaluate(example_dir).scorecard.by_name("政府采购执行率")
     assert result.score == 6
     assert "偏离100%达4.85个百分点" in result.explanation
-    assert result.explanation == "偏离100%达4.85个百分点，不足5个百分点，不扣分，得满分6.00分"
+    assert result.explanation == "偏离100%达4.85个百分点，不足5个百分点，得满分6.00分"
 
 
 def test_analysis_sentence_has_figures_formula_and_score(example_dir):
@@ -109,7 +109,8 @@ def test_zero_denominator_is_stated_not_raised(make_department):
     result = ev.scorecard.by_name("在职人员控制率")
     assert result.status.value == "not_computable"
     assert result.score == 0
-    assert result.analysis == "本部门编制数为零，在职人员控制率无法按公式计算，该项得0.00分。"
+    assert result.analysis == ("本部门编制数为零，在职人员控制率无法按公式计算，"
+                               "按评价框架规定扣3.00分，不得分。")
     assert any("在职人员控制率" in f.message and "无法计算" in f.message for f in ev.findings)
 
 

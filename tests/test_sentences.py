@@ -40,19 +40,20 @@ def test_stepwise_partial_deduction_states_step_policy_and_score():
 
 def test_stepwise_within_one_step_keeps_full_points():
     assert say(step(方向="偏离", 步长="5", 每步扣分="2"), "6", value=D("95.15")) == (
-        D(6), "偏离100%达4.85个百分点，不足5个百分点，不扣分，得满分6.00分")
+        D(6), "偏离100%达4.85个百分点，不足5个百分点，得满分6.00分")
 
 
 def test_stepwise_capped_deduction_says_kou_wan_wei_zhi():
     # 15 points over at 0.8 a point would be 12 of 8: the rule stops at zero.
     score, text = say(step(目标="0", 每步扣分="0.8"), "8", value=D("15.00"))
     assert score == 0
-    assert text == "即较上年增长15.00%，按每超过1个百分点扣0.8分计应扣12.00分，超过该项分值8分，扣完为止，得0.00分"
+    assert text == ("较上年增长，按每超过1个百分点扣0.8分计应扣12.00分，超过该项分值8分，扣完为止，"
+                    "实扣8.00分，不得分")
 
 
 def test_stepwise_negative_change_is_a_decrease_in_words():
     score, text = say(step(目标="0", 每步扣分="0.4"), "4", value=D("-5.76"))
-    assert (score, text) == (D(4), "即较上年下降5.76%，得满分4.00分")
+    assert (score, text) == (D(4), "较上年下降，得满分4.00分")
     assert "-" not in text
 
 
@@ -71,26 +72,28 @@ SURVEY = Bands.model_validate({"类型": "区间", "区间表": [
     {"区间": "[70, 80)", "得分": 2}, {"区间": "[0, 70)", "得分": 0}]})
 
 
-@pytest.mark.parametrize(("rule", "value", "expected"), [
-    (BANDS, "5.00", "处于0～10%（含）区间，得5.00分"),
-    (BANDS, "40.58", "处于30%～60%（含）区间，得3.00分"),
-    (BANDS, "348.83", "大于100%，得0.00分"),
-    (SURVEY, "93.97", "在90%（含）以上，得6.00分"),
-    (SURVEY, "85.00", "处于80%（含）～90%区间，得4.00分"),
+@pytest.mark.parametrize(("rule", "points", "value", "expected"), [
+    (BANDS, "5", "5.00", "处于0～10%（含）区间，按评分标准得满分5.00分"),
+    (BANDS, "5", "40.58", "处于30%～60%（含）区间，按评分标准扣2.00分，得3.00分"),
+    # the framework's 大于100%不得分, said of a figure: 超过100%, 不得分 (never 得0.00分)
+    (BANDS, "5", "348.83", "超过100%，按评分标准扣5.00分，不得分"),
+    (SURVEY, "6", "93.97", "在90%（含）以上，按评分标准得满分6.00分"),
+    (SURVEY, "6", "85.00", "处于80%（含）～90%区间，按评分标准扣2.00分，得4.00分"),
 ])
-def test_band_sentences(rule, value, expected):
-    assert say(rule, "6", value=D(value))[1] == expected
+def test_band_sentences(rule, points, value, expected):
+    assert say(rule, points, value=D(value))[1] == expected
 
 
 def test_band_equal_to_zero():
     rule = Bands.model_validate({"类型": "区间", "区间表": [{"区间": "[0, 0]", "得分": 5}]})
-    assert say(rule, "5", value=D("0"))[1] == "为0，得5.00分"
+    assert say(rule, "5", value=D("0"))[1] == "为0，按评分标准得满分5.00分"
 
 
 # -- 线性 (a score-valued indicator) ---------------------------------------------------------
 def test_linear_score_valued():
     assert say(Linear.model_validate({"类型": "线性"}), "8", value=D("91.2")) == (
-        D("7.30"), "得分＝91.20÷100×8＝7.30分")
+        D("7.30"), "按91.20÷100×8折算，扣0.70分，得7.30分")
+    assert say(Linear.model_validate({"类型": "线性"}), "8", value=D("100")) == (D(8), "得满分8.00分")
 
 
 # -- 清单: met, failed as a shortfall, both modes, capped ------------------------------------
@@ -119,29 +122,34 @@ def test_checklist_several_failed():
 def test_checklist_deductions_capped():
     assert say(checklist("扣分", "2"), "3", answers=[False, False, True]) == (
         D(0), "第①项“符合国家法律法规”、第②项“符合部门“三定”方案确定的职责”未达到要求，每项扣2分，"
-              "应扣4.00分，超过该项分值，扣完为止，得0.00分")
+              "应扣4.00分，超过该项分值3分，扣完为止，实扣3.00分，不得分")
 
 
 def test_checklist_award_mode():
     rule = checklist("得分", "2", ITEMS + ["相关管理制度得到有效执行"])
     assert say(rule, "8", answers=[True, True, False, True]) == (
-        D(6), "第③项“符合部门制定的中长期实施规划”未达到要求，其余三项符合要求，每项2分，得6.00分")
+        D(6), "第③项“符合部门制定的中长期实施规划”未达到要求，其余三项符合要求，按每项2分计，"
+              "扣2.00分，得6.00分")
 
 
 # -- 评议 and 等级 ----------------------------------------------------------------------------
 def test_judgement():
     assert say(JudgementRule.model_validate({"类型": "评议"}), "3", manual_score=D("2.5"),
-               grounds="x")[1] == "评定得2.50分"
+               grounds="x")[1] == "扣0.50分，得2.50分"
+    assert say(JudgementRule.model_validate({"类型": "评议"}), "3", manual_score=D("3"),
+               grounds="x")[1] == "得满分3.00分"
 
 
 LEVELS = Levels.model_validate({"类型": "等级", "等级表": [
     {"名称": "好", "得分": 6, "说明": "效果较好"}, {"名称": "一般", "得分": 3, "说明": "效果一般"}]})
 
 
-def test_level_with_and_without_gloss():
-    assert say(LEVELS, "6", level="好")[1] == "评定为“好”（效果较好），得6.00分"
-    # "“一般”（效果一般）" would say the same thing twice.
-    assert say(LEVELS, "6", level="一般")[1] == "评定为“一般”，得3.00分"
+def test_level_said_once_in_the_frameworks_words():
+    # "评定为“一般”（效果一般）" said the same thing twice; the 说明 alone says it.
+    assert say(LEVELS, "6", level="好")[1] == "效果较好，得满分6.00分"
+    assert say(LEVELS, "6", level="一般")[1] == "效果一般，扣3.00分，得3.00分"
+    bare = Levels.model_validate({"类型": "等级", "等级表": [{"名称": "好", "得分": 6}]})
+    assert say(bare, "6", level="好")[1] == "评定为“好”，得满分6.00分"
 
 
 # -- through a department: N/A, zero denominator, lead-ins, problems -------------------------
@@ -161,23 +169,44 @@ def zero_and_losses(make_department):
 
 def test_zero_denominator_has_no_variable_name_nor_provisional_word(zero_and_losses):
     r = zero_and_losses.by_name("“三公经费”变动率")
-    assert r.analysis == "本部门“三公经费”上年预算为零，“三公经费”变动率无法按公式计算，该项得0.00分。"
-    assert lost_sentence(r, 2018) == ("2018年度本部门“三公经费”上年预算为零，“三公经费”变动率"
-                                      "无法按公式计算，该项得0.00分，扣4.00分。")
-    for word in ("暂计", "三公经费上年预算", "分母"):
+    # last year's budget by its year, the subject said once, the basis of 不得分 stated
+    expected = ("本部门2017年度“三公经费”预算为零，变动率无法按公式计算，按评价框架规定扣4.00分，"
+                "不得分。")
+    assert r.analysis == expected
+    assert lost_sentence(r, 2018) == expected
+    for word in ("暂计", "三公经费上年预算", "分母", "上年", "该项得"):
         assert word not in r.analysis
+
+
+def test_zero_denominator_outcome_is_the_frameworks_setting(make_department, tmp_path):
+    """分母为零: 得满分 in a framework gives the points, and the sentence says so."""
+    import shutil
+
+    from reportgen.framework import shipped_frameworks
+
+    framework = tmp_path / "f.yaml"
+    shutil.copy(shipped_frameworks() / "xiangxi-2018.yaml", framework)
+    framework.write_text(framework.read_text(encoding="utf-8").replace(
+        "分母为零: 不得分", "分母为零: 得满分"), encoding="utf-8")
+
+    def change(raw):
+        raw["三公经费"]["上年预算"] = "0"
+        raw["评价框架"] = str(framework)
+    r = evaluate(make_department(change)).scorecard.by_name("“三公经费”变动率")
+    assert (r.score, r.analysis) == (D(4), "本部门2017年度“三公经费”预算为零，变动率无法按公式计算，"
+                                           "按评价框架规定得满分4.00分。")
 
 
 @pytest.mark.parametrize(("name", "expected"), [
     ("预算完成率", "2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点扣2分计"
                   "（不足5个百分点的部分不扣分），扣4.00分，得1.00分。"),
-    ("预算控制率", "2018年度本部门预算控制率为348.83%，大于100%，得0.00分，扣5.00分。"),
+    ("预算控制率", "2018年度本部门预算控制率为348.83%，超过100%，按评分标准扣5.00分，不得分。"),
     # score-valued: who gave the score (考核机构 from the data) and how it converts
     ("重点工作实际完成率", "州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
-                          "93.34分，重点工作实际完成率得分＝93.34÷100×8＝7.47分，扣0.53分。"),
+                          "93.34分，重点工作实际完成率按93.34÷100×8折算，扣0.53分，得7.47分。"),
     ("绩效指标明确性", "2018年度本部门绩效指标明确性评价中，第③项“与部门年度的任务数或计划数相对应”"
                       "未达到要求，扣1.00分，得2.00分。"),
-    ("行政效能", "2018年度本部门行政效能评定为“一般”，得3.00分，扣3.00分。"),
+    ("行政效能", "2018年度本部门行政效能效果一般，扣3.00分，得3.00分。"),
 ])
 def test_explanation_lead_ins(zero_and_losses, name, expected):
     assert lost_sentence(zero_and_losses.by_name(name), 2018) == expected
@@ -186,9 +215,48 @@ def test_explanation_lead_ins(zero_and_losses, name, expected):
 def test_problem_items_have_no_bracket_inside_a_bracket(zero_and_losses):
     card = zero_and_losses
     assert problem_text(card.by_name("重点工作实际完成率")) == (
-        "部分重点工作未全面完成（重点工作实际完成率得7.47分，扣0.53分）")
+        "部分重点工作未全面完成（绩效办对应部分考核得分93.34分，扣0.53分）")
     assert problem_text(card.by_name("预算控制率")) == (
-        "年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率为348.83%，扣5.00分）")
+        "年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率348.83%，扣5.00分）")
+
+
+def test_problem_items_say_the_loss_once_and_the_subject_once(zero_and_losses):
+    """Never 得3.00分，扣3.00分 in a problem; a level says its level; a checklist says this
+    department's shortfall, from the criterion it did not meet."""
+    card = zero_and_losses
+    assert problem_text(card.by_name("行政效能")) == "行政效能提升不够明显（效果一般，扣3.00分）"
+    assert problem_text(card.by_name("绩效指标明确性")) == (
+        "部分绩效指标未与部门年度任务数或计划数相对应（绩效指标明确性扣1.00分）")
+
+
+@pytest.fixture
+def county_card():
+    from pathlib import Path
+
+    county = Path(__file__).resolve().parent.parent / "examples" / "county-transport-2023"
+    return evaluate(county).scorecard
+
+
+def test_problem_items_do_not_repeat_their_subject(county_card):
+    assert problem_text(county_card.by_name("社会公众或服务对象满意度")) == (
+        "社会公众或服务对象满意度不高（满意度86.17%，扣2.00分）")
+    assert problem_text(county_card.by_name("“三公经费”变动率")) == (
+        "“三公经费”预算较上年增长（变动率15.00%，扣8.00分）")
+    assert problem_text(county_card.by_name("新建楼堂馆所面积控制率")) == (
+        "新建楼堂馆所超过批准面积（面积控制率109.74%，扣2.00分）")
+
+
+def test_checklist_problem_without_shortfall_wording_names_the_criterion():
+    rule = checklist("扣分", "1")
+    out = rule.apply(RuleInput(points=D(3), answers=[True, False, False]))
+    assert out.shortfall == "未达到“符合部门“三定”方案确定的职责”“符合部门制定的中长期实施规划”的要求"
+    worded = Checklist.model_validate({"类型": "清单", "方式": "扣分", "每项分值": "1",
+                                       "项目": ITEMS, "不符合时": ["甲", "乙", "丙"]})
+    assert worded.apply(RuleInput(points=D(3), answers=[True, False, False])).shortfall == "乙，丙"
+    assert worded.check_points(D(3)) == []
+    short = Checklist.model_validate({"类型": "清单", "方式": "扣分", "每项分值": "1",
+                                      "项目": ITEMS, "不符合时": ["甲"]})
+    assert short.check_points(D(3)) == ["“不符合时”应与“项目”一一对应，有3项，实际写了1项"]
 
 
 def test_zero_denominator_is_not_a_performance_problem(zero_and_losses):
@@ -196,8 +264,8 @@ def test_zero_denominator_is_not_a_performance_problem(zero_and_losses):
     texts = [p.text for p in problem_blocks(lost)]
     assert texts[0] == "本年度共有六项指标未得满分，合计扣17.53分。存在的主要绩效问题是："
     assert not any("变动率" in t for t in texts[1:-1])
-    assert texts[-1] == ("另有“三公经费”变动率因“三公经费”上年预算为零无法按公式计算，该项得0.00分，"
-                         "原因见需要说明事项。")
+    assert texts[-1] == ("此外，2017年度“三公经费”预算为零，变动率无法按公式计算，按评价框架规定扣4.00分，"
+                         "不得分，具体情况见需要说明事项。")
 
 
 def test_no_problem_when_all_full():
@@ -206,7 +274,8 @@ def test_no_problem_when_all_full():
 
 def test_checklist_analysis_keeps_one_kind_of_numeral(example_dir):
     r = evaluate(example_dir).scorecard.by_name("绩效目标合理性")
-    assert r.analysis == "对照部门整体绩效目标的三项评价标准逐项核查，各项均符合要求，得满分3.00分。"
+    # 对照<指标名>的…评价标准, as every other checklist
+    assert r.analysis == "对照绩效目标合理性的三项评价标准逐项核查，各项均符合要求，得满分3.00分。"
 
 
 def test_checklist_patterns_take_the_count_from_the_criteria():
@@ -224,7 +293,7 @@ def test_counts_say_liang_not_er(zero_and_losses):
     rule = checklist("得分", "2", ITEMS + ["相关管理制度得到有效执行"])
     assert say(rule, "8", answers=[False, True, False, True]) == (
         D(4), "第①项“符合国家法律法规”、第③项“符合部门制定的中长期实施规划”未达到要求，"
-              "其余两项符合要求，每项2分，得4.00分")
+              "其余两项符合要求，按每项2分计，扣4.00分，得4.00分")
     two = [r for r in zero_and_losses.results if r.lost > 0][:2]
     assert problem_blocks(two)[0].text.startswith("本年度共有两项指标未得满分")
 
@@ -247,40 +316,39 @@ def test_stepwise_deviation_deducted():
 
 def test_stepwise_no_change_is_level_with_last_year():
     assert say(step(目标="0", 每步扣分="0.4"), "4", value=D("0.00")) == (
-        D(4), "即与上年持平，得满分4.00分")
+        D(4), "与上年持平，得满分4.00分")
 
 
 def test_band_outside_every_band():
     rule = Bands.model_validate({"类型": "区间", "区间表": [{"区间": "[0, 10]", "得分": 5}]})
-    assert say(rule, "5", value=D("20.00")) == (D(0), "不在评价标准所列的任何区间内，得0.00分")
+    assert say(rule, "5", value=D("20.00")) == (D(0), "不在评价标准所列的任何区间内，扣5.00分，不得分")
 
 
 def test_level_none_keeps_its_gloss():
     rule = Levels.model_validate({"类型": "等级", "等级表": [
         {"名称": "好", "得分": 6, "说明": "效果较好"},
         {"名称": "无", "得分": 0, "说明": "无效果或者效果不明显"}]})
-    assert say(rule, "6", level="无") == (D(0), "评定为“无”（无效果或者效果不明显），得0.00分")
+    assert say(rule, "6", level="无") == (D(0), "无效果或者效果不明显，扣6.00分，不得分")
 
 
 # -- whole sentences of the example: analysis, category, conclusion --------------------------
 @pytest.mark.parametrize(("name", "expected"), [
     ("预算控制率", "本部门2018年年初预算1543.40万元，本年追加预算5383.91万元，预算控制率＝"
-                  "（本年追加预算÷年初预算）×100%＝348.83%，大于100%，得0.00分。"),
+                  "（本年追加预算÷年初预算）×100%＝348.83%，超过100%，按评分标准扣5.00分，不得分。"),
     ("重点工作实际完成率", "州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
-                          "93.34分，重点工作实际完成率得分＝93.34÷100×8＝7.47分。"),
+                          "93.34分，重点工作实际完成率按93.34÷100×8折算，扣0.53分，得7.47分。"),
     ("行政效能", "本局深入开展机关效能建设，采取定期检查与不定期抽查、明查与暗访相结合的方式检查"
                 "岗位责任制、服务承诺制、限时办结制等制度的执行，7项政务服务事项全部进驻州政务中心"
-                "办理，依申请类事项网上可办率超过60%。根据评分标准，行政效能评定为“好”（效果较好），"
-                "得6.00分。"),
+                "办理，依申请类事项网上可办率超过60%。根据评分标准，行政效能效果较好，得满分6.00分。"),
     ("经济效益", "2018年全州招商引资到位资金393.28亿元，完成全年目标任务的100.58%；进出口总额"
                 "2.44亿美元，同比增长23.8%，完成年度目标任务的105.6%；对外承包工程和劳务合作营业额2989万美元，"
                 "完成年度目标任务的104.51%；社会消费品零售总额307.6亿元，增长10.1%；新建农村电子商务"
-                "服务站643个，电子商务交易额40亿元，各项经济目标全面完成。根据评分标准，评定得3.00分。"),
+                "服务站643个，电子商务交易额40亿元，各项经济目标全面完成。根据评分标准，得满分3.00分。"),
     ("社会公众或服务对象满意度", "本次自评共发放调查问卷90份，收回90份，其中评价满意的90份，"
-                              "满意度＝满意问卷数÷收回问卷数×100%＝100.00%，在90%（含）以上，得6.00分。"),
+                              "满意度＝满意问卷数÷收回问卷数×100%＝100.00%，在90%（含）以上，按评分标准得满分6.00分。"),
     ("“三公经费”变动率", "本部门2018年度预算安排“三公经费”72.00万元，上年度预算安排76.40万元，"
                         "“三公经费”变动率＝（本年度“三公经费”预算数－上年度“三公经费”预算数）÷"
-                        "上年度“三公经费”预算数×100%＝\u22125.76%，即较上年下降5.76%，得满分4.00分。"),
+                        "上年度“三公经费”预算数×100%＝\u22125.76%，较上年下降，得满分4.00分。"),
 ])
 def test_analysis_sentences_of_the_example(example_dir, name, expected):
     assert evaluate(example_dir).scorecard.by_name(name).analysis == expected
@@ -329,10 +397,10 @@ def test_an_indicator_missing_its_data_in_lead_in_and_problems(make_department):
     r = evaluate(make_department(change)).scorecard.by_name("政府采购执行率")
     assert lost_sentence(r, 2018) == (
         "2018年度本部门政府采购执行率缺少计算所需的数据（“政府采购”实际、“政府采购”预算），无法计算，"
-        "该项得0.00分，扣6.00分【待核实：数据缺失，补齐后重新生成】。")
+        "扣6.00分，不得分【待核实：数据缺失，补齐后重新生成】。")
     assert [p.text for p in problem_blocks([r])] == [
         "本年度共有一项指标未得满分，合计扣6.00分。",
-        "另有“政府采购执行率”因缺少数据未能计算，该项得0.00分【待核实：数据缺失，补齐后重新生成】。"]
+        "另有“政府采购执行率”因缺少数据未能计算，扣6.00分，不得分【待核实：数据缺失，补齐后重新生成】。"]
 
 
 def test_change_rate_lead_in_says_its_figure_once():
@@ -343,9 +411,10 @@ def test_change_rate_lead_in_says_its_figure_once():
     r = evaluate(county).scorecard.by_name("“三公经费”变动率")
     assert lost_sentence(r, 2023) == (
         "2023年度本部门“三公经费”变动率为15.00%，按每超过1个百分点扣0.8分计应扣12.00分，"
-        "超过该项分值8分，扣完为止，得0.00分。")
-    assert r.analysis.endswith("×100%＝15.00%，即较上年增长15.00%，按每超过1个百分点扣0.8分计"
-                               "应扣12.00分，超过该项分值8分，扣完为止，得0.00分。")
+        "超过该项分值8分，扣完为止，实扣8.00分，不得分。")
+    # the analysis says the figure once too: ＝15.00%，较上年增长 (not 即较上年增长15.00%)
+    assert r.analysis.endswith("×100%＝15.00%，较上年增长，按每超过1个百分点扣0.8分计"
+                               "应扣12.00分，超过该项分值8分，扣完为止，实扣8.00分，不得分。")
 
 
 # -- zero categories in the analysis patterns: said as 无 or left out (#8.8) ------------------
@@ -361,7 +430,7 @@ def test_zero_carry_over_and_no_supplementary_budget_are_said_as_wu(make_departm
         "100.00%，达到100%，得满分5.00分。")
     assert card.by_name("预算控制率").analysis == (
         "本部门2018年年初预算1543.40万元，本年未追加预算，预算控制率＝（本年追加预算÷年初预算）×100%＝"
-        "0.00%，处于0～10%（含）区间，得5.00分。")
+        "0.00%，处于0～10%（含）区间，按评分标准得满分5.00分。")
 
 
 def test_only_the_zero_clause_changes(make_department):
@@ -391,10 +460,10 @@ def test_nothing_spent_is_said_in_words(make_department):
     assert card.by_name("政府采购执行率").analysis == (
         "本部门2018年度未实际发生政府采购，政府采购预算73.89万元，政府采购执行率＝"
         "（实际政府采购金额÷政府采购预算数）×100%＝0.00%，偏离100%达100.00个百分点，"
-        "按每偏离5个百分点扣2分计应扣40.00分，超过该项分值6分，扣完为止，得0.00分。")
+        "按每偏离5个百分点扣2分计应扣40.00分，超过该项分值6分，扣完为止，实扣6.00分，不得分。")
     assert card.by_name("社会公众或服务对象满意度").analysis == (
         "本次自评共发放调查问卷90份，收回90份，其中没有评价满意的问卷，满意度＝满意问卷数÷收回问卷数"
-        "×100%＝0.00%，处于0～70%区间，得0.00分。")
+        "×100%＝0.00%，处于0～70%区间，按评分标准扣6.00分，不得分。")
 
 
 def test_no_three_public_budget_this_year_is_said_in_words(make_department):
@@ -403,7 +472,7 @@ def test_no_three_public_budget_this_year_is_said_in_words(make_department):
     assert evaluate(make_department(change)).scorecard.by_name("“三公经费”变动率").analysis == (
         "本部门2018年度未安排“三公经费”预算，上年度预算安排76.40万元，“三公经费”变动率＝"
         "（本年度“三公经费”预算数－上年度“三公经费”预算数）÷上年度“三公经费”预算数×100%＝"
-        "\u2212100.00%，即较上年下降100.00%，得满分4.00分。")
+        "\u2212100.00%，较上年下降，得满分4.00分。")
 
 
 def test_no_staff_and_nothing_built_yet(make_department):

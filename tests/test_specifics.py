@@ -102,12 +102,12 @@ def test_explanations_in_written_order_with_free_items(tmp_path):
     section = texts[start + 1:end]
     assert section == [
         "1.其他说明", "本年度机构未调整。",
-        "2.预算控制率", "2018年度本部门预算控制率为348.83%，大于100%，得0.00分，扣5.00分。", "追加较多。",
+        "2.预算控制率", "2018年度本部门预算控制率为348.83%，超过100%，按评分标准扣5.00分，不得分。", "追加较多。",
         "3.在职人员控制率", "在职人员控制在编制内。",
         "4.预算完成率", ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点"
                        "扣2分计（不足5个百分点的部分不扣分），扣4.00分，得1.00分。"), "【待补充：预算完成率扣分原因】",
         "5.重点工作实际完成率", ("州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
-                            "93.34分，重点工作实际完成率得分＝93.34÷100×8＝7.47分，扣0.53分。"), "【待补充：重点工作实际完成率扣分原因】"]
+                            "93.34分，重点工作实际完成率按93.34÷100×8折算，扣0.53分，得7.47分。"), "【待补充：重点工作实际完成率扣分原因】"]
 
 
 def test_scores_have_one_format_everywhere(tmp_path):
@@ -218,7 +218,7 @@ def test_state_example_names_the_county_count_as_in_its_narrative():
     """项目实施情况 says 接入全州8个县市; the 行政效能 basis from the workbook says it the same way."""
     analysis = evaluate(EXAMPLE.parent / "state-emergency-2019").scorecard.by_name("行政效能").analysis
     assert analysis == ("新机构组建当年完成“三定”，应急指挥平台接入全州8个县市，行政审批事项全部网上可办。"
-                        "根据评分标准，行政效能评定为“好”（效果较好），得6.00分。")
+                        "根据评分标准，行政效能效果较好，得满分6.00分。")
 
 
 @pytest.mark.parametrize("folder, expected", [
