@@ -387,6 +387,13 @@ def test_signature_is_centred_on_the_date_four_characters_in(name, date, left, n
     date_w, name_w = display_width(date) * 50, display_width(name) * 50
     assert (space - date_w) // 2 == 400  # 右空四字
     assert (space - name_w) // 2 == name_right  # the name's right gap: centred on the date
+    # In the XML: twips of the grid's character (156 mm = 8844 twips, over 28).
+    from reportgen.render.wordml import ParagraphPolicy
+
+    for block in (sign, when):
+        xml = etree.fromstring(ParagraphPolicy().render(block).replace(
+            "<w:p>", f'<w:p xmlns:w="{W}">', 1))
+        assert xml.find("w:pPr/w:ind", NS).attrib == {q("w:left"): str(round(left * 8844 / 2800))}
 
 
 def test_a_name_too_wide_to_centre_wraps_inside_its_space():
