@@ -241,3 +241,38 @@ def test_chunks_built_as_separate_tasks_sum_up_as_one_batch(root: Path, tmp_path
     for o in outcomes:
         assert (tmp_path / "tasks" / o.output).read_bytes() == \
             (tmp_path / "batch" / o.output).read_bytes()
+
+
+def test_a_judged_indicator_without_its_score_says_so_in_its_one_column(tmp_path):
+    """评议 has one column, 得分: when the department gave no score there, the cell says
+    缺少数据 (explained on 说明) rather than a bare 0.00 that reads as judged."""
+    import io
+
+    from reportgen.batch import SUCCEEDED, Outcome, indicator_cells
+    from reportgen.pipeline import evaluate
+    from reportgen.summary import summary_workbook
+
+    raw = example_raw()
+    del raw["评议"]["经济效益"]
+    ev = evaluate(write_department(tmp_path / "d", raw))
+    outcome = Outcome("d", SUCCEEDED, name="商务局", indicators=indicator_cells(ev))
+    sheet = load_workbook(io.BytesIO(summary_workbook([outcome])))["汇总"]
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, next(sheet.iter_rows(min_row=2, values_only=True)), strict=True))
+    assert row["经济效益\n得分"] == "缺少数据" and row["社会效益\n得分"] == 3
+    assert "经济效益\n结果" not in header
+
+
+def test_indicator_columns_keep_each_frameworks_order():
+    """Two frameworks: the second's own indicators go after the one each follows there;
+    an indicator judged (评议) in one and checked in the other keeps a 结果 column."""
+    from reportgen.batch import IndicatorRow, Outcome
+    from reportgen.summary import indicator_columns
+
+    first = IndicatorRow((("B", "%", "区间"), ("C", "", "评议"), ("D", "", "评议")), (None,) * 9)
+    second = IndicatorRow((("A", "", "清单"), ("B", "%", "区间"), ("E", "%", "线性"),
+                           ("D", "", "清单")), (None,) * 12)
+    columns = indicator_columns([Outcome("x", indicators=first), Outcome("y", indicators=second)])
+    assert [(c.name, c.heads) for c in columns] == [
+        ("A", ["A\n结果", "A\n得分"]), ("B", ["B\n值（%）", "B\n得分"]),
+        ("E", ["E\n值（%）", "E\n得分"]), ("C", ["C\n得分"]), ("D", ["D\n结果", "D\n得分"])]
