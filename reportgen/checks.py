@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from . import credit_code
 from .facts import PATHS, Figures, figures_of
 from .findings import Finding, Severity
 from .inputs.folder import Department
@@ -23,6 +24,7 @@ def run_checks(dept: Department, card: Scorecard,
     _balance(card.figures, add)
     _part_sums(dept, add)
     _impossible(dept, add)
+    _credit_code(dept, add)
     _empty_cover_fields(dept, add)
     _claims(dept, card, add)
     _unused_answers(dept, card, add)
@@ -56,6 +58,7 @@ def data_checks(dept: Department, unread: set[tuple] = frozenset()) -> list[Find
     _balance(figures_of(dept.data), _adder(dept, findings))
     _part_sums(dept, _adder(dept, findings))
     _impossible(dept, _adder(dept, findings))
+    _credit_code(dept, _adder(dept, findings))
     return [f for f in findings if not any(related(tuple(f.field.split(".")), path)
                                            for path in unread)]
 
@@ -166,6 +169,13 @@ def _impossible(dept: Department, add) -> None:
     if office is not None and office > HUNDRED:
         add(Severity.ERROR, f"绩效办考核得分{fmt2(office)}分超过百分制的100分；请核对",
             ("考核与调查", "绩效办考核得分"))
+
+
+def _credit_code(dept: Department, add) -> None:
+    """A code that breaks GB 32100 is a printed fact provably wrong: an error (a draft)."""
+    code = dept.data.basic.credit_code
+    for problem in credit_code.problems(code) if code else ():
+        add(Severity.ERROR, problem.message, credit_code.PATH)
 
 
 def _empty_cover_fields(dept: Department, add) -> None:

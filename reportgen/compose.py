@@ -18,7 +18,7 @@ from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt_points, fmt_score
-from .phrases import identity_sentence, phrases, short_name, title_lines
+from .phrases import credit_code_text, identity_sentence, phrases, short_name, title_lines
 from .pipeline import Evaluation
 from .rules import score_words
 from .scoring import IndicatorScore, Status, figure_texts
@@ -191,7 +191,7 @@ class Composer:
             "预算编码": clean_text(b.budget_code or ""),
             "评价方式": clean_text(b.evaluation_method),
             "报告日期": chinese_date(b.report_date) if b.report_date else "【待补充：报告日期】",
-            "统一社会信用代码": clean_text(b.credit_code or ""),
+            "统一社会信用代码": credit_code_text(data, self.draft),
         }
         sections = {
             "引言": self.narrative("引言"),
@@ -223,7 +223,7 @@ class Composer:
 
         data = self.ev.department.data
         staffing = staffing_paragraph(data, self.ev.scorecard.figures, self.draft)
-        identity = identity_sentence(data)
+        identity = identity_sentence(data, self.draft)
         if identity:  # the unit's code and address lead the generated paragraph
             staffing = [Paragraph.of(identity + "".join(p.text for p in staffing))]
         duties = self.narrative("职责概述") + staffing

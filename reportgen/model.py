@@ -22,6 +22,7 @@ from pydantic import (
     model_validator,
 )
 
+from .credit_code import normalize as normalize_credit_code
 from .numbers import parse_decimal
 from .text import join_wrapped
 
@@ -86,6 +87,13 @@ def _name(raw: object) -> str:
     return _text(raw, MAX_NAME)
 
 
+def _credit_code(raw: object) -> str | None:
+    """Read as the certificate prints it (full-width digits, spaces, lower case forgiven);
+    whether it is a valid code is for check to say, where it can name the place."""
+    code = normalize_credit_code(_name(raw))
+    return code or None
+
+
 def _optional_none(raw: object) -> object:
     """Blank, 无 and 不适用 mean "nothing to report" for optional groups."""
     if raw is None or (isinstance(raw, str) and raw.strip() in {"", "无", "没有", "不适用", "~"}):
@@ -126,6 +134,7 @@ YesNo = Annotated[bool, BeforeValidator(_yes_no)]
 Text = Annotated[str, BeforeValidator(_text)]
 Name = Annotated[str, BeforeValidator(_name)]
 Year = Annotated[int, BeforeValidator(_year)]
+CreditCode = Annotated[str | None, BeforeValidator(_credit_code)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 
 
@@ -201,7 +210,7 @@ class BasicInfo(_Group):
     name: Name = Field(alias="单位名称")
     short_name: Name | None = Field(None, alias="简称")  # 以下简称…, used after first mention
     year: Year = Field(alias="年度")
-    credit_code: Name | None = Field(None, alias="统一社会信用代码")
+    credit_code: CreditCode = Field(None, alias="统一社会信用代码")
     budget_code: Name | None = Field(None, alias="预算编码")
     address: Text | None = Field(None, alias="地址")
     report_date: Date | None = Field(None, alias="报告日期")

@@ -4,6 +4,8 @@ the sentence then simply says less, and never shows an empty slot."""
 
 from __future__ import annotations
 
+from . import credit_code
+from .draft import FINAL, Draft, mark
 from .model import DepartmentYear
 from .numbers import fmt_count, shows_as_zero
 from .text import clean_text, display_width
@@ -78,12 +80,21 @@ def survey_limit(d: DepartmentYear) -> str:
     return "，问卷调查样本有限" if _survey_made(d) is not None else ""
 
 
-def identity_sentence(d: DepartmentYear) -> str:
+def credit_code_text(d: DepartmentYear, draft: Draft = FINAL) -> str:
+    """The code as printed; one that check finds wrong carries its mark in place
+    (11433100006686429【待核实：应为18位，现为17位】)."""
+    code = clean_text(d.basic.credit_code or "")
+    if code and draft.disputed(*credit_code.PATH):
+        code += mark(credit_code.mark_text(code))
+    return code
+
+
+def identity_sentence(d: DepartmentYear, draft: Draft = FINAL) -> str:
     """州商务局统一社会信用代码为…，办公地址为…。 — the parts that are given."""
     b = d.basic
     parts = []
     if b.credit_code:
-        parts.append(f"统一社会信用代码为{clean_text(b.credit_code)}")
+        parts.append(f"统一社会信用代码为{credit_code_text(d, draft)}")
     if b.address:
         parts.append(f"办公地址为{clean_text(b.address)}")
     return f"{short_name(d)}{'，'.join(parts)}。" if parts else ""

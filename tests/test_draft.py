@@ -51,9 +51,11 @@ def test_as_filed_example_is_a_draft_marked_in_place(tmp_path, capsys):
     assert main(["build", str(AS_FILED), "-o", str(out)]) == 1
     said = capsys.readouterr()
     assert said.out.startswith(f"已生成 草稿 {out}")
-    assert "[草稿] 有 1 个错误涉及报告中的数字" in said.err
+    assert "[草稿] 有 2 个错误涉及报告中的数字" in said.err
     assert "年末实有人数188人【待核实：各项之和为216人】，其中：在职人员72人" in text_of(out)
-    assert set(header_texts(out)) == {"草稿　尚有1处错误待核实，核实前不得作为正式报告报送"}
+    # The seed's 17-character 统一社会信用代码, kept as filed (GB 32100 wants 18).
+    assert "统一社会信用代码为11433100006686429【待核实：应为18位，现为17位】，" in text_of(out)
+    assert set(header_texts(out)) == {"草稿　尚有2处错误待核实，核实前不得作为正式报告报送"}
 
 
 def test_header_reaches_every_page(tmp_path):
@@ -104,4 +106,4 @@ def test_batch_and_summary_list_a_draft(tmp_path, capsys):
     ws = openpyxl.load_workbook(out / "汇总表.xlsx").active
     head = [c.value for c in ws[1]]
     status = head.index("状态")
-    assert [row[status].value for row in ws.iter_rows(min_row=2)] == ["成功", "草稿（1处待核实）"]
+    assert [row[status].value for row in ws.iter_rows(min_row=2)] == ["成功", "草稿（2处待核实）"]

@@ -66,7 +66,7 @@ def test_process_states_key_dates_and_short_name(given, absent):
 
 def test_credit_code_and_address_lead_the_staffing_paragraph(given, absent):
     assert find(given, "州商务局统一社会信用代码").startswith(
-        "州商务局统一社会信用代码为11433100006686429，办公地址为湖南省湘西土家族苗族自治州吉首市世纪大道3号。"
+        "州商务局统一社会信用代码为114331000066864290，办公地址为湖南省湘西土家族苗族自治州吉首市世纪大道3号。"
         "经机构编制部门核定的编制数为78人")
     assert not any("统一社会信用代码" in t for t in absent)
     assert any(t.startswith("经机构编制部门核定的编制数为78人") for t in absent)
