@@ -10,7 +10,7 @@ from .findings import Finding, Severity
 from .inputs.folder import Department
 from .inputs.narratives import Narratives
 from .model import TOTAL_KEY, Breakdown
-from .numbers import HUNDRED, fmt2, fmt_count, fmt_points, round2
+from .numbers import HUNDRED, fmt2, fmt_count, fmt_points, fmt_stated, round2
 from .scoring import Scorecard
 from .text import quoted
 
@@ -136,8 +136,9 @@ def _claims(dept: Department, card: Scorecard, add) -> None:
         if result is None:
             add(Severity.WARNING, f"自填数中的指标{quoted(name)}不在评价框架“{card.framework.ident}”中", path)
             continue
+        # Compared to the cent: a stated value (93.341) is claimed rightly as 93.34.
         if claim.value is not None and result.value is not None \
-                and round2(claim.value) != result.value:
+                and round2(claim.value) != round2(result.value):
             add(Severity.ERROR, (
                 f"自填的{name}为{fmt2(claim.value)}{result.indicator.rule.unit}，按公式"
                 f"{result.indicator.formula_label or ''}计算应为{result.value_text}；请改用计算值"),
@@ -167,7 +168,7 @@ def _impossible(dept: Department, add) -> None:
                 f"{fmt_count(survey.returned)}份；满意份数不能多于收回份数", (*path, "满意"))
     office = data.assessment.performance_office_score
     if office is not None and office > HUNDRED:
-        add(Severity.ERROR, f"绩效办考核得分{fmt2(office)}分超过百分制的100分；请核对",
+        add(Severity.ERROR, f"绩效办考核得分{fmt_stated(office)}分超过百分制的100分；请核对",
             ("考核与调查", "绩效办考核得分"))
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .model import Breakdown, DepartmentYear, MoneyBreakdown
-from .numbers import HUNDRED, fmt2, fmt_count
+from .numbers import HUNDRED, fmt2, fmt_count, fmt_stated, round2
 
 
 class FactKind(StrEnum):
@@ -203,7 +203,27 @@ PATHS: dict[str, tuple[str, ...]] = {**{n: f.path for n, f in FACTS.items()},
                                      **{n: f.path for n, f in DERIVED.items()}}
 
 
-_TWO_DECIMALS = (FactKind.MONEY, FactKind.RATE, FactKind.SCORE)
+def figure_text(name: str, value: Decimal) -> str:
+    """How a named figure is printed, in the body, the patterns and 附件2 alike.
+
+    Money (万元) and every computed figure (rates, sums, changes): two places, 0.00 — the way a
+    决算 states 万元, rounded half-up. A score from the data (绩效办考核得分) is another body's
+    published figure and is quoted as stated, never rounded: 93.341 stays 93.341, and 91.2
+    reads 91.20 like every score. Counts are whole; other numbers (面积) as stated."""
+    kind = KINDS[name]
+    if kind is FactKind.COUNT:
+        return fmt_count(value)
+    if kind in (FactKind.MONEY, FactKind.RATE) or name in DERIVED:
+        return fmt2(value)
+    return fmt_stated(value, 2 if kind is FactKind.SCORE else 0)
+
+
+def as_printed(name: str, value: Decimal) -> Decimal:
+    """The figure at the precision it is printed, for a rule to score what the reader sees:
+    money and computed figures to the cent, a stated score or number as given."""
+    if KINDS[name] in (FactKind.MONEY, FactKind.RATE) or name in DERIVED:
+        return round2(value)
+    return value
 
 
 @dataclass(frozen=True)
@@ -216,9 +236,14 @@ class Figures:
         return self.values[name]
 
     def texts(self) -> dict[str, str]:
-        """Display texts of the figures that exist: 6433.12 (万元), 92.31 (%), 188 (人)."""
-        return {name: fmt2(value) if KINDS[name] in _TWO_DECIMALS else fmt_count(value)
+        """Display texts of the figures that exist: 6433.12 (万元), 92.31 (%), 188 (人),
+        93.341 (分, as stated)."""
+        return {name: figure_text(name, value)
                 for name, value in self.values.items() if value is not None}
+
+    def text(self, name: str) -> str | None:
+        value = self.values[name]
+        return None if value is None else figure_text(name, value)
 
 
 def figures_of(data: DepartmentYear) -> Figures:

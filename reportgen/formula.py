@@ -43,6 +43,11 @@ class Formula:
     def names(self) -> frozenset[str]:
         return frozenset(n.id for n in ast.walk(self.tree) if isinstance(n, ast.Name))
 
+    @property
+    def fact(self) -> str | None:
+        """The fact's name where the formula is that one fact alone (公式: 绩效办考核得分)."""
+        return self.tree.id if isinstance(self.tree, ast.Name) else None
+
     def evaluate(self, values: Mapping[str, Decimal | None]) -> Decimal:
         missing = tuple(sorted(n for n in self.names if values.get(n) is None))
         if missing:

@@ -105,6 +105,19 @@ def fmt2(value: Decimal) -> str:
     return f"{rounded.copy_abs() if rounded == 0 else rounded:f}"
 
 
+def fmt_stated(value: Decimal, places: int = 2) -> str:
+    """A figure as the data states it: its own decimal places, and at least `places`
+    (93.341 → 93.341, 91.2 → 91.20 with places=2, 120 → 120 with places=0). Never rounded:
+    a figure another body published (绩效办's 考核得分) is quoted, not restated."""
+    keep = max(places, -int(value.as_tuple().exponent))  # finite: parse_decimal refuses NaN
+    if keep == 0:
+        return f"{value.copy_abs() if value == 0 else value:f}"
+    with localcontext() as ctx:
+        ctx.prec = max(getcontext().prec, value.adjusted() + keep + 2)
+        shown = value.quantize(Decimal(1).scaleb(-keep))
+    return f"{shown.copy_abs() if shown == 0 else shown:f}"
+
+
 def fmt_rate(value: Decimal) -> str:
     return f"{fmt2(value)}%"
 

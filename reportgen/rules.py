@@ -14,7 +14,7 @@ from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from .numbers import fmt2, fmt_points, fmt_score, parse_decimal, round2
+from .numbers import fmt2, fmt_points, fmt_score, fmt_stated, parse_decimal, round2
 from .text import chinese_count, circled_number
 
 ZERO = Decimal(0)
@@ -248,7 +248,8 @@ class Linear(_Rule):
         score = _clamp(capped / self.full_value * given.points, given.points)
         if score >= given.points:
             return RuleOutcome(score, score_words(score, given.points))
-        return RuleOutcome(score, (f"按{fmt2(capped)}÷{fmt_points(self.full_value)}×"
+        # The value quoted as stated (93.341), not restated at two places.
+        return RuleOutcome(score, (f"按{fmt_stated(capped)}÷{fmt_points(self.full_value)}×"
                                    f"{fmt_points(given.points)}折算，"
                                    f"{score_words(score, given.points)}"))
 

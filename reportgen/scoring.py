@@ -6,12 +6,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from .facts import PATHS, Figures, figures_of
+from .facts import PATHS, Figures, as_printed, figures_of
 from .findings import Finding, error
 from .formula import NotComputable
 from .framework import Framework, Indicator, fill_pattern
 from .model import DepartmentYear
-from .numbers import fmt2, fmt_points, fmt_score, round2, shows_as_zero, signed
+from .numbers import fmt_points, fmt_score, fmt_stated, round2, shows_as_zero, signed
 from .rules import Checklist, MissingInput, RuleInput, score_words
 from .text import chinese_count, quoted, unrepeated
 
@@ -59,7 +59,7 @@ class IndicatorScore:
         """The value as data (ASCII sign): manifests, check messages, 汇总表."""
         if self.value is None:
             return ""
-        return f"{fmt2(self.value)}{self.indicator.rule.unit}"
+        return f"{fmt_stated(self.value)}{self.indicator.rule.unit}"
 
     @property
     def value_display(self) -> str:
@@ -128,7 +128,10 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
     formula = ind.formula
     if formula is not None:
         try:
-            value = round2(formula.evaluate(values))
+            # The value as printed: a computed one to the cent, a single stated figure
+            # as given (the 绩效办's 93.341 is scored as 93.341, and printed so).
+            value = formula.evaluate(values)
+            value = round2(value) if formula.fact is None else as_printed(formula.fact, value)
         except NotComputable as exc:
             if exc.missing and ind.not_applicable is not None:
                 na = ind.not_applicable
@@ -173,7 +176,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
         "名称": ind.name, "分值": points, "得分": fmt_score(outcome.score),
         "扣分": fmt_score(ind.points - outcome.score), "规则说明": outcome.explanation,
         "公式说明": ind.formula_label or (ind.formula_text or ""),
-        "值": "" if value is None else signed(f"{fmt2(value)}{ind.rule.unit}"),
+        "值": "" if value is None else signed(f"{fmt_stated(value)}{ind.rule.unit}"),
         "依据": given.grounds.strip().rstrip("。"),
         "简称": data.basic.short, "考核机构": data.evaluation.assessor_name,
         # 对照…的四项评价标准: the count of the checklist's own criteria, never typed twice

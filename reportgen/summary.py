@@ -23,6 +23,13 @@ NOT_IN_FRAMEWORK = "本框架无此指标"
 JUDGED = "评议"  # the rule kind whose score is its result
 SCORE_FORMAT = "0.00"  # scores and rates with two decimals, as the report prints them
 COUNT_FORMAT = "0"
+
+
+def number_format(value: Decimal | float | int, column_format: str) -> str:
+    """The column's format, or the places a stated figure has beyond it, as the report
+    quotes it (绩效办考核得分 93.341: 0.000, not 93.34)."""
+    places = -int(value.as_tuple().exponent) if isinstance(value, Decimal) else 0
+    return "0." + "0" * places if column_format == SCORE_FORMAT and places > 2 else column_format
 NOTES = (
     ("状态", "成功：正式报告已生成；草稿（N处待核实）：报告已生成，但有错误涉及报告中的数字，"
              "改正后重新生成；失败：未能生成，原因见“原因或变化”列；"
@@ -116,7 +123,7 @@ def summary_workbook(outcomes: list[Outcome]) -> bytes:
     def styled(value: object, i: int) -> object:
         if isinstance(value, Decimal | float | int) and formats[i]:
             cell = WriteOnlyCell(ws, value)
-            cell.number_format = formats[i]
+            cell.number_format = number_format(value, formats[i])
             return cell
         if value == NOT_IN_FRAMEWORK:
             cell = WriteOnlyCell(ws, value)

@@ -62,6 +62,10 @@ def _money(value) -> str:
     return "—" if value is None else fmt2(value)
 
 
+def _money_or_none(value) -> str | None:
+    return None if value is None else fmt2(value)
+
+
 def _part(tally: Breakdown | None, name: str):
     return None if tally is None else tally.part(name)
 
@@ -101,10 +105,8 @@ BASIC_DATA_TAIL: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
 )
 
 
-def _figure(value, unit: str) -> str:
-    if value is None:
-        return "—"
-    return fmt2(value) if unit in ("万元", "分") else fmt_points(value)
+def _figure(text: str | None) -> str:
+    return "—" if text is None else text
 
 
 def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
@@ -115,19 +117,20 @@ def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
     for tally in tallies:
         if tally is not None:
             parts.extend(n for n in tally.parts() if n not in parts)
-    lines: list[tuple[str, str, tuple[object, ...]]] = []
+    # Each figure as the body prints it (facts.figure_text): 万元 at 0.00, a score as stated.
+    lines: list[tuple[str, str, tuple[str | None, ...]]] = []
     for label, unit, names in BASIC_DATA_ROWS:
-        lines.append((label, unit, tuple(None if n is None else fig[n] for n in names)))
+        lines.append((label, unit, tuple(None if n is None else fig.text(n) for n in names)))
     for label, name in zip(breakdown_labels(parts), parts, strict=True):
-        lines.append((label, "万元", tuple(_part(t, name) for t in tallies)))
+        lines.append((label, "万元", tuple(_money_or_none(_part(t, name)) for t in tallies)))
     for label, unit, names in BASIC_DATA_TAIL:
-        lines.append((label, unit, tuple(None if n is None else fig[n] for n in names)))
+        lines.append((label, unit, tuple(None if n is None else fig.text(n) for n in names)))
     lines = [line for line in lines if any(v is not None for v in line[2])]
     keep = [i for i in range(len(_COLUMNS)) if any(line[2][i] is not None for line in lines)]
     rows = [_header(("项目", "单位", *(_COLUMNS[i] for i in keep)))]
     for label, unit, values in lines:
         rows.append(Row((_cell(label, TABLE_TEXT), _cell(unit),
-                         *(_cell(_figure(values[i], unit), TABLE_NUMBER) for i in keep))))
+                         *(_cell(_figure(values[i]), TABLE_NUMBER) for i in keep))))
     widths = (77.0, 16.0, *(33.0 for _ in keep))  # at most 225 mm, the landscape text block
     return Table(widths, tuple(rows), min_row_height_mm=6)
 

@@ -67,7 +67,7 @@ def test_generated_figures(report):
     for piece in ("＝92.31%", "＝\u22125.76%，较上年下降，得满分4.00分", "＝348.83%", "＝84.87%", "＝83.43%", "＝95.15%",
                   "＝87.75%", "得分为90.47分", "绩效评价等级为“优”",
                   "2018年收入决算数6927.32万元，其中：财政拨款收入6914.61万元，其他收入12.71万元",
-                  "年末实有人数216人", "按93.34÷100×8折算，扣0.53分，得7.47分"):
+                  "年末实有人数216人", "按93.341÷100×8折算，扣0.53分，得7.47分"):
         assert piece in text, piece
 
 
@@ -91,7 +91,7 @@ def test_problems_derived_from_deductions(report):
     assert problems[1] == "1.预算执行进度偏慢，年末结转和结余较多（预算完成率87.75%，扣4.00分）。"
     assert problems[2] == ("2.年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率348.83%，"
                            "扣5.00分）。")
-    assert problems[3] == "3.部分重点工作未全面完成（绩效办对应部分考核得分93.34分，扣0.53分）。"
+    assert problems[3] == "3.部分重点工作未全面完成（绩效办对应部分考核得分93.341分，扣0.53分）。"
 
 
 def test_appendix_table_labels_on_every_row_and_header(report):
@@ -140,7 +140,7 @@ def test_basic_data_table(report):
     assert rows["公用经费"] == ["万元", "—", "349.77", "296.85"]
     assert rows["政府采购"] == ["万元", "—", "73.89", "70.31"]
     assert rows["编制数"] == ["人", "—", "—", "78"] and rows["在职人员数"][-1] == "72"
-    assert rows["绩效办考核得分"] == ["分", "—", "—", "93.34"]
+    assert rows["绩效办考核得分"] == ["分", "—", "—", "93.341"]
     assert not any("新建楼堂馆所" in name for name in rows)  # none this year: no empty row
     for column in range(2, 5):
         assert any(row[column] != "—" for row in cells[1:])

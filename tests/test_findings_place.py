@@ -84,7 +84,7 @@ def test_a_score_valued_claim_is_not_a_percentage(tmp_path):
     raw["自填数"]["指标"]["重点工作实际完成率"] = {"值": "95", "得分": "7.47"}
     findings = evaluate(write_department(tmp_path / "d", raw)).findings
     [claim] = [f for f in findings if "自填的重点工作实际完成率为" in f.message]
-    assert "为95.00分，" in claim.message and "应为93.34分" in claim.message
+    assert "为95.00分，" in claim.message and "应为93.341分" in claim.message
 
 
 # Every finding the workbook can give, with the cell it must name.

@@ -107,7 +107,7 @@ def test_explanations_in_written_order_with_free_items(tmp_path):
         "4.预算完成率", ("2018年度本部门预算完成率为87.75%，低于100%达12.25个百分点，按每低于5个百分点"
                        "扣2分计（不足5个百分点的部分不扣分），扣4.00分，得1.00分。"), "【待补充：预算完成率扣分原因】",
         "5.重点工作实际完成率", ("州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
-                            "93.34分，重点工作实际完成率按93.34÷100×8折算，扣0.53分，得7.47分。"), "【待补充：重点工作实际完成率扣分原因】"]
+                            "93.341分，重点工作实际完成率按93.341÷100×8折算，扣0.53分，得7.47分。"), "【待补充：重点工作实际完成率扣分原因】"]
 
 
 def test_scores_have_one_format_everywhere(tmp_path):
@@ -115,8 +115,9 @@ def test_scores_have_one_format_everywhere(tmp_path):
     out.write_bytes(render_docx(evaluate(EXAMPLE))[0])
     doc = Document(str(out))
     text = "\n".join(p.text for p in doc.paragraphs)
-    # Scores; a rule's own constant (按每低于5个百分点扣2分计) is the framework's wording.
-    scores = re.findall(r"(?:得|得满分|扣|得分为|得分＝[^＝]*＝)(\d+(?:\.\d+)?)分(?!计)", text)
+    # Scores; a rule's own constant (按每低于5个百分点扣2分计) is the framework's wording,
+    # and the 绩效办's 考核得分 is its figure quoted as stated (93.341, test_stated_figures).
+    scores = re.findall(r"(?:得|得满分|扣|(?<!考核)得分为|得分＝[^＝]*＝)(\d+(?:\.\d+)?)分(?!计)", text)
     assert scores and all(re.fullmatch(r"\d+\.\d\d", s) for s in scores), scores
     table = doc.tables[-2]  # 附件1 (the body's own tables come first)
     column = [row.cells[-1].text for row in table.rows[1:]]
