@@ -123,3 +123,14 @@ def test_the_workbook_cell_is_named(tmp_path: Path):
     [found] = [f for f in evaluate(folder).findings if "信用代码" in f.message]
     assert found.file == f"{book}「基本信息」!B{row}"
     assert found.message.endswith("的校验位（第18位）应为D，现为X；请按证书逐位核对（多为某一位抄错）")
+
+
+def test_the_web_page_shows_the_same_check_with_a_link_to_the_field():
+    from reportgen.web.departments import check
+
+    result = check(AS_FILED)
+    [shown] = [f for f in result.findings if "信用代码" in f.message]
+    assert shown.is_error and shown.where == "data.yaml:12（基本信息.统一社会信用代码）"
+    assert shown.link  # the page links to the line it names
+    assert shown.message == credit_code.problems(SEED_CODE)[0].message
+    assert result.scores and result.total == "90.47"
