@@ -12,6 +12,16 @@ from pathlib import Path
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _DIGITS = "零一二三四五六七八九"
 
+# Units written right after a figure (4386.20万元, 96人, 86公里), longest first: 万美元
+# before 万元 before 元. The reviewer reads figures by them; the renderer keeps each on the
+# line of its figure.
+UNITS = ("亿美元", "万美元", "亿元", "万元", "元", "平方米", "万人次", "人次", "人", "个", "项",
+         "家", "份", "次", "户", "名", "分", "%", "倍", "年", "月", "日", "天", "吨", "头", "册",
+         "条", "种", "辆", "台", "所", "件", "公里", "万")
+# U+202F NARROW NO-BREAK SPACE: what the report puts between a figure and its unit, so that
+# no line ends on the figure and begins with the unit (render/wordml.py says how).
+UNIT_GAP = "\u202f"
+
 
 _GAP = re.compile(r"\s+")
 

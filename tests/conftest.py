@@ -12,6 +12,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "xiangxi-commerce-2018"
 
 
+def plain(text: str) -> str:
+    """A report's text as composed: without the no-break gap it prints before a unit."""
+    from reportgen.text import UNIT_GAP
+
+    return text.replace(UNIT_GAP, "")
+
+
 def example_raw() -> dict:
     from reportgen.inputs.yaml_source import read_yaml
 

@@ -11,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 import seed
-from conftest import EXAMPLE, example_raw, write_department
+from conftest import EXAMPLE, example_raw, plain, write_department
 from reportgen.build import render_docx
 from reportgen.cli import main
 from reportgen.pipeline import evaluate
@@ -28,13 +28,14 @@ def report(tmp_path_factory) -> Path:
 
 def paragraphs(path: Path, styles: set[str] | None = None) -> list[str]:
     doc = Document(str(path))
-    return [p.text for p in doc.paragraphs if styles is None or p.style.style_id in styles]
+    return [plain(p.text) for p in doc.paragraphs
+            if styles is None or p.style.style_id in styles]
 
 
 def body_text(path: Path) -> str:
     doc = Document(str(path))
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    return "\n".join([p.text for p in doc.paragraphs] + cells)
+    return plain("\n".join([p.text for p in doc.paragraphs] + cells))
 
 
 def test_heading_sequence(report):

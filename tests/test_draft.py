@@ -12,7 +12,7 @@ import openpyxl
 from docx import Document
 from docx.oxml.ns import qn
 
-from conftest import EXAMPLE, ROOT, example_raw, write_department
+from conftest import EXAMPLE, ROOT, example_raw, plain, write_department
 from reportgen.build import render_docx
 from reportgen.cli import main
 from reportgen.pipeline import evaluate
@@ -23,7 +23,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def text_of(path: Path) -> str:
     doc = Document(str(path))
-    return "\n".join(p.text for p in doc.paragraphs)
+    return plain("\n".join(p.text for p in doc.paragraphs))
 
 
 def header_texts(path: Path) -> list[str]:

@@ -8,6 +8,7 @@ import subprocess
 import unicodedata
 import zipfile
 from collections import Counter
+from itertools import pairwise
 
 import pytest
 from lxml import etree
@@ -15,7 +16,7 @@ from lxml import etree
 from conftest import EXAMPLE, example_raw, write_department
 from reportgen.build import render_docx
 from reportgen.pipeline import evaluate
-from reportgen.text import display_width
+from reportgen.text import UNIT_GAP, UNITS, display_width
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -156,6 +157,41 @@ def test_libreoffice_places_the_closing_block(parts, example_pdf):
 
     assert abs(centre(name) - centre(date)) / char < 0.1
     assert abs((right - centre(date)) / char - (4 + 6.5 / 2)) < 0.1
+
+
+_CJK_UNITS = "|".join(sorted((u for u in UNITS if not u.isascii()), key=len, reverse=True))
+
+
+def test_a_figure_and_its_unit_are_kept_together(parts):
+    """Between a figure and its unit the no-break gap, and the unit in a run of no East
+    Asian language (LibreOffice breaks Chinese text before any character otherwise)."""
+    kept = 0
+    for p in parts["word/document.xml"].iter(q("w:p")):
+        style = p.find("w:pPr/w:pStyle", NS)
+        if style is not None and style.get(q("w:val")).startswith(("Title", "Cover", "Signature")):
+            continue  # lines of their own: the template's, 署名 and 成文日期 (no gap added)
+        runs = p.findall("w:r", NS)
+        text = "".join(texts(r) for r in runs)
+        assert not re.search(rf"\d(?:{_CJK_UNITS})", text), text
+        for run, after in pairwise(runs):
+            if re.search(r"\d" + UNIT_GAP + "$", texts(run)):
+                kept += 1
+                assert re.match(_CJK_UNITS, texts(after)), texts(after)
+                assert after.find("w:rPr/w:lang", NS).get(q("w:eastAsia")) == "x-none"
+                assert run.find("w:rPr/w:lang", NS) is None  # the figure keeps the text's
+    assert kept > 100
+
+
+@needs_libreoffice
+def test_libreoffice_never_begins_a_line_with_the_unit_of_a_figure(example_pdf):
+    """Body and tables: no line ends on a figure whose unit begins the next (the example
+    had 13 before, 5383.91 | 万元 and 7.47 | 分 among them)."""
+    text = subprocess.run(["pdftotext", str(example_pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lines = [line.rstrip() for line in text.splitlines()]
+    split = [(a[-10:], b[:6]) for a, b in pairwise(lines)
+             if re.search(r"\d$", a) and re.match(rf"\s*(?:{_CJK_UNITS})", b)]
+    assert split == []
 
 
 def test_landscape_pages_keep_the_text_block_on_the_paper(parts):

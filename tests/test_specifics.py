@@ -10,7 +10,7 @@ import re
 import pytest
 from docx import Document
 
-from conftest import EXAMPLE, example_raw, write_department
+from conftest import EXAMPLE, example_raw, plain, write_department
 from reportgen.build import render_docx
 from reportgen.pipeline import evaluate
 from reportgen.text import join_wrapped
@@ -19,7 +19,7 @@ from reportgen.text import join_wrapped
 def paragraphs_of(folder, tmp_path) -> list[str]:
     out = tmp_path / "r.docx"
     out.write_bytes(render_docx(evaluate(folder))[0])
-    return [p.text for p in Document(str(out)).paragraphs]
+    return [plain(p.text) for p in Document(str(out)).paragraphs]
 
 
 def find(texts: list[str], start: str) -> str:
@@ -114,7 +114,7 @@ def test_scores_have_one_format_everywhere(tmp_path):
     out = tmp_path / "r.docx"
     out.write_bytes(render_docx(evaluate(EXAMPLE))[0])
     doc = Document(str(out))
-    text = "\n".join(p.text for p in doc.paragraphs)
+    text = plain("\n".join(p.text for p in doc.paragraphs))
     # Scores; a rule's own constant (按每低于5个百分点扣2分计) is the framework's wording,
     # and the 绩效办's 考核得分 is its figure quoted as stated (93.341, test_stated_figures).
     scores = re.findall(r"(?:得|得满分|扣|(?<!考核)得分为|得分＝[^＝]*＝)(\d+(?:\.\d+)?)分(?!计)", text)

@@ -188,8 +188,10 @@ def test_a_department_fills_in_checks_builds_and_downloads_its_report(server, br
     assert report.value.suggested_filename.endswith(".docx")
     from docx import Document
 
+    from conftest import plain
+
     doc = Document(report.value.path())
-    body = "\n".join(p.text for p in doc.paragraphs)
+    body = plain("\n".join(p.text for p in doc.paragraphs))
     cells = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
     assert "浏览器测试局" in body
     assert "本局负责全县商务工作。2023年收入决算数为6927.32万元。" in body

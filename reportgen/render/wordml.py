@@ -6,22 +6,63 @@ escaped here and only here; line breaks and tabs become w:br and w:tab.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from itertools import accumulate, pairwise
 from typing import ClassVar
 
 from ..document import Block, Cell, Heading, Paragraph, Row, Run, Table
-from ..template_contract import HEADINGS, LINE_CHARS, TABLE_STYLE, TABLE_TEXT, TEXT_WIDTH_MM
-from ..text import clean_text, xml_escape
+from ..template_contract import (
+    HEADINGS,
+    LINE_CHARS,
+    SIGNATURE,
+    SIGNATURE_DATE,
+    TABLE_STYLE,
+    TABLE_TEXT,
+    TEXT_WIDTH_MM,
+)
+from ..text import UNIT_GAP, UNITS, clean_text, xml_escape
 
 TWIPS_PER_MM = 1440 / 25.4
 _CHAR_TWIPS = round(TEXT_WIDTH_MM * TWIPS_PER_MM) / LINE_CHARS  # one character of the grid
 
 
-def run_xml(run: Run) -> str:
-    props = "<w:rPr><w:b/><w:bCs/></w:rPr>" if run.bold else ""
+def run_xml(run: Run, keep_units: bool = True) -> str:
+    """One run, or several where a unit follows a figure (see text.UNIT_GAP)."""
+    bold = "<w:b/><w:bCs/>" if run.bold else ""
+    text = clean_text(run.text)
+    pieces = _UNIT_AFTER_FIGURE.split(text) if keep_units else [text]
+    if len(pieces) == 1:
+        return _one_run(pieces[0], bold)
+    # split() alternates: text ending on a figure, its unit, text, unit, …, text.
+    return "".join(
+        _one_run(piece + (UNIT_GAP if i % 2 == 0 and i + 1 < len(pieces) else ""),
+                 bold + (_UNIT_LANG if i % 2 else ""))
+        for i, piece in enumerate(pieces) if piece)
+
+
+# A figure and the unit after it (4386.20万元, 96人) stay on one line: the gap between them
+# is UNIT_GAP, a no-break space, and the unit is a run of its own tagged with no East Asian
+# language (x-none, Word's own tag for "no language"). LibreOffice 7.4 needs both: text it
+# takes for Chinese it breaks with its own rule, before any character but a forbidden one,
+# ignoring no-break characters (i18npool breakiterator_cjk.cxx; newer versions check them);
+# text of no CJK language goes to the Unicode rules (UAX #14), which never break at one.
+# The narrow space is the gap LibreOffice and Word would put between a figure and Chinese
+# text anyway (Word: autoSpaceDN), so the line looks as before. A Latin unit (%) is never
+# split from its figure.
+_UNIT_AFTER_FIGURE = re.compile(
+    r"(?<=\d)(" + "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True)
+                          if not u.isascii()) + ")")
+_UNIT_LANG = '<w:lang w:eastAsia="x-none"/>'
+# 署名 and 成文日期 are lines of their own, centred by their width: the date's style turns
+# Word's CJK/digit spacing off so that it is as wide as its characters; no gap goes in.
+_LINES_OF_THEIR_OWN = frozenset({SIGNATURE, SIGNATURE_DATE})
+
+
+def _one_run(text: str, props: str) -> str:
+    props = f"<w:rPr>{props}</w:rPr>" if props else ""
     pieces = []
-    for i, line in enumerate(clean_text(run.text).split("\n")):
+    for i, line in enumerate(text.split("\n")):
         if i:
             pieces.append("<w:br/>")
         for j, chunk in enumerate(line.split("\t")):
@@ -41,7 +82,8 @@ def paragraph_xml(style: str, runs: tuple[Run, ...], keep_next: bool = False,
     # of the grid's character (156 mm / 28), which Word and LibreOffice both place alike;
     # w:leftChars would leave Word to its own character unit, and LibreOffice ignores it.
     ind = f'<w:ind w:left="{round(left_chars * _CHAR_TWIPS / 100)}"/>' if left_chars else ""
-    body = "".join(run_xml(r) for r in runs)
+    keep_units = style not in _LINES_OF_THEIR_OWN
+    body = "".join(run_xml(r, keep_units) for r in runs)
     return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{keep}{ind}</w:pPr>{body}</w:p>'
 
 

@@ -11,21 +11,19 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from ..text import UNIT_GAP, UNITS
+
 _WIDE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
                        "．": ".", "％": "%", "＋": "+", "－": "-", "＝": "=", "（": "(",
                        "）": ")", "／": "/", "＊": "*", "−": "-", "﹣": "-", "：": ":",
                        "\u3000": " "})
 
-# Units longest first: 万美元 before 万元 before 元.
-UNITS = ("亿美元", "万美元", "亿元", "万元", "元", "平方米", "万人次", "人次", "人", "个", "项",
-         "家", "份", "次", "户", "名", "分", "%", "倍", "年", "月", "日", "天", "吨", "头", "册",
-         "条", "种", "辆", "台", "所", "件", "万")
 COUNT_UNITS = frozenset({"人", "个", "项", "家", "份", "次", "户", "名", "人次", "头", "册",
                          "条", "种", "辆", "台", "所", "件"})
 _NUMBER = re.compile(
     r"(?<![\d.])(?:(?:(?<=[=为是:(\s，,、])|^)(?P<sign>-))?(?<![\d.])(?P<int>\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:，\d{3})+(?=\.\d)|\d+)"
     r"(?:\.(?P<frac>\d+))?"
-    r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?")
+    r"(?:" + UNIT_GAP + "?(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r"))?")
 
 
 @lru_cache(maxsize=8192)
@@ -46,7 +44,9 @@ class Figure:
 
     @property
     def number_end(self) -> int:
-        return self.end - len(self.unit)
+        if not self.unit:
+            return self.end
+        return self.start + len(self.text.removesuffix(self.unit).removesuffix(UNIT_GAP))
 
 
 def figures(text: str) -> list[Figure]:
