@@ -49,9 +49,10 @@ def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str =
                 fmt=fmt2, path: tuple[str, ...] = (), draft: Draft = FINAL,
                 none: str = "", change: Change | None = None) -> str:
     """年末结转和结余898.35万元，其中：…; "none" (无年初结转和结余) when the whole is zero.
-    A change on last year (，比上年…) after a list of parts is said of the 合计: bare, it
-    would read as the change of the last part. (Kept after the parts so that 其中 follows
-    its total, as a reviewer — and review/totals.py — reads a breakdown.)"""
+    A change on last year goes in brackets right after its total, before 其中 (年末结转和结余
+    912.57万元（比上年…减少407.61万元，下降30.88%），其中：…): after the parts it read as
+    the last part's change, and 合计比上年 after them read awkwardly. In brackets the figures
+    are no total of the parts, as a reviewer — and review/totals.py — reads a breakdown."""
     change = change or Change()
     if none and total is not None and shows_as_zero(total) and not draft.disputed(*path, TOTAL):
         return none + change.text
@@ -65,8 +66,9 @@ def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str =
     parts = _list(tally, unit, fmt, path, draft)
     if not parts:
         return head + change.text
-    tail = f"，合计{change.text.removeprefix('，')}" if change.compares else change.text
-    return f"{head}，其中：{parts}{tail}"
+    if change.compares:
+        return f"{head}（{change.bracketed}），其中：{parts}"
+    return f"{head}，其中：{parts}{change.text}"
 
 
 def _sole_part(tally: Breakdown, total: Decimal | None) -> str | None:
@@ -85,11 +87,13 @@ def _value_of(part: Decimal | Breakdown) -> Decimal:
 
 @dataclass(frozen=True)
 class Change:
-    """A figure against last year's: "，比上年…" (compares: after a list of parts it is
-    said of the 合计), or words for a zero on either side (，上年亦无)."""
+    """A figure against last year's: "，比上年…" (compares: before a list of parts it goes
+    in brackets after the total, as `bracketed`), or words for a zero on either side
+    (，上年亦无)."""
 
     text: str = ""
     compares: bool = False
+    bracketed: str = ""  # 比上年…万元减少…万元，下降30.88% — no bracket inside a bracket
 
 
 def _change(fig: Figures, name: str) -> Change:
@@ -104,10 +108,13 @@ def _change(fig: Figures, name: str) -> Change:
     if shows_as_zero(now):
         return Change(f"，上年为{fmt2(before)}万元")
     if diff == 0:
-        return Change(f"，与上年{fmt2(before)}万元持平", compares=True)
+        same = f"与上年{fmt2(before)}万元持平"
+        return Change(f"，{same}", compares=True, bracketed=same)
     word = "增加" if diff > 0 else "减少"
-    rate = "" if growth is None else f"（{'增长' if diff > 0 else '下降'}{fmt2(abs(growth))}%）"
-    return Change(f"，比上年{fmt2(before)}万元{word}{fmt2(abs(diff))}万元{rate}", compares=True)
+    change = f"比上年{fmt2(before)}万元{word}{fmt2(abs(diff))}万元"
+    rate = "" if growth is None else f"{'增长' if diff > 0 else '下降'}{fmt2(abs(growth))}%"
+    return Change(f"，{change}（{rate}）" if rate else f"，{change}", compares=True,
+                  bracketed=f"{change}，{rate}" if rate else change)
 
 
 def staffing_paragraph(d: DepartmentYear, fig: Figures, draft: Draft = FINAL) -> list[Paragraph]:

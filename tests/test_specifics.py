@@ -188,14 +188,16 @@ def test_without_a_survey_the_process_and_limits_say_nothing_of_one(make_departm
 
 
 def test_a_change_on_last_year_is_said_of_the_total_not_the_last_part(tmp_path):
+    """In brackets after its total, before 其中: neither the last part's change nor
+    合计比上年 after the list, and no bracket inside the bracket."""
     texts = paragraphs_of(EXAMPLE.with_name("county-transport-2023"), tmp_path)
     assert find(texts, "2023年收入决算数") == (
-        "2023年收入决算数12486.55万元，其中：财政拨款收入12310.20万元，其他收入176.35万元，"
-        "合计比上年11205.30万元增加1281.25万元（增长11.43%）；年初结转和结余1320.18万元，其中："
+        "2023年收入决算数12486.55万元（比上年11205.30万元增加1281.25万元，增长11.43%），其中："
+        "财政拨款收入12310.20万元，其他收入176.35万元；年初结转和结余1320.18万元，其中："
         "基本支出结转85.42万元，项目支出结转和结余1234.76万元。")
     assert find(texts, "2023年支出决算数").endswith(
-        "；年末结转和结余912.57万元，其中：基本支出结转40.16万元，项目支出结转和结余872.41万元，"
-        "合计比上年1320.18万元减少407.61万元（下降30.88%）。")
+        "；年末结转和结余912.57万元（比上年1320.18万元减少407.61万元，下降30.88%），其中："
+        "基本支出结转40.16万元，项目支出结转和结余872.41万元。")
 
 
 @pytest.mark.parametrize("folder", ["xiangxi-commerce-2018", "xiangxi-commerce-2018-as-filed"])
