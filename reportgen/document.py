@@ -41,10 +41,16 @@ class Heading:
     text: str
 
 
+# A cell merged with the cells below it (w:vMerge): the first of them says RESTART and
+# holds the text, the cells it covers say CONTINUE and hold nothing.
+RESTART, CONTINUE = "restart", "continue"
+
+
 @dataclass(frozen=True)
 class Cell:
     paragraphs: tuple[Paragraph, ...]
-    span: int = 1  # columns it covers (w:gridSpan); no vertical merges, see tables.py
+    span: int = 1  # columns it covers (w:gridSpan)
+    merge: str = ""  # RESTART or CONTINUE of a vertical merge, "" for none
 
 
 @dataclass(frozen=True)

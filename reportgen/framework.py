@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from .facts import KINDS
 from .findings import Finding, InputError, error
@@ -42,6 +42,12 @@ class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
 
+# Where a long 三级指标 name may break in 附件1's narrow column, written in the name itself:
+# 新建楼堂馆所｜面积控制率 is the name 新建楼堂馆所面积控制率, broken after 新建楼堂馆所 (between
+# words, never inside one). The text and everything else see the name without the mark.
+NAME_BREAK = re.compile(r"[|｜]")
+
+
 class Indicator(_Node):
     name: str = Field(alias="名称")
     points: Dec = Field(alias="分值")
@@ -53,6 +59,24 @@ class Indicator(_Node):
     not_applicable: WhenNotApplicable | None = Field(None, alias="不适用")
     pattern: str = Field("", alias="分析句式")
     problem: str = Field("", alias="问题表述")
+
+    _name_lines: tuple[str, ...] = PrivateAttr(())
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _name_break_marks(cls, data: object, handler):  # noqa: ANN206 (pydantic's handler)
+        written = data.get("名称") if isinstance(data, dict) else None
+        if isinstance(written, str) and NAME_BREAK.search(written):
+            data = {**data, "名称": NAME_BREAK.sub("", written)}
+        indicator = handler(data)
+        indicator._name_lines = tuple(NAME_BREAK.split(written)) if isinstance(written, str) \
+            else (indicator.name,)
+        return indicator
+
+    @property
+    def name_lines(self) -> tuple[str, ...]:
+        """The name in the lines 附件1 prints it, broken where the framework marks it."""
+        return self._name_lines or (self.name,)
 
     @property
     def formula(self) -> Formula | None:
@@ -212,6 +236,8 @@ def _sum_check(add, where: str, points: Decimal, parts: list[Decimal], level: st
 
 def _indicator_problems(ind: Indicator) -> list[str]:
     problems = list(ind.rule.check_points(ind.points))
+    if not all(line.strip() for line in ind.name_lines):
+        problems.append("名称中的“｜”标出附表中的换行处，应写在两个词之间，如“新建楼堂馆所｜面积控制率”")
     if ind.points <= 0:
         problems.append("分值必须大于0")
     if ind.rule.uses_formula and not ind.formula_text:

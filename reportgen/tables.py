@@ -1,11 +1,11 @@
-"""The appendix tables as document trees: 指标表 (group labels on every row) and 基础数据表."""
+"""The appendix tables as document trees: 指标表 (group cells merged down) and 基础数据表."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
 
-from .document import Cell, Paragraph, Row, Table
+from .document import CONTINUE, RESTART, Cell, Paragraph, Row, Table
 from .facts import Figures
 from .model import Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score
@@ -16,45 +16,55 @@ from .text import clean_text
 INDICATOR_HEADER = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评价标准",
                     "指标说明", "得分")
 # mm; at 五号 (10.5 pt, 3.7 mm a character) with 2 mm of cell margins: 一级 fits 产出及效率
-# (5 字), 三级 fits a name of eight or nine 字 (重点工作实际完成率) on one line.
-# 225 mm in all: the landscape text block (the portrait 版心 turned).
-INDICATOR_WIDTHS = (21.0, 11.0, 17.0, 11.0, 36.0, 11.0, 58.0, 47.0, 13.0)  # 分值 holds 100
+# (5 字), 三级 a name of eight 字 (预决算信息公开性) on one line, and longer ones break where
+# the framework marks them (新建楼堂馆所｜面积控制率); 分值 holds its heading (2 字) and 100,
+# 得分 100.00. The rest goes to the two text columns. 225 mm in all: the landscape text block.
+INDICATOR_WIDTHS = (21.0, 10.0, 17.0, 10.0, 32.0, 10.0, 60.0, 52.0, 13.0)
 
 
 @lru_cache(maxsize=4096)
-def _cell(text: str, style: str = TABLE_CENTER, span: int = 1) -> Cell:
+def _cell(text: str, style: str = TABLE_CENTER, span: int = 1, merge: str = "") -> Cell:
     """Cached: a framework's texts fill most cells, the same for every department."""
     lines = clean_text(text).split("\n") or [""]
-    return Cell(tuple(Paragraph.of(line, style) for line in lines), span)
+    return Cell(tuple(Paragraph.of(line, style) for line in lines), span, merge)
+
+
+_COVERED = Cell((), merge=CONTINUE)
 
 
 def _header(names: tuple[str, ...]) -> Row:
     return Row(tuple(_cell(n, TABLE_HEADING) for n in names), header=True)
 
 
+def _group_cells(first: bool, name: str, points: Decimal) -> tuple[Cell, Cell]:
+    """A 一级 or 二级 name on every row of the group, its points once, in a cell merged
+    down the group's rows."""
+    return _cell(name), (_cell(fmt_points(points), TABLE_NUMBER, merge=RESTART) if first
+                         else _COVERED)
+
+
 def indicator_table(card: Scorecard) -> Table:
-    """Every row carries its 一级 and 二级 names and points. A vertically merged group cell
-    shows its text on the first page only: a group running over a page break would leave
-    the next page's rows without a label (Word, WPS and LibreOffice alike), and where the
-    page breaks is known only when the document is laid out. GB/T tables repeat them."""
+    """Every row names its 一级 and 二级 指标: a group running over a page break leaves a
+    merged cell blank on the next page (Word, WPS and LibreOffice alike), and where the
+    page breaks is known only when the document is laid out. Their points are figures and
+    stand once, in a cell merged down the group: repeated on every row they read as
+    figures to add up."""
     rows = [_header(INDICATOR_HEADER)]
     for category in card.framework.categories:
-        for group in category.groups:
-            for ind in group.indicators:
+        for g, group in enumerate(category.groups):
+            for i, ind in enumerate(group.indicators):
                 result = card.by_name(ind.name)
                 rows.append(Row((
-                    _cell(category.name),
-                    _cell(fmt_points(category.points)),
-                    _cell(group.name),
-                    _cell(fmt_points(group.points)),
-                    _cell(ind.name),
-                    _cell(fmt_points(ind.points)),
+                    *_group_cells(g == 0 and i == 0, category.name, category.points),
+                    *_group_cells(i == 0, group.name, group.points),
+                    _cell("\n".join(ind.name_lines)),
+                    _cell(fmt_points(ind.points), TABLE_NUMBER),
                     _cell(ind.standard, TABLE_TEXT),
                     _cell(ind.description, TABLE_TEXT),
-                    _cell(fmt_score(result.score) if result else "—"),
+                    _cell(fmt_score(result.score) if result else "—", TABLE_NUMBER),
                 )))
-    rows.append(Row((_cell("合计"), _cell("100"), _cell("", span=6),
-                     _cell(fmt_score(card.total)))))
+    rows.append(Row((_cell("合计"), _cell("100", TABLE_NUMBER), _cell("", span=6),
+                     _cell(fmt_score(card.total), TABLE_NUMBER))))
     return Table(INDICATOR_WIDTHS, tuple(rows))
 
 

@@ -121,6 +121,7 @@ APPX_FOOTER_DIST = APPX_MARGIN_BOTTOM - PAGE_NUMBER_LIFT
 
 BODY_PT = 16  # 三号
 TABLE_PT = 10.5  # 五号
+TABLE_LINE = 260  # 13 pt exact: 五号 set close (a font's own single spacing runs to 1.5 lines)
 
 
 # --- Styles ----------------------------------------------------------------------
@@ -297,7 +298,7 @@ PARA_STYLES: list[ParaStyle] = [
     _heading(4, FANGSONG),
     ParaStyle(
         TABLE_TEXT, PARAGRAPH_STYLES[TABLE_TEXT], east_asia=SONGTI, latin=LATIN, size_pt=TABLE_PT,
-        jc="left", indent_chars=NO_INDENT, left=0, line=SINGLE, line_rule="auto",
+        jc="left", indent_chars=NO_INDENT, left=0, line=TABLE_LINE, line_rule="exact",
         before=0, after=0, snap_to_grid=False,
     ),
     ParaStyle(TABLE_CENTER, PARAGRAPH_STYLES[TABLE_CENTER], based_on=TABLE_TEXT, jc="center"),

@@ -95,10 +95,11 @@ def test_problems_derived_from_deductions(report):
     assert problems[3] == "3.部分重点工作未全面完成（绩效办对应部分考核得分93.341分，扣0.53分）。"
 
 
-def test_appendix_table_labels_on_every_row_and_header(report):
-    """附件1: no vertically merged group cell, whose label Word, WPS and LibreOffice show on
-    the first page only; every row names its 一级 and 二级 with their points, so a page
-    break anywhere still leaves each row labelled. The header row repeats on each page."""
+def test_appendix_table_labels_on_every_row_points_once_per_group(report):
+    """附件1: every row names its 一级 and 二级 (a vertically merged label shows on the first
+    page only, in Word, WPS and LibreOffice alike); their points stand once per group, in a
+    cell merged down its rows (w:vMerge), so no column repeats a figure to be added up.
+    The header row repeats on each page; figures are right-aligned."""
     doc = Document(str(report))
     table = doc.tables[-2]  # 附件1 (the body's own tables come first)
     rows = table._tbl.tr_lst
@@ -106,18 +107,44 @@ def test_appendix_table_labels_on_every_row_and_header(report):
     assert rows[0].trPr.find(qn("w:tblHeader")) is not None
     assert all(r.trPr.find(qn("w:tblHeader")) is None for r in rows[1:])
     assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
-    assert table._tbl.xpath(".//w:vMerge") == []
+
+    def column(col):
+        return [rows[i].tc_lst[col] for i in range(1, 20)]
 
     def texts(col):
-        return [rows[i].tc_lst[col].xpath("string(.)") for i in range(1, 20)]
+        return [tc.xpath("string(.)") for tc in column(col)]
+
+    def merges(col):
+        return [(tc.xpath("string(w:tcPr/w:vMerge/@w:val)") or "continue")
+                if tc.xpath("w:tcPr/w:vMerge") else "" for tc in column(col)]
 
     assert texts(0) == ["投入"] * 4 + ["过程"] * 10 + ["产出及效率"] * 5
-    assert [len(set(texts(1)[a:b])) for a, b in ((0, 4), (4, 14), (14, 19))] == [1, 1, 1]
+    assert merges(0) == [""] * 19 and merges(2) == [""] * 19  # names: every row
+    assert texts(1) == ["13"] + [""] * 3 + ["61"] + [""] * 9 + ["26"] + [""] * 4
+    assert merges(1) == (["restart"] + ["continue"] * 3 + ["restart"] + ["continue"] * 9
+                         + ["restart"] + ["continue"] * 4)
     second_level = texts(2)
-    assert second_level[:4] == [second_level[0]] * 2 + [second_level[2]] * 2
-    assert second_level[0] != second_level[2]
-    assert all(name for name in second_level)
+    assert second_level[:4] == ["目标设定"] * 2 + ["预算配置"] * 2
+    assert texts(3)[:4] == ["6", "", "7", ""]
+    assert merges(3)[:4] == ["restart", "continue"] * 2
+    # tcPr in schema order: the merge before the vertical alignment
+    assert [c.tag.split("}")[1] for c in rows[1].tc_lst[1].tcPr] == ["tcW", "vMerge", "vAlign"]
+    for col in (1, 3, 5, 8):
+        assert {p.pPr.pStyle.val for tc in column(col) for p in tc.p_lst
+                if p.xpath("string(.)")} == {"TableNumber"}
     assert rows[-1].xpath("string(.)").endswith(str(seed.TOTAL))
+
+
+def test_long_indicator_names_break_between_words(report):
+    """A name longer than the column breaks where the framework marks it, as two
+    paragraphs of the cell; eight characters stay on one line (column width: test_layout)."""
+    table = Document(str(report)).tables[-2]
+    names = {tc.xpath("string(.)"): [p.xpath("string(.)") for p in tc.p_lst]
+             for tr in table._tbl.tr_lst[1:20] for tc in tr.tc_lst[4:5]}
+    assert names["新建楼堂馆所面积控制率"] == ["新建楼堂馆所", "面积控制率"]
+    assert names["新建楼堂馆所投资概算控制率"] == ["新建楼堂馆所", "投资概算控制率"]
+    assert names["预决算信息公开性"] == ["预决算信息公开性"]
+    assert all(len(line) <= 8 for lines in names.values() for line in lines)
 
 
 def test_basic_data_table(report):

@@ -189,3 +189,18 @@ def test_framework_texts_use_the_bodys_signs_not_ascii_operators(builtin):
     # each row of 附件1 reads alone: no "此两项" pointing at a neighbouring row
     assert all("此两项" not in standard for standard, _ in texts.values())
     assert texts["经济效益"][0].startswith("本项指标为")
+
+
+def test_a_name_break_mark_is_not_part_of_the_name(tmp_path):
+    builtin = load_framework(BUILTIN / "xiangxi-2018.yaml")
+    by_name = {ind.name: ind for _, _, ind in builtin.indicators()}
+    assert by_name["新建楼堂馆所面积控制率"].name_lines == ("新建楼堂馆所", "面积控制率")
+    assert by_name["预算完成率"].name_lines == ("预算完成率",)
+    assert not any("｜" in name or "|" in name for name in by_name)
+    # ASCII | works as well; a mark that does not stand between two words is an error
+    plain = _copy(tmp_path, "名称: 新建楼堂馆所｜面积控制率", "名称: 新建楼堂馆所|面积控制率")
+    marked = {i.name: i.name_lines for _, _, i in load_framework(plain).indicators()}
+    assert marked["新建楼堂馆所面积控制率"] == ("新建楼堂馆所", "面积控制率")
+    load_framework.cache_clear()  # the same path again, now with a misplaced mark
+    text = messages(_copy(tmp_path, "名称: 新建楼堂馆所｜面积控制率", "名称: 新建楼堂馆所面积控制率｜"))
+    assert "新建楼堂馆所面积控制率" in text and "应写在两个词之间" in text

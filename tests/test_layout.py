@@ -15,6 +15,7 @@ from lxml import etree
 
 from conftest import EXAMPLE, example_raw, write_department
 from reportgen.build import render_docx
+from reportgen.framework import builtin_frameworks, load_framework
 from reportgen.pipeline import evaluate
 from reportgen.text import UNIT_GAP, UNITS, display_width
 
@@ -521,7 +522,16 @@ def test_indicator_table_columns_hold_their_names_on_one_line(parts):
     char = 10.5 * 20  # twips
     margins = 2 * 57
     assert widths[0] >= len("产出及效率") * char + margins
-    assert widths[4] >= len("重点工作实际完成率") * char + margins  # eight 字 and more
+    assert widths[1] >= len("分值") * char + margins  # the heading, not only the figure
+    assert widths[4] >= len("预决算信息公开性") * char + margins  # eight 字
+    # longer names break where their framework marks it: every line fits, and the width
+    # saved goes to 评价标准 and 指标说明
+    for builtin in builtin_frameworks():
+        for _, _, ind in load_framework(builtin.path).indicators():
+            assert all(display_width(line) * char / 2 + margins <= widths[4]
+                       for line in ind.name_lines), ind.name
+    assert widths[4] < 9 * char + margins
+    assert widths[6] + widths[7] >= 0.49 * sum(widths)
     styles = parts["word/styles.xml"]
     mar = styles.find("w:style[@w:styleId='ReportTable']/w:tblPr/w:tblCellMar", NS)
     assert {child.tag.split("}")[1] for child in mar} == {"top", "left", "bottom", "right"}

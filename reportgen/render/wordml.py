@@ -11,7 +11,7 @@ from functools import lru_cache
 from itertools import accumulate, pairwise
 from typing import ClassVar
 
-from ..document import Block, Cell, Heading, Paragraph, Row, Run, Table
+from ..document import CONTINUE, RESTART, Block, Cell, Heading, Paragraph, Row, Run, Table
 from ..template_contract import (
     HEADINGS,
     LINE_CHARS,
@@ -139,11 +139,19 @@ class TablePolicy:
         return f"<w:tr><w:trPr>{props}</w:trPr>{''.join(cells)}</w:tr>"
 
     def _cell(self, cell: Cell, width: int, keep: bool) -> str:
-        # Schema order inside w:tcPr: tcW, gridSpan, …, vAlign.
+        # Schema order inside w:tcPr: tcW, gridSpan, vMerge, …, vAlign.
         span = f'<w:gridSpan w:val="{cell.span}"/>' if cell.span > 1 else ""
+        merge = _VMERGE[cell.merge]
         paragraphs = "".join(paragraph_xml(p.style, p.runs, keep) for p in cell.paragraphs)
-        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}'
-                f'<w:vAlign w:val="center"/></w:tcPr>{paragraphs or "<w:p/>"}</w:tc>')
+        return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
+                f'<w:vAlign w:val="center"/></w:tcPr>{paragraphs or _empty(keep)}</w:tc>')
+
+
+def _empty(keep: bool) -> str:
+    return "<w:p><w:pPr><w:keepNext/></w:pPr></w:p>" if keep else "<w:p/>"
+
+
+_VMERGE = {"": "", RESTART: '<w:vMerge w:val="restart"/>', CONTINUE: "<w:vMerge/>"}
 
 
 def _twips(mm: float) -> int:
