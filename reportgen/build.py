@@ -43,6 +43,8 @@ def render_docx(ev: Evaluation, template: Path | None = None) -> tuple[bytes, li
     compiled = load_template(template or default_template())
     basic = ev.department.data.basic
     title = f"{doc.fields['单位名称']}{doc.fields['年度']}年度部门整体支出绩效评价报告"
+    if doc.fields["草稿"]:  # the document's title property says what its pages' headers say
+        title += "（草稿）"
     date = basic.report_date.isoformat() if basic.report_date else ""
     return (compiled.render(template_context(doc), title, doc.fields["单位名称"], date),
             findings + compiled.warnings)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 
-from .document import Block, Heading, Paragraph, ReportDocument, Run
-from .draft import Draft, mark
+from .document import Block, Heading, Paragraph, ReportDocument, Run, Table
+from .draft import Draft, highlight_marks, mark
 from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
@@ -35,6 +35,7 @@ from .template_contract import (
     LINE_CHARS,
     SIGNATURE,
     SIGNATURE_DATE,
+    TABLE_CAPTION,
 )
 from .text import (
     chinese_count,
@@ -104,6 +105,7 @@ class Composer:
     refs: dict[str, object] = field(init=False)
     draft: Draft = field(init=False)
     findings: list[Finding] = field(default_factory=list)
+    tables: int = field(default=0, init=False)  # the body's tables numbered so far
 
     def __post_init__(self) -> None:
         self.refs = references(self.ev)
@@ -216,6 +218,8 @@ class Composer:
         body_end = sections["经验教训与建议"]
         if body_end and isinstance(body_end[-1], Paragraph):
             body_end[-1] = replace(body_end[-1], keep_next=True)
+        sections = {name: [highlight_marks(block) for block in blocks]
+                    for name, blocks in sections.items()}
         return ReportDocument(fields, sections)
 
     def basic_situation(self) -> list[Block]:
@@ -239,7 +243,22 @@ class Composer:
         blocks: list[Block] = list(expenditure_paragraphs(self.ev.department.data, fig,
                                                           self.draft))
         table = money_summary_table(fig)
-        return blocks + [table] if table is not None else blocks
+        if table is None:
+            return blocks
+        data = self.ev.department.data
+        label = self.next_table()
+        year = data.basic.year
+        lead = Run(f"{year}年度收支情况见{label}。")
+        if blocks and isinstance(blocks[-1], Paragraph):
+            blocks[-1] = replace(blocks[-1], runs=(*blocks[-1].runs, lead))
+        else:
+            blocks.append(Paragraph((lead,)))
+        return [*blocks, *captioned(label, f"{year}年度收支情况", table)]
+
+    def next_table(self) -> str:
+        """表1, 表2 … in the order the body prints its tables (sections compose in order)."""
+        self.tables += 1
+        return f"表{self.tables}"
 
     def analysis(self) -> list[Block]:
         card = self.ev.scorecard
@@ -334,9 +353,17 @@ class Composer:
             f"{data.basic.year}年度部门整体支出绩效评价得分为{fmt_score(card.total)}分"
             f"{_total_mark(card.results)}，"
             f"绩效评价等级为“{card.grade}”。其中{split}。")]
-        score_blocks.append(score_summary_table(card))
+        label = self.next_table()
+        score_blocks[-1] = replace(score_blocks[-1], runs=(
+            *score_blocks[-1].runs, Run(f"各一级指标得分及得分率见{label}。")))
+        score_blocks += captioned(label, "一级指标得分情况", score_summary_table(card))
         return numbered([("绩效评价得分", score_blocks),
                          ("存在的绩效问题", problem_blocks(self.lost_points()))])
+
+
+def captioned(label: str, title: str, table: Table) -> list[Block]:
+    """A body table under its caption (表1　…), which stays on the table's page."""
+    return [Paragraph.of(f"{label}　{title}", TABLE_CAPTION), table]
 
 
 # 成文日期右空四字 (GB/T 9704 7.3.5.1), in hundredths of a character.
@@ -409,8 +436,8 @@ def _total_mark(results: list[IndicatorScore]) -> str:
 
 def _paragraph(text: str, prefix: str = "") -> Paragraph:
     runs = tuple(Run(t, bold) for t, bold in inline_runs(text) if t)
-    if prefix:
-        runs = (Run(prefix), *runs)
+    if prefix:  # the number of a run-in head (1.**贯彻政策。**…) is bold with its head
+        runs = (Run(prefix, bool(runs) and runs[0].bold), *runs)
     return Paragraph(runs or (Run(""),))
 
 

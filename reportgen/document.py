@@ -15,6 +15,7 @@ from .template_contract import BODY, FIELDS, SECTIONS
 class Run:
     text: str
     bold: bool = False
+    marked: bool = False  # a draft mark (【待核实：…】), highlighted where it stands
 
 
 @dataclass(frozen=True)

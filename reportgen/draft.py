@@ -9,8 +9,10 @@ computed one does not make a draft: the report prints the computed value.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
+from .document import Block, Paragraph, Run, Table
 from .findings import Finding, draft_errors
 
 TOTAL = "合计"
@@ -19,6 +21,38 @@ TOTAL = "合计"
 def mark(text: str) -> str:
     """【待核实：各项之和为216人】 — set right after the figure it concerns."""
     return f"【待核实：{text}】"
+
+
+# A mark set in the text for the clerk: a figure to verify or a text to supply.
+MARKS = re.compile(r"【待(?:核实|补充)[^【】]*】")
+
+
+def marked_runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """The runs with each draft mark a run of its own, flagged to be highlighted."""
+    if not any(MARKS.search(run.text) for run in runs):
+        return runs
+    out: list[Run] = []
+    for run in runs:
+        at = 0
+        for found in MARKS.finditer(run.text):
+            out += [Run(run.text[at:found.start()], run.bold)] if found.start() > at else []
+            out.append(Run(found.group(0), run.bold, marked=True))
+            at = found.end()
+        out += [Run(run.text[at:], run.bold)] if at < len(run.text) else []
+    return tuple(out)
+
+
+def highlight_marks(block: Block) -> Block:
+    """A paragraph, or every paragraph of a table, with its draft marks highlighted."""
+    if isinstance(block, Paragraph):
+        runs = marked_runs(block.runs)
+        return block if runs is block.runs else replace(block, runs=runs)
+    if isinstance(block, Table):
+        return replace(block, rows=tuple(
+            replace(row, cells=tuple(
+                replace(cell, paragraphs=tuple(highlight_marks(p) for p in cell.paragraphs))
+                for cell in row.cells)) for row in block.rows))
+    return block
 
 
 @dataclass(frozen=True)

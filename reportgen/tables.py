@@ -150,11 +150,11 @@ def score_summary_table(card: Scorecard) -> Table:
     rows = [_header(("一级指标", "分值", "得分", "得分率"))]
     for category in card.framework.categories:
         got = card.category_score(category.name)
-        rows.append(Row((_cell(category.name), _cell(fmt_points(category.points)),
+        rows.append(Row((_cell(category.name), _cell(fmt_points(category.points), TABLE_NUMBER),
                          _cell(fmt_score(got), TABLE_NUMBER),
                          _cell(f"{fmt2(got / category.points * 100)}%", TABLE_NUMBER))))
     total = sum((c.points for c in card.framework.categories), Decimal(0))
-    rows.append(Row((_cell("合计"), _cell(fmt_points(total)),
+    rows.append(Row((_cell("合计"), _cell(fmt_points(total), TABLE_NUMBER),
                      _cell(fmt_score(card.total), TABLE_NUMBER),
                      _cell(f"{fmt2(card.total / total * 100)}%" if total else "—", TABLE_NUMBER))))
     return Table((52.0, 30.0, 36.0, 36.0), tuple(rows), min_row_height_mm=8, keep_together=True)

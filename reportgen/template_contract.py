@@ -30,15 +30,20 @@ TABLE_TEXT = "TableText"
 TABLE_CENTER = "TableCenter"
 TABLE_NUMBER = "TableNumber"
 TABLE_HEADING = "TableHeading"
+TABLE_CAPTION = "TableCaption"  # 表1　2018年度收支情况, above a table in the body
 ATTACHMENT_NOTE, ATTACHMENT_NOTE_NEXT = "AttachmentNote", "AttachmentNoteNext"
 SIGNATURE, SIGNATURE_DATE = "Signature", "SignatureDate"
 PARAGRAPH_STYLES: dict[str, str] = {
     BODY: "Normal", HEADINGS[2]: "heading 2", HEADINGS[3]: "heading 3",
     HEADINGS[4]: "heading 4", TABLE_TEXT: "表格文字", TABLE_CENTER: "表格文字居中",
     TABLE_NUMBER: "表格数字",
-    TABLE_HEADING: "表格标题行", ATTACHMENT_NOTE: "附件说明", ATTACHMENT_NOTE_NEXT: "附件说明续行",
+    TABLE_HEADING: "表格标题行", TABLE_CAPTION: "表题",
+    ATTACHMENT_NOTE: "附件说明", ATTACHMENT_NOTE_NEXT: "附件说明续行",
     SIGNATURE: "署名", SIGNATURE_DATE: "成文日期",
 }
+# Character style of the in-place draft marks (【待核实：…】, 【待补充：…】): highlighted, so
+# that none is overlooked before the report goes out.
+DRAFT_MARK, DRAFT_MARK_NAME = "DraftMark", "待核实标记"
 # Table style id of every generated table (borders, cell padding).
 TABLE_STYLE = "ReportTable"
 TABLE_STYLE_NAME = "报告表格"

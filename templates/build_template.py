@@ -39,9 +39,12 @@ from reportgen.render.template import prepatched_sidecar  # noqa: E402
 from reportgen.template_contract import (  # noqa: E402 - after the path fix above
     ATTACHMENTS,
     BODY,
+    DRAFT_MARK,
+    DRAFT_MARK_NAME,
     HEADINGS,
     LINE_CHARS,
     PARAGRAPH_STYLES,
+    TABLE_CAPTION,
     TABLE_CENTER,
     TABLE_HEADING,
     TABLE_NUMBER,
@@ -309,6 +312,11 @@ PARA_STYLES: list[ParaStyle] = [
         based_on=TABLE_TEXT, jc="center",
     ),
     ParaStyle(
+        # Above a table in the body, centred: the body's face and size in bold, on its grid.
+        TABLE_CAPTION, PARAGRAPH_STYLES[TABLE_CAPTION], bold=True, jc="center",
+        indent_chars=NO_INDENT, keep_next=True,
+    ),
+    ParaStyle(
         "AppendixLabel", "附件标识", east_asia=HEITI, size_pt=BODY_PT, jc="left",
         indent_chars=NO_INDENT,
     ),
@@ -436,6 +444,13 @@ def install_styles(doc: DocxDocument) -> None:
     for spec in PARA_STYLES:
         add_paragraph_style(doc, spec)
     styles.append(parse_xml(table_style_xml()))
+    styles.append(parse_xml(
+        f'<w:style {ns} w:type="character" w:customStyle="1" w:styleId="{DRAFT_MARK}">'
+        f'<w:name w:val="{DRAFT_MARK_NAME}"/><w:basedOn w:val="DefaultParagraphFont"/>'
+        '<w:uiPriority w:val="1"/><w:qFormat/>'
+        # shading, not w:highlight, which a style may not carry (Word ignores it there)
+        '<w:rPr><w:shd w:val="clear" w:color="auto" w:fill="FFFF00"/></w:rPr>'
+        "</w:style>"))
 
 
 # --- Package clean-up --------------------------------------------------------------

@@ -15,6 +15,7 @@ from conftest import EXAMPLE, example_raw, plain, write_department
 from reportgen.build import render_docx
 from reportgen.cli import main
 from reportgen.pipeline import evaluate
+from reportgen.text import UNIT_GAP
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -309,6 +310,40 @@ def test_gbk_narrative_is_read_and_check_says_so(tmp_path, capsys):
     main(["check", str(folder)])
     out = capsys.readouterr().out
     assert f"[警告] {path}：文件是 GBK/GB18030 编码" in out
+
+
+def test_body_tables_have_captions_above_and_are_referred_to(report):
+    """表1 收支, 表2 得分: a bold centred caption right above each (kept with it), and the
+    text before it says 见表N; figures right-aligned in both tables."""
+    doc = Document(str(report))
+    body = doc.element.body
+    captions = body.xpath("w:p[w:pPr/w:pStyle/@w:val='TableCaption']")
+    def text(p) -> str:  # a figure and its unit are joined by UNIT_GAP (test_layout)
+        return p.xpath("string(.)").replace(UNIT_GAP, "")
+
+    assert [text(p) for p in captions] == ["表1　2018年度收支情况", "表2　一级指标得分情况"]
+    for caption, table in zip(captions, doc.tables[:2], strict=True):
+        assert caption.getnext() is table._tbl
+        lead = text(caption.getprevious())
+        assert lead.endswith(("2018年度收支情况见表1。", "各一级指标得分及得分率见表2。"))
+    style = doc.styles.element.xpath("w:style[@w:styleId='TableCaption']")[0]
+    assert style.xpath("w:pPr/w:keepNext") and style.xpath("w:rPr/w:b")
+    assert style.xpath("string(w:pPr/w:jc/@w:val)") == "center"
+    scores = doc.tables[1]
+    assert {p.style.style_id for r in scores.rows[1:] for c in r.cells[1:]
+            for p in c.paragraphs} == {"TableNumber"}
+
+
+def test_run_in_heads_are_bold_with_their_number(report):
+    """1.**贯彻政策。**… : the number goes with its head, bold (as a 1. heading is whole)."""
+    doc = Document(str(report))
+    run_ins = [p for p in doc.paragraphs if p.style.style_id == "Normal" and len(p.runs) > 1
+               and p.runs[1].bold and p.runs[0].text[:-1].isdigit() and p.runs[0].text[-1] == "."]
+    assert len(run_ins) >= 3
+    assert all(p.runs[0].bold for p in run_ins)
+    plain = [p for p in doc.paragraphs if p.text.startswith("1.") and p.runs
+             and not any(r.bold for r in p.runs[1:])]
+    assert all(not p.runs[0].bold for p in plain)  # a plain item stays plain
 
 
 def test_body_tables_money_summary_and_score_summary(report):

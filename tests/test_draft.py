@@ -16,6 +16,7 @@ from conftest import EXAMPLE, ROOT, example_raw, plain, write_department
 from reportgen.build import render_docx
 from reportgen.cli import main
 from reportgen.pipeline import evaluate
+from reportgen.text import UNIT_GAP
 
 AS_FILED = ROOT / "examples" / "xiangxi-commerce-2018-as-filed"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -56,6 +57,33 @@ def test_as_filed_example_is_a_draft_marked_in_place(tmp_path, capsys):
     # The seed's 17-character 统一社会信用代码, kept as filed (GB 32100 wants 18).
     assert "统一社会信用代码为11433100006686429【待核实：应为18位，现为17位】，" in text_of(out)
     assert set(header_texts(out)) == {"草稿　尚有2处错误待核实，核实前不得作为正式报告报送"}
+    # the mark is a run of its own in the highlighting character style, defined once
+    doc = Document(str(out))
+    marks, unmarked = [], []
+    for paragraph in doc.paragraphs:
+        run_of_marks = ""
+        for run in [*paragraph.runs, None]:
+            if run is not None and run._r.xpath("w:rPr/w:rStyle[@w:val='DraftMark']"):
+                run_of_marks += run.text
+                continue
+            if run_of_marks:
+                marks.append(run_of_marks.replace(UNIT_GAP, ""))
+            run_of_marks = ""
+            unmarked.append("" if run is None else run.text)
+    assert marks == ["【待核实：应为18位，现为17位】", "【待核实：各项之和为216人】"]
+    assert not any("【" in text for text in unmarked)
+    style = doc.styles.element.xpath("w:style[@w:styleId='DraftMark']")[0]
+    assert style.get(qn("w:type")) == "character"
+    assert style.xpath("string(w:rPr/w:shd/@w:fill)") == "FFFF00"
+    assert doc.core_properties.title.endswith("年度部门整体支出绩效评价报告（草稿）")
+
+
+def test_a_final_report_has_no_mark_style_in_use_and_no_draft_title(tmp_path):
+    out = tmp_path / "r.docx"
+    assert main(["build", str(EXAMPLE), "-o", str(out)]) == 0
+    doc = Document(str(out))
+    assert not doc.element.body.xpath(".//w:rStyle[@w:val='DraftMark']")
+    assert "草稿" not in doc.core_properties.title
 
 
 def test_header_reaches_every_page(tmp_path):

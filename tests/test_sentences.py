@@ -369,7 +369,7 @@ def test_category_and_conclusion_sentences(example_dir):
     assert conclusion[1] == (
         "根据部门整体支出绩效评价指标体系，经州商务局自评，2018年度部门整体支出绩效评价得分为"
         "90.47分，绩效评价等级为“优”。其中投入13.00分（满分13分），过程52.00分（满分61分），"
-        "产出及效率25.47分（满分26分）。")
+        "产出及效率25.47分（满分26分）。各一级指标得分及得分率见表2。")
 
 
 def test_nothing_to_explain(make_department):

@@ -29,6 +29,8 @@ from lxml import etree
 from ..files import read_limited, unzipped_too_large, zip_problem
 from ..findings import Finding, InputError, error, warning
 from ..template_contract import (
+    DRAFT_MARK,
+    DRAFT_MARK_NAME,
     FIELDS,
     PARAGRAPH_STYLES,
     RENDERED_PARTS,
@@ -182,10 +184,11 @@ def style_problems(file: str, styles: bytes | None) -> list[Finding]:
             defined[style.get(f"{W}styleId", "")] = "" if name is None else name.get(f"{W}val", "")
     by_name = {name.lower(): sid for sid, name in defined.items()}
     problems = []
-    for sid, name in [*PARAGRAPH_STYLES.items(), (TABLE_STYLE, TABLE_STYLE_NAME)]:
+    for sid, name in [*PARAGRAPH_STYLES.items(), (TABLE_STYLE, TABLE_STYLE_NAME),
+                      (DRAFT_MARK, DRAFT_MARK_NAME)]:
         if sid in defined:
             continue
-        kind = "表格样式" if sid == TABLE_STYLE else "段落样式"
+        kind = {TABLE_STYLE: "表格样式", DRAFT_MARK: "字符样式"}.get(sid, "段落样式")
         other = by_name.get(name.lower())
         hint = (f"模板中名为“{name}”的样式标识是“{other}”，而报告按标识“{sid}”引用它；"
                 f"请把该样式的标识改为“{sid}”" if other else

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from ..document import CONTINUE, RESTART, Block, Cell, Heading, Paragraph, Row, Run, Table
 from ..template_contract import (
+    DRAFT_MARK,
     HEADINGS,
     LINE_CHARS,
     SIGNATURE,
@@ -29,7 +30,9 @@ _CHAR_TWIPS = round(TEXT_WIDTH_MM * TWIPS_PER_MM) / LINE_CHARS  # one character 
 
 def run_xml(run: Run, keep_units: bool = True) -> str:
     """One run, or several where a unit follows a figure (see text.UNIT_GAP)."""
-    bold = "<w:b/><w:bCs/>" if run.bold else ""
+    # rPr order: rStyle, b, bCs, …, lang.
+    style = f'<w:rStyle w:val="{DRAFT_MARK}"/>' if run.marked else ""
+    bold = style + ("<w:b/><w:bCs/>" if run.bold else "")
     text = clean_text(run.text)
     pieces = _UNIT_AFTER_FIGURE.split(text) if keep_units else [text]
     if len(pieces) == 1:
