@@ -58,6 +58,7 @@ class Cell:
 class Row:
     cells: tuple[Cell, ...]
     header: bool = False
+    keep_next: bool = False  # on the same page as the next row (rows that go together)
 
 
 @dataclass(frozen=True)

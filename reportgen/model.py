@@ -272,6 +272,12 @@ class Budget(_Group):
     supplementary: Amount | None = Field(None, alias="本年追加预算")
 
 
+# The order the report lists the parts of “三公经费” in (the seed's and the narratives'):
+# 附件2 shows whatever parts the data has in this order, parts it does not know after them.
+THREE_PUBLIC_PARTS = ("公务接待费", "公务用车购置及运行维护费", "公务用车购置费",
+                      "公务用车运行维护费", "因公出国（境）费")
+
+
 class ThreePublic(_Group):
     budget: Money | None = Field(None, alias="本年预算")
     last_year_budget: Money | None = Field(None, alias="上年预算")

@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from .document import CONTINUE, RESTART, Cell, Paragraph, Row, Table
 from .facts import Figures
-from .model import Breakdown, DepartmentYear
+from .model import THREE_PUBLIC_PARTS, Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score
 from .scoring import Scorecard
 from .template_contract import TABLE_CENTER, TABLE_HEADING, TABLE_NUMBER, TABLE_TEXT
@@ -86,32 +86,38 @@ def breakdown_labels(names: tuple[str, ...] | list[str]) -> list[str]:
 
 
 # 附件2: every figure a formula of the framework reads, and the totals they come from.
-# A row: label, unit, and the figures in the columns 上年预算, 上年实际, 本年预算, 本年实际.
+# A row: label, unit, and the figures in the columns 上年预算, 上年实际, 本年预算, 本年实际;
+# the rows come in blocks that stay on one page together (a page break falls between them).
 _COLUMNS = ("上年预算", "上年实际", "本年预算", "本年实际")
-BASIC_DATA_ROWS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
+_Line = tuple[str, str, tuple[str | None, ...]]
+BASIC_DATA_MONEY: tuple[_Line, ...] = (
     ("收入决算数", "万元", (None, "上年收入决算数", None, "收入决算数")),
     ("年初结转和结余", "万元", (None, None, None, "年初结转和结余")),
-    ("支出决算数", "万元", (None, "上年支出决算数", "全年预算", "支出决算数")),
+    ("支出决算数", "万元", (None, "上年支出决算数", None, "支出决算数")),
     ("转入事业基金", "万元", (None, None, None, "转入事业基金")),
     ("年末结转和结余", "万元", (None, "上年年末结转和结余", None, "年末结转和结余")),
+)
+BASIC_DATA_BUDGET: tuple[_Line, ...] = (
     ("年初预算", "万元", (None, None, "年初预算", None)),
     ("本年追加预算", "万元", (None, None, "本年追加预算", None)),
-    ("“三公经费”合计", "万元",
-     ("三公经费上年预算", "三公经费上年实际", "三公经费本年预算", "三公经费本年实际")),
+    ("全年预算合计", "万元", (None, None, "全年预算", None)),
 )
-BASIC_DATA_TAIL: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
-    ("公用经费", "万元", (None, "公用经费上年实际", "公用经费预算", "公用经费实际")),
-    ("政府采购", "万元", (None, "政府采购上年实际", "政府采购预算", "政府采购实际")),
-    ("新建楼堂馆所面积（批准／实际）", "平方米",
-     (None, None, "新建楼堂馆所批准面积", "新建楼堂馆所实际面积")),
-    ("新建楼堂馆所投资（批准／实际）", "万元",
-     (None, None, "新建楼堂馆所批准投资", "新建楼堂馆所实际投资")),
-    ("编制数", "人", (None, None, None, "编制数")),
-    ("在职人员数", "人", (None, None, None, "在职人员数")),
-    ("绩效办考核得分", "分", (None, None, None, "绩效办考核得分")),
-    ("问卷发放数", "份", (None, None, None, "问卷发放数")),
-    ("问卷收回数", "份", (None, None, None, "问卷收回数")),
-    ("问卷满意数", "份", (None, None, None, "问卷满意数")),
+THREE_PUBLIC_TOTAL: _Line = ("“三公经费”合计", "万元", (
+    "三公经费上年预算", "三公经费上年实际", "三公经费本年预算", "三公经费本年实际"))
+BASIC_DATA_TAIL: tuple[tuple[_Line, ...], ...] = (
+    (("公用经费", "万元", (None, "公用经费上年实际", "公用经费预算", "公用经费实际")),
+     ("政府采购", "万元", (None, "政府采购上年实际", "政府采购预算", "政府采购实际"))),
+    # 批准 and 实际 are both this year's facts, neither a budget: each its own row.
+    (("新建楼堂馆所批准面积", "平方米", (None, None, None, "新建楼堂馆所批准面积")),
+     ("新建楼堂馆所实际面积", "平方米", (None, None, None, "新建楼堂馆所实际面积")),
+     ("新建楼堂馆所批准投资", "万元", (None, None, None, "新建楼堂馆所批准投资")),
+     ("新建楼堂馆所实际投资", "万元", (None, None, None, "新建楼堂馆所实际投资"))),
+    (("编制数", "人", (None, None, None, "编制数")),
+     ("在职人员数", "人", (None, None, None, "在职人员数"))),
+    (("绩效办考核得分", "分", (None, None, None, "绩效办考核得分")),),
+    (("问卷发放数", "份", (None, None, None, "问卷发放数")),
+     ("问卷收回数", "份", (None, None, None, "问卷收回数")),
+     ("问卷满意数", "份", (None, None, None, "问卷满意数"))),
 )
 
 
@@ -119,28 +125,42 @@ def _figure(text: str | None) -> str:
     return "—" if text is None else text
 
 
+def three_public_parts(tallies) -> list[str]:
+    """The parts found in any of the tallies, in THREE_PUBLIC_PARTS' order, others after."""
+    found: list[str] = []
+    for tally in tallies:
+        if tally is not None:
+            found.extend(n for n in tally.parts() if n not in found)
+    return sorted(found, key=lambda n: (THREE_PUBLIC_PARTS.index(n)
+                                        if n in THREE_PUBLIC_PARTS else len(THREE_PUBLIC_PARTS)))
+
+
 def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
     """Rows with no figure at all are left out, and so is a column empty in every row."""
     tp = d.three_public
     tallies = (tp.last_year_budget, tp.last_year_actual, tp.budget, tp.actual)
-    parts: list[str] = []
-    for tally in tallies:
-        if tally is not None:
-            parts.extend(n for n in tally.parts() if n not in parts)
+    parts = three_public_parts(tallies)
+
     # Each figure as the body prints it (facts.figure_text): 万元 at 0.00, a score as stated.
-    lines: list[tuple[str, str, tuple[str | None, ...]]] = []
-    for label, unit, names in BASIC_DATA_ROWS:
-        lines.append((label, unit, tuple(None if n is None else fig.text(n) for n in names)))
-    for label, name in zip(breakdown_labels(parts), parts, strict=True):
-        lines.append((label, "万元", tuple(_money_or_none(_part(t, name)) for t in tallies)))
-    for label, unit, names in BASIC_DATA_TAIL:
-        lines.append((label, unit, tuple(None if n is None else fig.text(n) for n in names)))
-    lines = [line for line in lines if any(v is not None for v in line[2])]
+    def figures(lines: tuple[_Line, ...]) -> list[tuple[str, str, tuple[str | None, ...]]]:
+        return [(label, unit, tuple(None if n is None else fig.text(n) for n in names))
+                for label, unit, names in lines]
+
+    three_public = figures((THREE_PUBLIC_TOTAL,)) + [
+        (label, "万元", tuple(_money_or_none(_part(t, name)) for t in tallies))
+        for label, name in zip(breakdown_labels(parts), parts, strict=True)]
+    blocks = [figures(BASIC_DATA_MONEY), figures(BASIC_DATA_BUDGET), three_public,
+              *(figures(lines) for lines in BASIC_DATA_TAIL)]
+    blocks = [[line for line in block if any(v is not None for v in line[2])]
+              for block in blocks]
+    lines = [line for block in blocks for line in block]
     keep = [i for i in range(len(_COLUMNS)) if any(line[2][i] is not None for line in lines)]
     rows = [_header(("项目", "单位", *(_COLUMNS[i] for i in keep)))]
-    for label, unit, values in lines:
-        rows.append(Row((_cell(label, TABLE_TEXT), _cell(unit),
-                         *(_cell(_figure(values[i]), TABLE_NUMBER) for i in keep))))
+    for block in blocks:
+        for k, (label, unit, values) in enumerate(block):
+            rows.append(Row((_cell(label, TABLE_TEXT), _cell(unit),
+                             *(_cell(_figure(values[i]), TABLE_NUMBER) for i in keep)),
+                            keep_next=k < len(block) - 1))
     widths = (77.0, 16.0, *(33.0 for _ in keep))  # at most 225 mm, the landscape text block
     return Table(widths, tuple(rows), min_row_height_mm=6)
 

@@ -157,7 +157,9 @@ def test_basic_data_table(report):
     assert cells[0] == ["项目", "单位", "上年预算", "本年预算", "本年实际"]
     rows = {row[0]: row[1:] for row in cells[1:]}
     assert rows["收入决算数"] == ["万元", "—", "—", f["收入决算数"]]
-    assert rows["支出决算数"] == ["万元", "—", f["全年预算"], f["支出决算数"]]
+    # 全年预算 is a row of its own, not a budget figure beside 支出决算数
+    assert rows["支出决算数"] == ["万元", "—", "—", f["支出决算数"]]
+    assert rows["全年预算合计"] == ["万元", "—", f["全年预算"], "—"]
     assert rows["年初结转和结余"] == ["万元", "—", "—", "407.30"]
     assert rows["年初预算"] == ["万元", "—", "1543.40", "—"]
     assert rows["本年追加预算"] == ["万元", "—", "5383.91", "—"]
@@ -310,6 +312,34 @@ def test_gbk_narrative_is_read_and_check_says_so(tmp_path, capsys):
     main(["check", str(folder)])
     out = capsys.readouterr().out
     assert f"[警告] {path}：文件是 GBK/GB18030 编码" in out
+
+
+def test_basic_data_table_orders_parts_and_keeps_its_blocks_together(tmp_path):
+    """三公 parts in one order whatever the data's (公务接待费 first); 新建楼堂馆所 批准 and
+    实际 each a row in 本年实际 (neither is a budget); rows of a block (收支, 预算, 三公,
+    人员, 问卷 …) kept with each other, so a page break falls between blocks."""
+    raw = example_raw()
+    raw["三公经费"]["本年预算"] = {"合计": 72.00, "因公出国（境）费": 0.00,
+                              "公务用车运行维护费": 37.00, "公务接待费": 35.00}
+    raw["新建楼堂馆所"] = {"批准面积": 1150, "实际面积": 1262, "批准投资": 480.00,
+                      "实际投资": 476.30}
+    out = tmp_path / "r.docx"
+    main(["build", str(write_department(tmp_path / "d", raw)), "-o", str(out)])
+    table = Document(str(out)).tables[-1]
+    cells = [[c.text for c in r.cells] for r in table.rows]
+    labels = [row[0].strip("　") for row in cells]
+    at = labels.index("其中：公务接待费")
+    assert labels[at:at + 3] == ["其中：公务接待费", "公务用车运行维护费", "因公出国（境）费"]
+    rows = {row[0]: row[1:] for row in cells[1:]}
+    assert rows["新建楼堂馆所批准面积"] == ["平方米", "—", "—", "1150"]
+    assert rows["新建楼堂馆所实际投资"] == ["万元", "—", "—", "476.30"]
+    kept = [all(p.xpath("w:pPr/w:keepNext") for p in tr.xpath(".//w:p"))
+            for tr in table._tbl.tr_lst]
+    ends = {label for label, keep in zip(labels, kept, strict=True) if not keep}
+    assert {"年末结转和结余", "全年预算合计", "政府采购", "新建楼堂馆所实际投资",
+            "在职人员数", "绩效办考核得分"} <= ends
+    assert kept[labels.index("问卷发放数")] and kept[labels.index("问卷收回数")]
+    assert kept[labels.index("收入决算数")] and not kept[-1]
 
 
 def test_body_tables_have_captions_above_and_are_referred_to(report):

@@ -51,7 +51,8 @@ def test_expenditure_given_only_by_economic_class_is_one_figure(make_department)
     header, rows = texts[0], {row[0]: dict(zip(texts[0], row, strict=True)) for row in texts}
     assert "本年实际" in header
     assert rows["支出决算数"]["本年实际"] == "6533.12"
-    assert rows["支出决算数"]["本年预算"] == "6927.31"
+    assert rows["支出决算数"]["本年预算"] == "—"  # 全年预算 is a row of its own
+    assert rows["全年预算合计"]["本年预算"] == "6927.31"
 
 
 def test_every_figure_a_narrative_may_cite_is_documented():

@@ -119,11 +119,12 @@ class TablePolicy:
         height = (f'<w:trHeight w:val="{_twips(block.min_row_height_mm)}" w:hRule="atLeast"/>'
                   if block.min_row_height_mm else "")
         # Keep with next: header rows with the first body row, the last row with the one
-        # before it (never alone on a page), and a small table whole.
+        # before it (never alone on a page), rows that go together, and a small table whole.
         last = len(block.rows) - 1
         rows = "".join(
             self._row(row, columns, height,
-                      keep=row.header or i == last - 1 or (block.keep_together and i < last))
+                      keep=row.header or row.keep_next or i == last - 1
+                      or (block.keep_together and i < last))
             for i, row in enumerate(block.rows))
         return (
             "<w:tbl><w:tblPr>"
