@@ -537,13 +537,14 @@ def set_core_properties(doc: DocxDocument) -> None:
 
 # --- Sections ------------------------------------------------------------------------
 def section_properties(
-    *, landscape: bool = False, restart_numbering: bool = False, line_grid: bool = True
+    *, landscape: bool = False, restart_numbering: bool = False, line_grid: bool = True,
+    start: str = "nextPage",
 ) -> CT_SectPr:
     """A new-page section's w:sectPr, through python-docx's Section where it has properties."""
     sect_pr = OxmlElement("w:sectPr")
     section = Section(sect_pr, None)  # no document part: headers and footers come later
-    # Written out although it is the default: python-docx would leave it implicit.
-    sect_pr.get_or_add_type().set(qn("w:val"), "nextPage")
+    # Written out although nextPage is the default: python-docx would leave it implicit.
+    sect_pr.get_or_add_type().set(qn("w:val"), start)
     if landscape:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = Twips(A4_H), Twips(A4_W)
@@ -757,7 +758,10 @@ def build_main(doc: DocxDocument) -> None:
         para(doc, "Normal", f"{{{{p {variable} }}}}")
     # 附件说明, then the unit's name and the date (GB/T 9704 7.3.5): made by composition.
     para(doc, "Normal", "{{p 落款 }}")
-    end_section_in(section_break_paragraph(doc), section_properties(restart_numbering=True))
+    # The body opens on an odd page: printed on both sides (GB/T 9704), "— 1 —" is a sheet's
+    # front and the cover's back stays blank (LibreOffice inserts the blank page).
+    end_section_in(section_break_paragraph(doc),
+                   section_properties(restart_numbering=True, start="oddPage"))
 
 
 def build_appendix(doc: DocxDocument) -> None:

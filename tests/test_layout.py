@@ -539,3 +539,24 @@ def test_indicator_table_columns_hold_their_names_on_one_line(parts):
     mar = styles.find("w:style[@w:styleId='ReportTable']/w:tblPr/w:tblCellMar", NS)
     assert {child.tag.split("}")[1] for child in mar} == {"top", "left", "bottom", "right"}
     assert all(int(child.get(q("w:w"))) > 0 for child in mar)
+
+
+def test_body_opens_on_an_odd_page(parts):
+    """Printed on both sides (GB/T 9704), "— 1 —" is the front of a sheet: the body's section
+    starts on an odd page (the cover's back stays blank) and restarts its numbering at 1."""
+    portrait, _ = _sections(parts)
+    cover, body = portrait
+    assert cover.find("w:type", NS).get(q("w:val")) == "nextPage"
+    assert body.find("w:type", NS).get(q("w:val")) == "oddPage"
+    assert body.find("w:pgNumType", NS).get(q("w:start")) == "1"
+
+
+@needs_libreoffice
+def test_libreoffice_prints_the_covers_back_blank(example_pdf):
+    def page(n: int) -> str:
+        return subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(example_pdf), "-"],
+                              capture_output=True, text=True, check=True).stdout
+
+    assert "部门整体支出绩效评价报告" in page(1)
+    assert page(2).strip() == ""
+    assert re.search(r"—\s*1\s*—", page(3)) and "部门整体支出绩效评价报告" in page(3)

@@ -30,7 +30,8 @@ PYTHONPATH="$here/..${PYTHONPATH:+:$PYTHONPATH}" python3 -c \
 
 FONTCONFIG_FILE="$here/preview-fonts.conf" soffice \
     -env:UserInstallation="file://$profile" \
-    --headless --convert-to pdf --outdir "$outdir" "$docx" >/dev/null
+    --headless --convert-to 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}' \
+    --outdir "$outdir" "$docx" >/dev/null
 
 stem=$(basename "${docx%.*}")
 pdf="$outdir/$stem.pdf"

@@ -235,11 +235,16 @@ class _Result:
     stderr: str
 
 
+# The blank page LibreOffice inserts before the body (it opens on an odd page) is printed:
+# without it a PDF printed on both sides puts "— 1 —" on the back of the cover.
+PDF_FILTER = 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}'
+
+
 def _run(soffice: str, group: list[Path], outdir: Path, timeout: float) -> _Result:
     for stale in outdir.iterdir():
         stale.unlink()
     args = [soffice, f"-env:UserInstallation={profile_dir().as_uri()}", "--headless",
-            "--norestore", "--nologo", "--nodefault", "--convert-to", "pdf",
+            "--norestore", "--nologo", "--nodefault", "--convert-to", PDF_FILTER,
             "--outdir", str(outdir), *map(str, group)]
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
