@@ -258,6 +258,11 @@ def _figures_in(text: str) -> list[str]:
     return [name.strip() for name in _PLACEHOLDER.findall(text) if name.strip() in KINDS]
 
 
+def unconditional_figures(pattern: str) -> list[str]:
+    """The figures a pattern prints whatever their value: those outside any 【…】."""
+    return _figures_in(_CLAUSE.sub("", pattern))
+
+
 def _shown(text: str, limit: int = 24) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from .facts import PATHS, Figures, as_printed, figures_of
-from .findings import Finding, error
+from .findings import Finding, error, warning
 from .formula import NotComputable
-from .framework import Framework, Indicator, fill_pattern
+from .framework import Framework, Indicator, fill_pattern, unconditional_figures
 from .model import DepartmentYear
-from .numbers import fmt_points, fmt_score, fmt_stated, round2, shows_as_zero, signed
+from .numbers import fmt_points, fmt_score, fmt_stated, round2, signed
 from .rules import Checklist, MissingInput, RuleInput, score_words
 from .text import chinese_count, quoted, unrepeated
 
@@ -111,7 +111,7 @@ def score(data: DepartmentYear, framework: Framework, data_file: str = "") -> Sc
     figures = figures_of(data)
     values = dict(figures.values)
     texts = figure_texts(data, figures)
-    zero = frozenset(n for n, v in values.items() if v is None or shows_as_zero(v))
+    zero = frozenset(n for n, v in values.items() if v is None or as_printed(n, v) == 0)
     findings: list[Finding] = []
     results = [IndicatorScore(category.name, group.name, indicator,
                               *_score_one(indicator, data, values, texts, zero, findings,
@@ -183,6 +183,15 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
         "项数": f"{chinese_count(len(ind.rule.items))}项" if isinstance(ind.rule, Checklist) else "",
     })
     pattern = ind.pattern or _default_pattern(ind)
+    absent = [n for n in unconditional_figures(pattern) if values.get(n) is None]
+    if absent:
+        # A figure the pattern prints unconditionally and the data lacks: marked, never
+        # printed as its {名称}. (A framework says 【…｜…】 where a figure may be absent.)
+        fields = "、".join(".".join(PATHS[n]) for n in absent)
+        findings.append(warning(
+            f"指标{quoted(ind.name)}的分析句式要写出{'、'.join(readable_fact(n) for n in absent)}，"
+            f"但数据中没有填写，报告中以【待补充】标出；请填写 {fields}", data_file, field=fields))
+        names.update({n: f"【待补充：{readable_fact(n)}】" for n in absent})
     return value, outcome.score, outcome.explanation, fill_pattern(pattern, names, zero), \
         Status.SCORED, "", None, outcome.in_words, outcome.shortfall
 
@@ -196,7 +205,7 @@ def readable_fact(name: str) -> str:
     path = PATHS[name]
     if len(path) >= 2 and path[0] in _GROUPED:
         return f"{quoted(path[0])}{path[-1]}"
-    return path[-1]
+    return name  # 问卷收回数, not its field 收回 (which alone reads as a verb)
 
 
 def dated_fact(name: str, year: int) -> str:

@@ -204,3 +204,14 @@ def test_a_name_break_mark_is_not_part_of_the_name(tmp_path):
     load_framework.cache_clear()  # the same path again, now with a misplaced mark
     text = messages(_copy(tmp_path, "名称: 新建楼堂馆所｜面积控制率", "名称: 新建楼堂馆所面积控制率｜"))
     assert "新建楼堂馆所面积控制率" in text and "应写在两个词之间" in text
+
+
+def test_every_builtin_figure_printed_unconditionally_is_an_input_of_its_formula():
+    """A pattern is printed only when its formula computed, so a figure of the formula is
+    there; any other figure (问卷发放数 beside 满意÷收回) must sit in a 【…】."""
+    from reportgen.framework import unconditional_figures
+
+    for builtin in builtin_frameworks():
+        for _, _, ind in load_framework(builtin.path).indicators():
+            figures = set(unconditional_figures(ind.pattern))
+            assert figures <= (ind.formula.names if ind.formula else set()), (ind.name, figures)

@@ -572,3 +572,40 @@ def test_a_survey_with_nothing_returned_or_sent(make_department, survey, step):
     assert steps == [step or "4.归纳汇总。" + steps[0].removeprefix("4.归纳汇总。")]
     assert ("问卷调查样本有限" in "".join(texts)) is (step is not None)
     assert not any(re.search(r"(?<![\d.])0份", t) for t in texts)
+
+
+def test_a_survey_without_the_number_sent(make_department):
+    def change(raw):
+        raw["考核与调查"]["满意度调查"] = {"收回": "90", "满意": "80"}
+    r = evaluate(make_department(change)).scorecard.by_name("社会公众或服务对象满意度")
+    assert r.analysis == (
+        "本次自评共收回调查问卷90份，其中评价满意的80份，满意度＝满意问卷数÷收回问卷数×100%＝88.89%，"
+        "处于80%（含）～90%区间，按评分标准扣2.00分，得4.00分。")
+
+
+def test_a_figure_a_custom_pattern_prints_but_the_data_lacks_is_marked_not_left_as_a_name(
+        make_department, tmp_path):
+    from reportgen.framework import shipped_frameworks
+
+    text = (shipped_frameworks() / "xiangxi-2018.yaml").read_text(encoding="utf-8")
+    framework = tmp_path / "自定义.yaml"
+    framework.write_text(text.replace("【发放调查问卷{问卷发放数}份，收回｜收回调查问卷】",
+                                      "发放调查问卷{问卷发放数}份，收回"), encoding="utf-8")
+
+    def change(raw):
+        raw["评价框架"] = str(framework)
+        raw["考核与调查"]["满意度调查"] = {"收回": "90", "满意": "80"}
+    ev = evaluate(make_department(change))
+    assert ev.scorecard.by_name("社会公众或服务对象满意度").analysis.startswith(
+        "本次自评共发放调查问卷【待补充：问卷发放数】份，收回90份，")
+    messages = [f.render() for f in ev.findings]
+    assert any("指标“社会公众或服务对象满意度”的分析句式要写出问卷发放数，但数据中没有填写，"
+               "报告中以【待补充】标出；请填写 考核与调查.满意度调查.发放" in m for m in messages), messages
+
+
+def test_no_questionnaire_returned_names_the_figure_not_its_field(make_department):
+    def change(raw):
+        raw["考核与调查"]["满意度调查"] = {"发放": "90", "收回": "0", "满意": "0"}
+    r = evaluate(make_department(change)).scorecard.by_name("社会公众或服务对象满意度")
+    assert r.analysis == (
+        "本部门问卷收回数为零，社会公众或服务对象满意度无法按公式计算，按评价框架规定扣6.00分，不得分。")
