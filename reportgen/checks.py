@@ -166,6 +166,12 @@ def _impossible(dept: Department, add) -> None:
         if None not in (survey.satisfied, survey.returned) and survey.satisfied > survey.returned:
             add(Severity.ERROR, f"满意度调查满意{fmt_count(survey.satisfied)}份，多于收回的"
                 f"{fmt_count(survey.returned)}份；满意份数不能多于收回份数", (*path, "满意"))
+        if survey.recipients and survey.sent is not None \
+                and survey.recipients_total != survey.sent:
+            names = "＋".join(survey.recipients)
+            add(Severity.ERROR, f"满意度调查发放对象各项之和（{names}）为"
+                f"{fmt_count(survey.recipients_total)}份，与发放的{fmt_count(survey.sent)}份不符；"
+                "请核对发放份数或各发放对象的份数", (*path, "发放对象"))
     office = data.assessment.performance_office_score
     if office is not None and office > HUNDRED:
         add(Severity.ERROR, f"绩效办考核得分{fmt_stated(office)}分超过百分制的100分；请核对",

@@ -300,8 +300,16 @@ class NewBuildings(_Group):
 
 class Survey(_Group):
     sent: Count | None = Field(None, alias="发放")
+    # Who received the questionnaires, with counts in the order written:
+    # {服务对象: 100, 社会公众: 100}. Said in 评价过程 only where given (their sum against
+    # 发放 is checked with the other survey figures, in checks).
+    recipients: dict[Name, Count] = Field(default_factory=dict, alias="发放对象")
     returned: Count | None = Field(None, alias="收回")
     satisfied: Count | None = Field(None, alias="满意")
+
+    @property
+    def recipients_total(self) -> Decimal:
+        return sum(self.recipients.values(), Decimal(0))
 
 
 class Assessment(_Group):

@@ -4,6 +4,8 @@ the sentence then simply says less, and never shows an empty slot."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from . import credit_code
 from .draft import FINAL, Draft, mark
 from .model import DepartmentYear
@@ -62,17 +64,77 @@ def _survey_made(d: DepartmentYear):
     return survey if made else None
 
 
+def _listed(names: list[str]) -> str:
+    """甲、乙和丙."""
+    return names[0] if len(names) == 1 else "、".join(names[:-1]) + "和" + names[-1]
+
+
+def _positive(value: Decimal | None) -> bool:
+    """Given and above what prints as 0.00."""
+    return value is not None and value > 0 and not shows_as_zero(value)
+
+
+def _compared_with_last_year(d: DepartmentYear) -> list[str]:
+    """What the data gives last year's figures for (a zero, as for a unit set up this
+    year, gives nothing to compare)."""
+    last, public = d.last_year, d.three_public
+    three = [b.total() for b in (public.last_year_budget, public.last_year_actual) if b]
+    found = [
+        ("收支", last is not None and any(_positive(v) for v in
+                                          (last.income, last.expenditure, last.carried_out))),
+        ("“三公”经费", any(_positive(v) for v in three)),
+        ("公用经费", _positive(d.public_funds.last_year_actual)),
+        ("政府采购", _positive(d.procurement.last_year_actual)),
+    ]
+    return [name for name, given in found if given]
+
+
+def data_check_step(d: DepartmentYear) -> str:
+    """The 核实数据 step: a comparison with last year only where last year's figures are
+    given, naming what was compared."""
+    year = d.basic.year
+    compared = _compared_with_last_year(d)
+    comparison = (f"，并将{_listed(compared)}情况与{year - 1}年度进行对比分析" if compared
+                  else "")
+    return f"**核实数据。**核实{year}年度部门整体支出数据的真实性和准确性{comparison}。"
+
+
+def _non_tax_income(d: DepartmentYear) -> bool:
+    income = d.finance.income
+    return income is not None and any(_positive(income.part(name))
+                                      for name in ("非税收入", "其他收入"))
+
+
+def documents_step(d: DepartmentYear) -> str:
+    """The 查阅资料 step: 预算追加 only with a 本年追加预算 above zero, 非税收入 only with
+    income besides 财政拨款 (其他收入 or 非税收入)."""
+    kinds = ["年度预算安排"]
+    if _positive(d.budget.supplementary):
+        kinds.append("预算追加")
+    if _non_tax_income(d):
+        kinds.append("非税收入")
+    kinds += ["资金管理", "经费支出", "资产管理"]
+    return f"**查阅资料。**查阅{'、'.join(kinds)}等文件资料和会计凭证。"
+
+
 def survey_step(d: DepartmentYear) -> str:
     """The 问卷调查 step of 评价过程 with its figures, or nothing when no survey was made
-    (the item is then left out and the steps renumbered)."""
+    (the item is then left out and the steps renumbered). Who received the questionnaires
+    is said only as the data gives it."""
     survey = _survey_made(d)
     if survey is None:
         return ""
-    sent = f"**问卷调查。**向服务对象、社会公众和本单位职工发放调查问卷{fmt_count(survey.sent)}份"
+    sent = f"发放调查问卷{fmt_count(survey.sent)}份"
+    if survey.recipients:
+        parts = "、".join(f"{clean_text(name)}{fmt_count(n)}份"
+                         for name, n in survey.recipients.items())
+        sent = f"{sent}（{parts}）"
+    else:
+        sent = f"向服务对象和社会公众{sent}"
     if survey.returned is not None and shows_as_zero(survey.returned):  # not "收回0份"
-        return f"{sent}，拟了解其对本单位履职情况的满意程度，但未收回问卷。"
+        return f"**问卷调查。**{sent}，拟了解其对本单位履职情况的满意程度，但未收回问卷。"
     returned = "" if survey.returned is None else f"，收回{fmt_count(survey.returned)}份"
-    return f"{sent}{returned}，了解其对本单位履职情况的满意程度。"
+    return f"**问卷调查。**{sent}{returned}，了解其对本单位履职情况的满意程度。"
 
 
 def survey_limit(d: DepartmentYear) -> str:
@@ -105,6 +167,7 @@ def phrases(d: DepartmentYear) -> dict[str, str]:
     return {"简称": short_name(d), "以下简称": short_name_note(d), "评价依据": notice_phrase(d),
             "评价期间": period_phrase(d), "评价工作组": team_phrase(d),
             "工作安排": milestones_sentence(d), "考核机构": assessor(d),
+            "核实数据": data_check_step(d), "查阅资料": documents_step(d),
             "问卷调查": survey_step(d), "问卷调查局限": survey_limit(d)}
 
 

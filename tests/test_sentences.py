@@ -557,7 +557,7 @@ def test_staff_all_of_one_kind_is_not_listed_as_its_only_part(make_department):
 
 @pytest.mark.parametrize(("survey", "step"), [
     ({"发放": "90", "收回": "0", "满意": "0"},
-     "4.问卷调查。向服务对象、社会公众和本单位职工发放调查问卷90份，拟了解其对本单位履职情况的"
+     "4.问卷调查。向服务对象和社会公众发放调查问卷90份，拟了解其对本单位履职情况的"
      "满意程度，但未收回问卷。"),
     ({"发放": "0", "收回": "0", "满意": "0"}, None),
 ])

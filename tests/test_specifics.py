@@ -171,8 +171,8 @@ def test_without_a_survey_the_process_and_limits_say_nothing_of_one(make_departm
         return [getattr(b, "text", "") for b in doc.sections["绩效评价工作情况"]]
 
     with_survey = texts(EXAMPLE)
-    assert ("4.问卷调查。向服务对象、社会公众和本单位职工发放调查问卷90份，收回90份，"
-            "了解其对本单位履职情况的满意程度。") in with_survey
+    assert ("4.问卷调查。发放调查问卷90份（本单位员工30份、服务对象30份、社会公众30份），"
+            "收回90份，了解其对本单位履职情况的满意程度。") in with_survey
     assert find(with_survey, "本次绩效评价") == (
         "本次绩效评价采取单位自评方式，评价人员以本单位工作人员为主，评价依据主要是本单位提供的"
         "财务数据和工作资料，问卷调查样本有限，部分效益类指标难以量化，评分在一定程度上依赖主观判断，"

@@ -336,6 +336,13 @@ ASSESSMENT = FormSheet("考核与调查", (
     Field("发放", "份", "考核与调查/满意度调查/发放", _CNT, "发放的调查问卷份数"),
     Field("收回", "份", "考核与调查/满意度调查/收回", _CNT, "收回的有效问卷份数"),
     Field("满意", "份", "考核与调查/满意度调查/满意", _CNT, "收回问卷中评价为满意（含基本满意）的份数"),
+    # Appended after the rows older workbooks have (the reader finds rows by place).
+    SheetHeading("发放对象（可选）",
+                 "问卷发给了谁、各多少份；报告写作“发放调查问卷90份（服务对象45份、社会公众45份）”，"
+                 "留空时写作“向服务对象和社会公众发放调查问卷……”", indent=1),
+    FreeRows("考核与调查/满意度调查/发放对象", 4, "份", _CNT,
+             "在“项目”列填写发放对象（如 服务对象、社会公众），“数值”列填写向其发放的份数；"
+             "各行之和应等于发放份数", indent=2),
 ))
 
 FORMS: tuple[FormSheet, ...] = (BASIC, EVALUATION, STAFF, FINANCE, BUDGET, ASSESSMENT)
