@@ -18,7 +18,14 @@ from .findings import Finding, warning
 from .inputs.markdown import MdBlock, inline_runs
 from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt_points, fmt_score
-from .phrases import credit_code_text, identity_sentence, phrases, short_name, title_lines
+from .phrases import (
+    Mention,
+    credit_code_text,
+    identity_sentence,
+    phrases,
+    short_name,
+    title_lines,
+)
 from .pipeline import Evaluation
 from .rules import score_words
 from .scoring import IndicatorScore, Status, figure_texts
@@ -106,6 +113,7 @@ class Composer:
     draft: Draft = field(init=False)
     findings: list[Finding] = field(default_factory=list)
     tables: int = field(default=0, init=False)  # the body's tables numbered so far
+    mentioned: set[str] = field(default_factory=set)  # names whose Mention was said in full
 
     def __post_init__(self) -> None:
         self.refs = references(self.ev)
@@ -128,6 +136,9 @@ class Composer:
                 value = self.refs[expr] if "." not in expr else _dotted_value(expr, self.refs)
                 if not isinstance(value, (str, IndicatorRef)):  # a method, a Jinja global …
                     raise KeyError(expr)
+                if isinstance(value, Mention):  # in full once, in short after
+                    value = value.again if expr in self.mentioned else value
+                    self.mentioned.add(expr)
                 return str(value)
             except (KeyError, AttributeError, TypeError):
                 self.findings.append(warning(

@@ -24,14 +24,28 @@ def short_name_note(d: DepartmentYear) -> str:
     return f"（以下简称{clean_text(short)}）" if short and short != d.basic.name else ""
 
 
-def notice_phrase(d: DepartmentYear) -> str:
-    """《湘西州财政局关于开展…的通知》（州财绩〔2019〕5号）文件要求 — or, without a notice,
-    财政部门关于开展2018年度部门整体支出绩效自评工作的要求."""
+class Mention(str):
+    """A phrase said in full where a report first uses it and by `again` after (上述通知要求),
+    as a careful writer cites a document once."""
+
+    again: str
+
+    def __new__(cls, first: str, again: str) -> Mention:
+        mention = super().__new__(cls, first)
+        mention.again = again
+        return mention
+
+
+def notice_phrase(d: DepartmentYear) -> Mention:
+    """《湘西州财政局关于开展…的通知》（州财绩〔2019〕5号）文件要求, then 上述通知要求 — or,
+    without a notice, 财政部门关于开展2018年度部门整体支出绩效自评工作的要求, then 上述要求."""
     notice = d.evaluation.notice
     if notice is None:
-        return f"财政部门关于开展{d.basic.year}年度部门整体支出绩效自评工作的要求"
+        return Mention(f"财政部门关于开展{d.basic.year}年度部门整体支出绩效自评工作的要求",
+                       "上述要求")
     number = f"（{clean_text(notice.number)}）" if notice.number else ""
-    return f"《{clean_text(notice.issuer)}{clean_text(notice.title)}》{number}文件要求"
+    return Mention(f"《{clean_text(notice.issuer)}{clean_text(notice.title)}》{number}文件要求",
+                   "上述通知要求")
 
 
 def period_phrase(d: DepartmentYear) -> str:
@@ -44,6 +58,13 @@ def team_phrase(d: DepartmentYear) -> str:
     """（由局长任组长，……为成员） after 成立…工作组, or nothing."""
     team = d.evaluation.team
     return f"（{clean_text(team).rstrip('。')}）" if team else ""
+
+
+def team_clause(d: DepartmentYear) -> str:
+    """成立绩效评价工作组（由局长任组长，……为成员）， — or nothing: a default text never
+    claims a working group the data does not describe."""
+    team = d.evaluation.team
+    return f"成立绩效评价工作组（{clean_text(team).rstrip('。')}），" if team else ""
 
 
 def milestones_sentence(d: DepartmentYear) -> str:
@@ -166,6 +187,7 @@ def phrases(d: DepartmentYear) -> dict[str, str]:
     """The names narratives may cite ({{ 简称 }} …), one function each."""
     return {"简称": short_name(d), "以下简称": short_name_note(d), "评价依据": notice_phrase(d),
             "评价期间": period_phrase(d), "评价工作组": team_phrase(d),
+            "成立工作组": team_clause(d),
             "工作安排": milestones_sentence(d), "考核机构": assessor(d),
             "核实数据": data_check_step(d), "查阅资料": documents_step(d),
             "问卷调查": survey_step(d), "问卷调查局限": survey_limit(d)}
