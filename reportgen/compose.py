@@ -95,7 +95,7 @@ class IndicatorRef(dict):
 def references(ev: Evaluation) -> dict[str, object]:
     data, card = ev.department.data, ev.scorecard
     refs: dict[str, object] = dict(figure_texts(data, card.figures))
-    refs.update(phrases(data))
+    refs.update(phrases(data, Draft.of(ev.findings)))
     refs.update({"次年": str(data.basic.year + 1), "上年": str(data.basic.year - 1),
                  "总分": fmt_score(card.total), "等级": card.grade})
     for r in card.results:

@@ -103,7 +103,7 @@ def _compared_with_last_year(d: DepartmentYear) -> list[str]:
     found = [
         ("收支", last is not None and any(_positive(v) for v in
                                           (last.income, last.expenditure, last.carried_out))),
-        ("“三公”经费", any(_positive(v) for v in three)),
+        ("“三公经费”", any(_positive(v) for v in three)),
         ("公用经费", _positive(d.public_funds.last_year_actual)),
         ("政府采购", _positive(d.procurement.last_year_actual)),
     ]
@@ -138,10 +138,13 @@ def documents_step(d: DepartmentYear) -> str:
     return f"**查阅资料。**查阅{'、'.join(kinds)}等文件资料和会计凭证。"
 
 
-def survey_step(d: DepartmentYear) -> str:
+RECIPIENTS = ("考核与调查", "满意度调查", "发放对象")
+
+
+def survey_step(d: DepartmentYear, draft: Draft = FINAL) -> str:
     """The 问卷调查 step of 评价过程 with its figures, or nothing when no survey was made
     (the item is then left out and the steps renumbered). Who received the questionnaires
-    is said only as the data gives it."""
+    is said only as the data gives it; counts that do not add up to 发放 are marked."""
     survey = _survey_made(d)
     if survey is None:
         return ""
@@ -149,7 +152,9 @@ def survey_step(d: DepartmentYear) -> str:
     if survey.recipients:
         parts = "、".join(f"{clean_text(name)}{fmt_count(n)}份"
                          for name, n in survey.recipients.items())
-        sent = f"{sent}（{parts}）"
+        disputed = (mark(f"各项之和为{fmt_count(survey.recipients_total)}份")
+                    if draft.disputed(*RECIPIENTS) else "")
+        sent = f"{sent}（{parts}）{disputed}"
     else:
         sent = f"向服务对象和社会公众{sent}"
     if survey.returned is not None and shows_as_zero(survey.returned):  # not "收回0份"
@@ -183,14 +188,14 @@ def identity_sentence(d: DepartmentYear, draft: Draft = FINAL) -> str:
     return f"{short_name(d)}{'，'.join(parts)}。" if parts else ""
 
 
-def phrases(d: DepartmentYear) -> dict[str, str]:
+def phrases(d: DepartmentYear, draft: Draft = FINAL) -> dict[str, str]:
     """The names narratives may cite ({{ 简称 }} …), one function each."""
     return {"简称": short_name(d), "以下简称": short_name_note(d), "评价依据": notice_phrase(d),
             "评价期间": period_phrase(d), "评价工作组": team_phrase(d),
             "成立工作组": team_clause(d),
             "工作安排": milestones_sentence(d), "考核机构": assessor(d),
             "核实数据": data_check_step(d), "查阅资料": documents_step(d),
-            "问卷调查": survey_step(d), "问卷调查局限": survey_limit(d)}
+            "问卷调查": survey_step(d, draft), "问卷调查局限": survey_limit(d)}
 
 
 REPORT_KIND = "部门整体支出绩效评价报告"
