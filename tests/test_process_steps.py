@@ -20,6 +20,7 @@ from reportgen.phrases import data_check_step, documents_step, survey_step
 from reportgen.pipeline import evaluate
 from reportgen.workbook.blank import write_workbook
 from reportgen.workbook.layout import ASSESSMENT, FreeRows, placed
+from workbook_fill import cell_of
 
 EXAMPLES = EXAMPLE.parent
 
@@ -208,3 +209,28 @@ def test_the_web_form_lists_and_saves_the_recipient_rows(tmp_path):
     book.write_bytes(content)
     raw, _, notes, _ = read_xlsx(book)
     assert notes == [] and raw["考核与调查"]["满意度调查"]["发放对象"] == {"服务对象": "60"}
+
+
+def test_recipients_that_do_not_add_up_name_the_workbook_cell(tmp_path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    book = write_workbook(folder / "data.xlsx", "xiangxi-2018")
+    wb = load_workbook(book)
+    ws = wb["考核与调查"]
+    sent = next(s.row for s in placed(ASSESSMENT) if getattr(s.entry, "label", "") == "发放")
+    ws[f"B{sent}"] = 100
+    for path, value in ((("基本信息", "单位名称"), "示例局"), (("基本信息", "年度"), 2018)):
+        sheet, coord = cell_of(*path)
+        wb[sheet][coord] = value
+    first = _recipient_rows()[0]
+    ws[f"A{first}"], ws[f"B{first}"] = "服务对象", 60
+    ws[f"A{first + 1}"], ws[f"B{first + 1}"] = "社会公众", 30
+    wb.save(book)
+    dept = load_department(folder)
+    from reportgen.checks import data_checks
+
+    found = [f for f in data_checks(dept) if f.field == "考核与调查.满意度调查.发放对象"]
+    assert [(f.file, f.message) for f in found] == [(
+        f"{book}「考核与调查」!B{first}",
+        "满意度调查发放对象各项之和（服务对象＋社会公众）为90份，与发放的100份不符；"
+        "请核对发放份数或各发放对象的份数")]
