@@ -145,7 +145,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             # LibreOffice present yet failing (a hang, a crash): installing is no advice.
             install = "" if find_soffice() else (
                 "装好 LibreOffice 后重新运行本命令"
-                "（Debian：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk），或")
+                "（Debian：sudo apt-get install libreoffice-writer-nogui fonts-noto-cjk fonts-liberation2），或")
             print(f"Word 报告已生成：{built.output}；PDF 没有生成。{install}"
                   "在 Word/WPS 中打开报告另存为 PDF。", file=sys.stderr)
             return EXIT_NO_PDF

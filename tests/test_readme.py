@@ -46,7 +46,7 @@ def test_windows_is_documented():
 
 def test_readme_names_every_package_ci_installs():
     packages = re.search(r'PACKAGES="([^"]+)"', CI).group(1).split()
-    assert {"libreoffice-writer-nogui", "fonts-noto-cjk", "python3-venv"} <= set(packages)
+    assert {"libreoffice-writer-nogui", "fonts-noto-cjk", "fonts-liberation2", "python3-venv"} <= set(packages)
     apt_lines = [line for line in README.splitlines() if "sudo apt-get install" in line]
     for package in packages:
         assert any(package in line for line in apt_lines), package

@@ -13,7 +13,7 @@ docx=$1
 outdir=$2
 [[ -f $docx ]] || { echo "找不到文件：$docx" >&2; exit 1; }
 for tool in soffice pdftoppm; do
-    command -v "$tool" >/dev/null || { echo "未找到 $tool；请安装：sudo apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk" >&2; exit 1; }
+    command -v "$tool" >/dev/null || { echo "未找到 $tool；请安装：sudo apt-get install libreoffice-writer-nogui poppler-utils fonts-noto-cjk fonts-liberation2" >&2; exit 1; }
 done
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
