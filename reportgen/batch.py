@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .findings import InputError
-from .incident import log_unexpected, unexpected_message
+from .incident import interrupted, log_unexpected, unexpected_message
 from .inputs.confine import Confinement
 from .inputs.root_folder import survey
 from .pipeline import Evaluation
@@ -176,7 +176,9 @@ def build_department(root: Path, folder: Path, out_dir: Path, template: Path | N
         if len(exc.findings) > 3:
             outcome.reason += f"；等共{len(exc.findings)}个问题"
         return outcome, None
-    except Exception:  # noqa: BLE001 - one department must never stop the batch
+    except Exception as exc:  # noqa: BLE001 - one department must never stop the batch
+        if interrupted(exc):
+            raise KeyboardInterrupt from exc
         outcome.reason = unexpected_message(log_unexpected(f"批量处理：{folder}"))
         return outcome, None
     ev = built.evaluation

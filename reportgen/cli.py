@@ -426,14 +426,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"无法继续：{total} 个问题需要先处理。", file=sys.stderr)
         return EXIT_UNREADABLE if exc.unreadable else EXIT_ERRORS
     except KeyboardInterrupt:
-        print("\n[中断] 已按 Ctrl+C 停止；原有的报告没有被改动。", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return _interrupted()
     except MemoryError:
         print("[错误] 内存不足，无法完成；请检查输入中是否有异常巨大的内容，或关闭其他程序后重试。",
               file=sys.stderr)
         return EXIT_INTERNAL
-    except Exception:  # noqa: BLE001 - the last resort: never a traceback on the screen
+    except Exception as exc:  # noqa: BLE001 - the last resort: never a traceback on the screen
+        from .incident import interrupted
+
+        if interrupted(exc):
+            return _interrupted()
         return report_unexpected(sys.argv[1:] if argv is None else argv)
+
+
+def _interrupted() -> int:
+    print("\n[中断] 已按 Ctrl+C 停止；原有的报告没有被改动。", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
 def report_unexpected(argv: list[str]) -> int:

@@ -145,6 +145,39 @@ def test_ctrl_c_stops_the_batch_writes_the_summary_of_what_finished_and_exits_13
     assert missing == len(not_built)
 
 
+def _interrupted_while_writing(*args, **kwargs):
+    """Ctrl+C in the middle of a zip, whose clean-up then fails on the half-closed file."""
+    try:
+        raise KeyboardInterrupt
+    finally:
+        raise ValueError("I/O operation on closed file.")  # noqa: B012 - what zipfile does
+
+
+def test_ctrl_c_that_surfaces_as_a_clean_up_error_still_stops_the_batch(
+        tmp_path, monkeypatch, capsys):
+    """Was: under load a Ctrl+C that arrived while a report's zip was written surfaced as
+    the ValueError of its clean-up; the batch took it for one department's failure, built
+    the other 399 reports and exited 1 instead of 130."""
+    import reportgen.build
+
+    root = tmp_path / "总"
+    for i in range(3):
+        copy_example(root / f"部门{i}")
+    monkeypatch.setattr(reportgen.build, "build_one", _interrupted_while_writing)
+    assert main(["batch", str(root), "-o", str(tmp_path / "输出")]) == 130
+    said = capsys.readouterr().err
+    assert "[中断] 已按 Ctrl+C 停止：3 个部门未生成" in said and "Traceback" not in said
+
+
+def test_ctrl_c_behind_an_unexpected_error_exits_130_not_4(tmp_path, monkeypatch, capsys):
+    import reportgen.build
+
+    monkeypatch.setattr(reportgen.build, "build_one", _interrupted_while_writing)
+    assert main(["build", str(copy_example(tmp_path / "部门")), "-o",
+                 str(tmp_path / "报告.docx")]) == 130
+    assert "[中断] 已按 Ctrl+C 停止" in capsys.readouterr().err
+
+
 def test_concurrent_builds_of_one_output_leave_a_record_that_matches_the_report(tmp_path):
     """Was: two builds interleaved report and record writes; the record beside the
     report could describe the other build's report."""

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import yaml
 from docx import Document
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE, example_raw
@@ -41,7 +41,7 @@ from reportgen.framework import builtin_frameworks, load_framework
 from reportgen.inputs.folder import Department, YamlLocator
 from reportgen.inputs.narratives import read_narratives
 from reportgen.loading import FolderInputs
-from reportgen.model import DepartmentYear
+from reportgen.model import MAX_NAME, DepartmentYear
 from reportgen.numbers import round2
 from reportgen.pipeline import assess, evaluate
 from reportgen.text import clean_text, join_wrapped
@@ -100,6 +100,7 @@ def department(folder: Path, name: str, narrative: bytes | None) -> Path:
 # -- any text ---------------------------------------------------------------------------
 @SETTINGS
 @given(name=st.text())
+@example(name="商" * (MAX_NAME + 1))
 def test_any_unit_name_is_in_the_report(name: str):
     with tempfile.TemporaryDirectory() as work:
         folder = department(Path(work) / "d", name, None)
@@ -109,6 +110,13 @@ def test_any_unit_name_is_in_the_report(name: str):
             found = caught.value.findings[0]
             assert found.file.endswith("data.yaml") and found.line is not None
             assert "转义不是有效的字符" in found.message
+            return
+        if len(join_wrapped(name)) > MAX_NAME:  # st.text() does draw long names now and then
+            with pytest.raises(InputError) as caught:
+                evaluate(folder)
+            found = caught.value.findings[0]
+            assert found.file.endswith("data.yaml") and found.line is not None
+            assert f"此处上限 {MAX_NAME:,} 字" in found.message
             return
         data, _ = render_docx(evaluate(folder))
         texts = paragraph_texts(data, Path(work))
