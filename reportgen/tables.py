@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -39,8 +40,26 @@ def _header(names: tuple[str, ...]) -> Row:
 def _group_cells(first: bool, name: str, points: Decimal) -> tuple[Cell, Cell]:
     """A 一级 or 二级 name on every row of the group, its points once, in a cell merged
     down the group's rows."""
-    return _cell(name), (_cell(fmt_points(points), TABLE_NUMBER, merge=RESTART) if first
+    return _cell(name), (_cell(fmt_points(points), TABLE_CENTER, merge=RESTART) if first
                          else _COVERED)
+
+
+# A criterion (① … ⑳, (21) …) starts a line; so does the text after the last one's full
+# stop (以上情况每出现一例…), which is about all of them, not about the last.
+_CRITERION = re.compile(r"(?<=[^\n])(?=[\u2460-\u2473]|\(\d+\))")
+_AFTER_LAST = re.compile(r"^([\u2460-\u2473]|\(\d+\))([^。\n]*。)(?=[^\n])", re.MULTILINE)
+
+
+def criteria_lines(standard: str) -> str:
+    """评价标准 with each numbered criterion on a line of its own, however the framework
+    wrote them (one a line, or run on in one paragraph)."""
+    text = _CRITERION.sub("\n", standard)
+    lines = text.split("\n")
+    for i in range(len(lines) - 1, -1, -1):
+        if _AFTER_LAST.match(lines[i]):
+            lines[i] = _AFTER_LAST.sub(r"\1\2\n", lines[i], count=1)
+            break
+    return "\n".join(lines)
 
 
 def indicator_table(card: Scorecard) -> Table:
@@ -58,12 +77,12 @@ def indicator_table(card: Scorecard) -> Table:
                     *_group_cells(g == 0 and i == 0, category.name, category.points),
                     *_group_cells(i == 0, group.name, group.points),
                     _cell("\n".join(ind.name_lines)),
-                    _cell(fmt_points(ind.points), TABLE_NUMBER),
-                    _cell(ind.standard, TABLE_TEXT),
+                    _cell(fmt_points(ind.points)),
+                    _cell(criteria_lines(ind.standard), TABLE_TEXT),
                     _cell(ind.description, TABLE_TEXT),
                     _cell(fmt_score(result.score) if result else "—", TABLE_NUMBER),
                 )))
-    rows.append(Row((_cell("合计"), _cell("100", TABLE_NUMBER), _cell("", span=6),
+    rows.append(Row((_cell("合计"), _cell("100"), _cell("", span=6),
                      _cell(fmt_score(card.total), TABLE_NUMBER))))
     return Table(INDICATOR_WIDTHS, tuple(rows))
 

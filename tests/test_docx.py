@@ -100,7 +100,7 @@ def test_appendix_table_labels_on_every_row_points_once_per_group(report):
     """附件1: every row names its 一级 and 二级 (a vertically merged label shows on the first
     page only, in Word, WPS and LibreOffice alike); their points stand once per group, in a
     cell merged down its rows (w:vMerge), so no column repeats a figure to be added up.
-    The header row repeats on each page; figures are right-aligned."""
+    The header row repeats on each page; 分值 centred, 得分 right-aligned."""
     doc = Document(str(report))
     table = doc.tables[-2]  # 附件1 (the body's own tables come first)
     rows = table._tbl.tr_lst
@@ -130,9 +130,16 @@ def test_appendix_table_labels_on_every_row_points_once_per_group(report):
     assert merges(3)[:4] == ["restart", "continue"] * 2
     # tcPr in schema order: the merge before the vertical alignment
     assert [c.tag.split("}")[1] for c in rows[1].tc_lst[1].tcPr] == ["tcW", "vMerge", "vAlign"]
-    for col in (1, 3, 5, 8):
+    # every merged cell, restart and continuation alike, centred vertically
+    merged = [tc for col in (1, 3) for tc in column(col) if tc.xpath("w:tcPr/w:vMerge")]
+    assert len(merged) == 19 * 2
+    assert all(tc.xpath("string(w:tcPr/w:vAlign/@w:val)") == "center" for tc in merged)
+    # 分值: small integers, centred (not right-aligned against the 评价标准 text); 得分 has
+    # decimals and stays right-aligned
+    for col in (1, 3, 5):
         assert {p.pPr.pStyle.val for tc in column(col) for p in tc.p_lst
-                if p.xpath("string(.)")} == {"TableNumber"}
+                if p.xpath("string(.)")} == {"TableCenter"}
+    assert {p.pPr.pStyle.val for tc in column(8) for p in tc.p_lst} == {"TableNumber"}
     assert rows[-1].xpath("string(.)").endswith(str(seed.TOTAL))
 
 
@@ -387,3 +394,21 @@ def test_body_tables_money_summary_and_score_summary(report):
     assert scores == [["一级指标", "分值", "得分", "得分率"],
                       ["投入", "13", "13.00", "100.00%"], ["过程", "61", "52.00", "85.25%"],
                       ["产出及效率", "26", "25.47", "97.96%"], ["合计", "100", "90.47", "90.47%"]]
+
+
+def test_appendix_criteria_stand_one_a_line(report):
+    """附件1 评价标准: each numbered criterion (①…) on a line of its own, in every framework
+    the same, whether the framework wrote them one a line or run on; the closing rule
+    (以上情况每出现一例…) on its own line after them."""
+    doc = Document(str(report))
+    rows = doc.tables[-2]._tbl.tr_lst
+    cells = {tr.tc_lst[4].xpath("string(.)"): [p.xpath("string(.)") for p in tr.tc_lst[6].p_lst]
+             for tr in rows[1:-1]}
+    for name in ("管理制度健全性", "资金使用合规性", "预决算信息公开性", "绩效指标明确性"):
+        lines = cells[name]
+        numbered = [line for line in lines if line[:1] in "①②③④⑤⑥"]
+        assert numbered and all(line.count("①") + line.count("②") + line.count("③")
+                                + line.count("④") + line.count("⑤") == 1 for line in numbered)
+    assert cells["资金使用合规性"][-2:] == ["⑤资金使用无截留、挤占、挪用、虚列支出等情况。",
+                                        "以上情况每出现一例不符合要求的扣1\u202f分，扣完为止。"]
+    assert len(cells["管理制度健全性"]) == 4
