@@ -11,7 +11,13 @@ from .facts import Figures
 from .model import THREE_PUBLIC_PARTS, Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score
 from .scoring import Scorecard
-from .template_contract import TABLE_CENTER, TABLE_HEADING, TABLE_NUMBER, TABLE_TEXT
+from .template_contract import (
+    TABLE_CENTER,
+    TABLE_HEADING,
+    TABLE_NUMBER,
+    TABLE_TEXT,
+    TEXT_WIDTH_MM,
+)
 from .text import clean_text
 
 INDICATOR_HEADER = ("一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "评价标准",
@@ -184,6 +190,20 @@ def basic_data_table(d: DepartmentYear, fig: Figures) -> Table:
     return Table(widths, tuple(rows), min_row_height_mm=6)
 
 
+# A body table of this many rows or more may break across pages (its header repeating,
+# its caption with the first rows, its last row never alone) rather than move whole to
+# the next page and leave a third of a page blank; a smaller one is kept on one page.
+BREAKABLE_ROWS = 8
+
+
+def body_table(shares: tuple[float, ...], rows: list[Row]) -> Table:
+    """A table in the body: as wide as the text block (columns in the given proportions),
+    every one alike."""
+    scale = TEXT_WIDTH_MM / sum(shares)
+    return Table(tuple(share * scale for share in shares), tuple(rows), min_row_height_mm=8,
+                 keep_together=len(rows) < BREAKABLE_ROWS)
+
+
 def score_summary_table(card: Scorecard) -> Table:
     """结论's table: each 一级指标 with its 分值, 得分 and 得分率, and the total."""
     rows = [_header(("一级指标", "分值", "得分", "得分率"))]
@@ -196,7 +216,7 @@ def score_summary_table(card: Scorecard) -> Table:
     rows.append(Row((_cell("合计"), _cell(fmt_points(total), TABLE_NUMBER),
                      _cell(fmt_score(card.total), TABLE_NUMBER),
                      _cell(f"{fmt2(card.total / total * 100)}%" if total else "—", TABLE_NUMBER))))
-    return Table((52.0, 30.0, 36.0, 36.0), tuple(rows), min_row_height_mm=8, keep_together=True)
+    return body_table((52, 30, 36, 36), rows)
 
 
 # 1.2's table: the flows of the year as 部门决算 states them (万元); parts follow their total.
@@ -214,5 +234,4 @@ def money_summary_table(fig: Figures) -> Table | None:
         shown = [name for name in part_names if fig[name]]
         rows += [Row((_cell(label, TABLE_TEXT), _cell(fmt2(fig[name]), TABLE_NUMBER)))
                  for label, name in zip(breakdown_labels(shown), shown, strict=True)]
-    return (Table((90.0, 50.0), tuple(rows), min_row_height_mm=8, keep_together=True)
-            if len(rows) > 1 else None)
+    return body_table((90, 50), rows) if len(rows) > 1 else None

@@ -191,7 +191,8 @@ def test_libreoffice_never_begins_a_line_with_the_unit_of_a_figure(example_pdf):
                           capture_output=True, text=True, check=True).stdout
     lines = [line.rstrip() for line in text.splitlines()]
     split = [(a[-10:], b[:6]) for a, b in pairwise(lines)
-             if re.search(r"\d$", a) and re.match(rf"\s*(?:{_CJK_UNITS})", b)]
+             if re.search(r"\d$", a) and not re.search(r"表\d+$", a)  # a caption's 表1
+             and re.match(rf"\s*(?:{_CJK_UNITS})", b)]
     assert split == []
 
 
@@ -217,15 +218,37 @@ def _rows_kept_with_next(table: etree._Element) -> list[bool]:
             for tr in table.findall("w:tr", NS)]
 
 
-def test_small_body_tables_are_kept_on_one_page(parts):
-    """收支 summary and score summary: every row but the last kept with the next, so the
-    table moves to the next page whole rather than splitting; no row splits inside."""
-    body_tables = parts["word/document.xml"].findall(".//w:tbl", NS)[:2]
-    for table in body_tables:
-        kept = _rows_kept_with_next(table)
-        assert kept == [True] * (len(kept) - 1) + [False]
+def test_body_tables_break_only_when_long(parts):
+    """A body table under 8 rows (表2, the score summary) is kept on one page: every row
+    but the last kept with the next. One of 8 rows or more (表1 here, 收支 of 8 rows) may
+    break across pages instead of leaving a third of a page blank: its caption and header
+    stay with the first row, the header repeats, the last row stays with the one before;
+    no row splits inside either."""
+    money, scores = parts["word/document.xml"].findall(".//w:tbl", NS)[:2]
+    kept = _rows_kept_with_next(scores)
+    assert len(kept) < 8 and kept == [True] * (len(kept) - 1) + [False]
+    kept = _rows_kept_with_next(money)
+    assert len(kept) >= 8 and kept == [True] + [False] * (len(kept) - 3) + [True, False]
+    assert money.find("w:tr/w:trPr/w:tblHeader", NS) is not None
+    caption = money.getprevious()
+    assert texts(caption).startswith("表1") and caption.find("w:pPr/w:pStyle", NS).get(
+        q("w:val")) == "TableCaption"
+    for table in (money, scores):
         assert all(tr.find("w:trPr/w:cantSplit", NS) is not None
                    for tr in table.findall("w:tr", NS))
+
+
+def test_body_tables_fill_the_text_block_with_space_after(parts):
+    """表1 and 表2 alike: as wide as the text block (156 mm), centred; the paragraph or
+    heading after each stands off its bottom border by spacing before (no blank line)."""
+    body_tables = parts["word/document.xml"].findall(".//w:tbl", NS)[:2]
+    for table in body_tables:
+        width = int(table.find("w:tblPr/w:tblW", NS).get(q("w:w")))
+        assert width == sum(int(c.get(q("w:w"))) for c in table.find("w:tblGrid", NS))
+        assert abs(mm(width) - 156) < 0.1
+        after = table.getnext()
+        assert texts(after).strip()  # a heading or paragraph, not a blank one
+        assert int(after.find("w:pPr/w:spacing", NS).get(q("w:before"))) >= 240
 
 
 def test_appendix_tables_never_leave_a_row_alone(parts):

@@ -76,12 +76,20 @@ def _one_run(text: str, props: str) -> str:
     return f"<w:r>{props}{''.join(pieces)}</w:r>"
 
 
+# Space between a body table and the paragraph or heading after it, in twips: about half
+# of the body's 22-line grid line (225 mm / 22), so a heading never touches the bottom
+# border. Word has no space-after for a table, and a blank paragraph would be a line of
+# text; spacing before on the next paragraph is what both Word and LibreOffice honour.
+SPACE_AFTER_TABLE = 290
+
+
 @lru_cache(maxsize=8192)
 def paragraph_xml(style: str, runs: tuple[Run, ...], keep_next: bool = False,
-                  left_chars: int = 0) -> str:
+                  left_chars: int = 0, after_table: bool = False) -> str:
     """Cached: across a batch most table cells and default texts repeat word for word."""
     keep = "<w:keepNext/>" if keep_next else ""
-    # pPr order: pStyle, keepNext, …, ind, jc — an indent keeps the style's jc. In twips
+    keep += f'<w:spacing w:before="{SPACE_AFTER_TABLE}"/>' if after_table else ""
+    # pPr order: pStyle, keepNext, …, spacing, ind, jc — an indent keeps the style's jc. In twips
     # of the grid's character (156 mm / 28), which Word and LibreOffice both place alike;
     # w:leftChars would leave Word to its own character unit, and LibreOffice ignores it.
     ind = f'<w:ind w:left="{round(left_chars * _CHAR_TWIPS / 100)}"/>' if left_chars else ""
@@ -93,15 +101,17 @@ def paragraph_xml(style: str, runs: tuple[Run, ...], keep_next: bool = False,
 class ParagraphPolicy:
     kind: ClassVar[type] = Paragraph
 
-    def render(self, block: Paragraph) -> str:
-        return paragraph_xml(block.style, block.runs, block.keep_next, block.left_chars)
+    def render(self, block: Paragraph, after_table: bool = False) -> str:
+        return paragraph_xml(block.style, block.runs, block.keep_next, block.left_chars,
+                             after_table)
 
 
 class HeadingPolicy:
     kind: ClassVar[type] = Heading
 
-    def render(self, block: Heading) -> str:
-        return paragraph_xml(HEADINGS[block.level], (Run(block.text),))
+    def render(self, block: Heading, after_table: bool = False) -> str:
+        return paragraph_xml(HEADINGS[block.level], (Run(block.text),),
+                             after_table=after_table)
 
 
 class TablePolicy:
@@ -110,7 +120,7 @@ class TablePolicy:
 
     kind: ClassVar[type] = Table
 
-    def render(self, block: Table) -> str:
+    def render(self, block: Table, after_table: bool = False) -> str:
         # Columns rounded at their edges: together they are exactly the table's width.
         edges = [_twips(e) for e in accumulate(block.widths_mm, initial=0)]
         columns = tuple(b - a for a, b in pairwise(edges))
@@ -174,7 +184,8 @@ END_OF_TABLE = (f'<w:p><w:pPr><w:pStyle w:val="{TABLE_TEXT}"/>'
 
 
 def blocks_xml(blocks: list[Block]) -> str:
-    parts = [POLICIES[type(block)].render(block) for block in blocks]
+    parts = [POLICIES[type(block)].render(block, isinstance(before, Table))
+             for before, block in zip([None, *blocks], blocks, strict=False)]
     if blocks and isinstance(blocks[-1], Table):
         # A table may not end a cell or a section's body; Word wants a paragraph after it.
         parts.append(END_OF_TABLE)
