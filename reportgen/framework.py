@@ -29,7 +29,7 @@ from .rules import Dec, Rule, WhenNotApplicable
 PATTERN_NAMES = frozenset({"名称", "值", "得分", "分值", "扣分", "规则说明", "公式说明",
                            "年度", "单位名称", "依据", "简称", "考核机构", "项数"})
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-# An optional clause of a pattern: 【上年结转和结余{年初结转和结余}万元｜无上年结转和结余】 is
+# An optional clause of a pattern: 【年初结转和结余{年初结转和结余}万元｜无年初结转和结余】 is
 # printed as its first part when a figure in it is not zero, else as the words after ｜ (or
 # nothing when there are none): a zero category is said as 无 or left out, never as 0.00万元.
 # The brackets a Chinese input method types for [ ]; | or ｜ between the two parts.

@@ -425,7 +425,7 @@ def test_zero_carry_over_and_no_supplementary_budget_are_said_as_wu(make_departm
         raw["预算"]["本年追加预算"] = "0"
     card = evaluate(make_department(change)).scorecard
     assert card.by_name("预算完成率").analysis == (
-        "本部门无上年结转和结余，年初预算1543.40万元，本年未追加预算，年末无结转和结余，预算完成率＝"
+        "本部门无年初结转和结余，年初预算1543.40万元，本年未追加预算，年末无结转和结余，预算完成率＝"
         "（上年结转＋年初预算＋本年追加预算－年末结余）÷（上年结转＋年初预算＋本年追加预算）×100%＝"
         "100.00%，达到100%，得满分5.00分。")
     assert card.by_name("预算控制率").analysis == (
@@ -438,7 +438,7 @@ def test_only_the_zero_clause_changes(make_department):
     def change(raw):
         raw["收支"]["年初结转和结余"] = "0"
     assert evaluate(make_department(change)).scorecard.by_name("预算完成率").analysis == (
-        "本部门无上年结转和结余，年初预算1543.40万元，本年追加预算5383.91万元，年末结转和结余898.35万元，"
+        "本部门无年初结转和结余，年初预算1543.40万元，本年追加预算5383.91万元，年末结转和结余898.35万元，"
         "预算完成率＝（上年结转＋年初预算＋本年追加预算－年末结余）÷（上年结转＋年初预算＋本年追加预算）"
         "×100%＝87.03%，低于100%达12.97个百分点，按每低于5个百分点扣2分计（不足5个百分点的部分不扣分），"
         "扣4.00分，得1.00分。")
