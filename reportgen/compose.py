@@ -20,6 +20,7 @@ from .inputs.narratives import NARRATIVE_SECTIONS, Narratives, normalize_name
 from .numbers import fmt_points, fmt_score
 from .phrases import (
     Mention,
+    assessor,
     credit_code_text,
     identity_sentence,
     phrases,
@@ -369,7 +370,7 @@ class Composer:
             *score_blocks[-1].runs, Run(f"各一级指标得分及得分率见{label}。")))
         score_blocks += captioned(label, "一级指标得分情况", score_summary_table(card))
         return numbered([("绩效评价得分", score_blocks),
-                         ("存在的绩效问题", problem_blocks(self.lost_points()))])
+                         ("存在的绩效问题", problem_blocks(self.lost_points(), assessor(data)))])
 
 
 def captioned(label: str, title: str, table: Table) -> list[Block]:
@@ -405,7 +406,7 @@ def signature_left(date: str) -> int:
     return LINE_CHARS * 100 - 2 * DATE_RIGHT - display_width(date) * 50
 
 
-def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:
+def problem_blocks(lost: list[IndicatorScore], assessor: str = "") -> list[Block]:
     """The deductions as performance problems; an indicator that could not be computed
     (a zero denominator) is an outcome to explain, not a problem of performance."""
     if not lost:
@@ -418,7 +419,7 @@ def problem_blocks(lost: list[IndicatorScore]) -> list[Block]:
     if problems:
         blocks.append(Paragraph.of(f"{head}存在的主要绩效问题是："))
         for i, r in enumerate(problems, 1):
-            blocks.append(_paragraph(f"{problem_text(r)}。", f"{i}."))
+            blocks.append(_paragraph(f"{problem_text(r, assessor)}。", f"{i}."))
     else:
         blocks.append(Paragraph.of(head))
     for r in others:
@@ -474,7 +475,7 @@ def lost_sentence(r: IndicatorScore, year: int) -> str:
     return f"{year}年度本部门{r.name}{r.explanation}。"
 
 
-def problem_text(r: IndicatorScore) -> str:
+def problem_text(r: IndicatorScore, assessor: str = "") -> str:
     """One item of 存在的绩效问题: what fell short — a checklist's unmet criteria as this
     department's shortfall, else the framework's 问题表述 — then the figure and the loss in
     one bracket that holds no other bracket and does not name the subject again
@@ -482,7 +483,10 @@ def problem_text(r: IndicatorScore) -> str:
     what = r.shortfall or r.indicator.problem or f"{r.name}未达到评价标准"
     lost = f"扣{fmt_score(r.lost)}分"
     if r.value is not None:
+        # A score-valued indicator names who gave the score (县绩效办考核得分95.60分), not
+        # the formula's variable (绩效办对应部分考核得分).
         label = (unrepeated(r.name, what) if r.indicator.rule.unit == "%"
+                 else f"{assessor}考核得分" if r.indicator.rule.unit == "分"
                  else r.indicator.formula_label or r.name)
         return f"{what}（{label}{r.value_display}，{lost}）"
     said = r.indicator.rule.kind == "等级" and _level_meaning(r)

@@ -248,10 +248,12 @@ class Linear(_Rule):
         score = _clamp(capped / self.full_value * given.points, given.points)
         if score >= given.points:
             return RuleOutcome(score, score_words(score, given.points))
-        # The value quoted as stated (93.341), not restated at two places.
-        return RuleOutcome(score, (f"按{fmt_stated(capped)}÷{fmt_points(self.full_value)}×"
-                                   f"{fmt_points(given.points)}折算，"
-                                   f"{score_words(score, given.points)}"))
+        # The framework's own formula (该项得分＝（…÷100）×8) with its figures and result,
+        # then the loss; the value quoted as stated (93.341), not restated at two places.
+        lost = f"扣{fmt_score(given.points - score)}分"
+        return RuleOutcome(score, (f"该项得分＝{fmt_stated(capped)}÷{fmt_points(self.full_value)}×"
+                                   f"{fmt_points(given.points)}＝{fmt_score(score)}分，"
+                                   f"{lost}{'，不得分' if score <= 0 else ''}"))
 
 
 class Checklist(_Rule):

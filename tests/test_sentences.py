@@ -92,8 +92,10 @@ def test_band_equal_to_zero():
 # -- 线性 (a score-valued indicator) ---------------------------------------------------------
 def test_linear_score_valued():
     assert say(Linear.model_validate({"类型": "线性"}), "8", value=D("91.2")) == (
-        D("7.30"), "按91.20÷100×8折算，扣0.70分，得7.30分")
+        D("7.30"), "该项得分＝91.20÷100×8＝7.30分，扣0.70分")
     assert say(Linear.model_validate({"类型": "线性"}), "8", value=D("100")) == (D(8), "得满分8.00分")
+    assert say(Linear.model_validate({"类型": "线性"}), "8", value=D("0")) == (
+        D(0), "该项得分＝0.00÷100×8＝0.00分，扣8.00分，不得分")
 
 
 # -- 清单: met, failed as a shortfall, both modes, capped ------------------------------------
@@ -203,7 +205,7 @@ def test_zero_denominator_outcome_is_the_frameworks_setting(make_department, tmp
     ("预算控制率", "2018年度本部门预算控制率为348.83%，超过100%，按评分标准扣5.00分，不得分。"),
     # score-valued: who gave the score (考核机构 from the data) and how it converts
     ("重点工作实际完成率", "州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
-                          "93.341分，重点工作实际完成率按93.341÷100×8折算，扣0.53分，得7.47分。"),
+                          "93.341分，该项得分＝93.341÷100×8＝7.47分，扣0.53分。"),
     ("绩效指标明确性", "2018年度本部门绩效指标明确性评价中，第③项“与部门年度的任务数或计划数相对应”"
                       "未达到要求，扣1.00分，得2.00分。"),
     ("行政效能", "2018年度本部门行政效能效果一般，扣3.00分，得3.00分。"),
@@ -214,8 +216,8 @@ def test_explanation_lead_ins(zero_and_losses, name, expected):
 
 def test_problem_items_have_no_bracket_inside_a_bracket(zero_and_losses):
     card = zero_and_losses
-    assert problem_text(card.by_name("重点工作实际完成率")) == (
-        "部分重点工作未全面完成（绩效办对应部分考核得分93.341分，扣0.53分）")
+    assert problem_text(card.by_name("重点工作实际完成率"), "州绩效办") == (
+        "部分重点工作未全面完成（州绩效办考核得分93.341分，扣0.53分）")
     assert problem_text(card.by_name("预算控制率")) == (
         "年初预算编制与实际需求差距较大，年内追加预算较多（预算控制率348.83%，扣5.00分）")
 
@@ -242,6 +244,8 @@ def test_problem_items_do_not_repeat_their_subject(county_card):
         "社会公众或服务对象满意度不高（满意度86.17%，扣2.00分）")
     assert problem_text(county_card.by_name("“三公经费”变动率")) == (
         "“三公经费”预算较上年增长（变动率15.00%，扣8.00分）")
+    assert problem_text(county_card.by_name("重点工作实际完成率"), "县绩效办") == (
+        "部分重点工作未全面完成（县绩效办考核得分95.60分，扣0.35分）")
     assert problem_text(county_card.by_name("新建楼堂馆所面积控制率")) == (
         "新建楼堂馆所超过批准面积（面积控制率109.74%，扣2.00分）")
 
@@ -336,7 +340,7 @@ def test_level_none_keeps_its_gloss():
     ("预算控制率", "本部门2018年年初预算1543.40万元，本年追加预算5383.91万元，预算控制率＝"
                   "（本年追加预算÷年初预算）×100%＝348.83%，超过100%，按评分标准扣5.00分，不得分。"),
     ("重点工作实际完成率", "州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为"
-                          "93.341分，重点工作实际完成率按93.341÷100×8折算，扣0.53分，得7.47分。"),
+                          "93.341分，该项得分＝93.341÷100×8＝7.47分，扣0.53分。"),
     ("行政效能", "本局深入开展机关效能建设，采取定期检查与不定期抽查、明查与暗访相结合的方式检查"
                 "岗位责任制、服务承诺制、限时办结制等制度的执行，7项政务服务事项全部进驻州政务中心"
                 "办理，依申请类事项网上可办率超过60%。根据评分标准，行政效能效果较好，得满分6.00分。"),

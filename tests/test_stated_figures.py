@@ -46,9 +46,9 @@ def test_the_seed_score_is_quoted_as_given_and_the_result_keeps_two_places():
     ev = evaluate(EXAMPLE)
     result = ev.scorecard.by_name("重点工作实际完成率")
     assert result.value == D("93.341") and result.score == D("7.47")
-    assert result.explanation == "按93.341÷100×8折算，扣0.53分，得7.47分"
+    assert result.explanation == "该项得分＝93.341÷100×8＝7.47分，扣0.53分"
     assert result.analysis == ("州绩效办对本部门2018年度为民办实事和部门重点工程与重点工作的考核得分为93.341分，"
-                               "重点工作实际完成率按93.341÷100×8折算，扣0.53分，得7.47分。")
+                               "该项得分＝93.341÷100×8＝7.47分，扣0.53分。")
     assert result.value_text == "93.341分"
     assert ev.scorecard.total == D("90.47")
 
@@ -68,7 +68,7 @@ def test_a_score_with_one_place_reads_with_two(tmp_path):
     raw = example_raw()
     raw["考核与调查"]["绩效办考核得分"] = "91.2"
     result = evaluate(write_department(tmp_path / "d", raw)).scorecard.by_name("重点工作实际完成率")
-    assert result.explanation == "按91.20÷100×8折算，扣0.70分，得7.30分"
+    assert result.explanation == "该项得分＝91.20÷100×8＝7.30分，扣0.70分"
 
 
 def test_the_stated_score_is_scored_as_printed(tmp_path):
@@ -77,7 +77,7 @@ def test_the_stated_score_is_scored_as_printed(tmp_path):
     raw = example_raw()
     raw["考核与调查"]["绩效办考核得分"] = "93.063"
     result = evaluate(write_department(tmp_path / "d", raw)).scorecard.by_name("重点工作实际完成率")
-    assert result.explanation == "按93.063÷100×8折算，扣0.55分，得7.45分"
+    assert result.explanation == "该项得分＝93.063÷100×8＝7.45分，扣0.55分"
     assert result.score == D("7.45")
 
 
