@@ -115,6 +115,8 @@ class Composer:
     findings: list[Finding] = field(default_factory=list)
     tables: int = field(default=0, init=False)  # the body's tables numbered so far
     mentioned: set[str] = field(default_factory=set)  # names whose Mention was said in full
+    # 需要说明事项's item number of each title, so 存在的绩效问题 can point to it.
+    explained: dict[str, int] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self.refs = references(self.ev)
@@ -338,6 +340,7 @@ class Composer:
             return [Paragraph.of("本年度各项指标均得满分，没有需要说明的事项。")]
         blocks: list[Block] = []
         for i, (title, body) in enumerate(items, 1):
+            self.explained.setdefault(title, i)
             blocks.append(Heading(3, f"{i}.{title}"))
             blocks.extend(body or [Paragraph.of(f"【待补充：{title}】")])
         return blocks
@@ -370,7 +373,7 @@ class Composer:
             *score_blocks[-1].runs, Run(f"各一级指标得分及得分率见{label}。")))
         score_blocks += captioned(label, "一级指标得分情况", score_summary_table(card))
         return numbered([("绩效评价得分", score_blocks),
-                         ("存在的绩效问题", problem_blocks(self.lost_points(), assessor(data)))])
+                         ("存在的绩效问题", problem_blocks(self.lost_points(), assessor(data), self.explained))])
 
 
 def captioned(label: str, title: str, table: Table) -> list[Block]:
@@ -406,7 +409,8 @@ def signature_left(date: str) -> int:
     return LINE_CHARS * 100 - 2 * DATE_RIGHT - display_width(date) * 50
 
 
-def problem_blocks(lost: list[IndicatorScore], assessor: str = "") -> list[Block]:
+def problem_blocks(lost: list[IndicatorScore], assessor: str = "",
+                   explained: dict[str, int] | None = None) -> list[Block]:
     """The deductions as performance problems; an indicator that could not be computed
     (a zero denominator) is an outcome to explain, not a problem of performance."""
     if not lost:
@@ -424,7 +428,11 @@ def problem_blocks(lost: list[IndicatorScore], assessor: str = "") -> list[Block
         blocks.append(Paragraph.of(head))
     for r in others:
         if r.status is Status.NOT_COMPUTABLE:
-            text = f"此外，{r.explanation}，具体情况见需要说明事项。"
+            # Its own subject, why it could not be worked out, and which item explains it.
+            number = (explained or {}).get(r.name)
+            where = f"需要说明事项第{number}项" if number else "需要说明事项"
+            text = (f"此外，{r.name}因{r.reason}无法按公式计算，"
+                    f"{score_words(r.score, r.points)}，详见{where}。")
         else:
             text = _marked(f"另有{quoted(r.name)}因缺少数据未能计算，"
                            f"{score_words(r.score, r.points)}。", r)

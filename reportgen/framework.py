@@ -121,6 +121,12 @@ class Framework(_Node):
     _digest: str = PrivateAttr("")  # sha256 of the file it was loaded from
 
     @property
+    def zero_denominator_rule(self) -> str:
+        """The setting as a 评价标准 says it, printed in 附件1 where an indicator met it, so
+        the report's 按评分标准…不得分 can be traced."""
+        return f"公式分母为零、无法按公式计算的，{self.zero_denominator}。"
+
+    @property
     def digest(self) -> str:
         return self._digest
 

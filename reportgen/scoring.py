@@ -155,7 +155,7 @@ def _score_one(ind: Indicator, data: DepartmentYear, values: dict[str, Decimal |
             reason = f"{what}为零"
             got = ind.points if when_zero == "得满分" else ZERO
             text = (f"{reason}，{unrepeated(ind.name, reason)}无法按公式计算，"
-                    f"按评价框架规定{score_words(got, ind.points)}")
+                    f"按评分标准{score_words(got, ind.points)}")
             return None, got, text, f"本部门{text}。", Status.NOT_COMPUTABLE, reason, \
                 tuple(exc.zero)
     judgement = data.judgements.get(ind.name)

@@ -10,7 +10,7 @@ from .document import CONTINUE, RESTART, Cell, Paragraph, Row, Table
 from .facts import Figures
 from .model import THREE_PUBLIC_PARTS, Breakdown, DepartmentYear
 from .numbers import fmt2, fmt_points, fmt_score
-from .scoring import Scorecard
+from .scoring import IndicatorScore, Scorecard, Status
 from .template_contract import (
     TABLE_CENTER,
     TABLE_HEADING,
@@ -84,13 +84,22 @@ def indicator_table(card: Scorecard) -> Table:
                     *_group_cells(i == 0, group.name, group.points),
                     _cell("\n".join(ind.name_lines)),
                     _cell(fmt_points(ind.points)),
-                    _cell(criteria_lines(ind.standard), TABLE_TEXT),
+                    _cell(_standard(card, ind.standard, result), TABLE_TEXT),
                     _cell(ind.description, TABLE_TEXT),
                     _cell(fmt_score(result.score) if result else "—", TABLE_NUMBER),
                 )))
     rows.append(Row((_cell("合计"), _cell("100"), _cell("", span=6),
                      _cell(fmt_score(card.total), TABLE_NUMBER))))
     return Table(INDICATOR_WIDTHS, tuple(rows))
+
+
+def _standard(card: Scorecard, standard: str, result: IndicatorScore | None) -> str:
+    """An indicator that could not be worked out (a zero denominator) carries the
+    framework's rule for it, which its sentence cites as 按评分标准."""
+    lines = criteria_lines(standard)
+    if result is None or result.status is not Status.NOT_COMPUTABLE:
+        return lines
+    return f"{lines.rstrip()}\n{card.framework.zero_denominator_rule}"
 
 
 def _money(value) -> str:

@@ -110,7 +110,7 @@ def test_zero_denominator_is_stated_not_raised(make_department):
     assert result.status.value == "not_computable"
     assert result.score == 0
     assert result.analysis == ("本部门编制数为零，在职人员控制率无法按公式计算，"
-                               "按评价框架规定扣3.00分，不得分。")
+                               "按评分标准扣3.00分，不得分。")
     assert any("在职人员控制率" in f.message and "无法计算" in f.message for f in ev.findings)
 
 

@@ -172,7 +172,7 @@ def zero_and_losses(make_department):
 def test_zero_denominator_has_no_variable_name_nor_provisional_word(zero_and_losses):
     r = zero_and_losses.by_name("“三公经费”变动率")
     # last year's budget by its year, the subject said once, the basis of 不得分 stated
-    expected = ("本部门2017年度“三公经费”预算为零，变动率无法按公式计算，按评价框架规定扣4.00分，"
+    expected = ("本部门2017年度“三公经费”预算为零，变动率无法按公式计算，按评分标准扣4.00分，"
                 "不得分。")
     assert r.analysis == expected
     assert lost_sentence(r, 2018) == expected
@@ -196,7 +196,7 @@ def test_zero_denominator_outcome_is_the_frameworks_setting(make_department, tmp
         raw["评价框架"] = str(framework)
     r = evaluate(make_department(change)).scorecard.by_name("“三公经费”变动率")
     assert (r.score, r.analysis) == (D(4), "本部门2017年度“三公经费”预算为零，变动率无法按公式计算，"
-                                           "按评价框架规定得满分4.00分。")
+                                           "按评分标准得满分4.00分。")
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -268,8 +268,23 @@ def test_zero_denominator_is_not_a_performance_problem(zero_and_losses):
     texts = [p.text for p in problem_blocks(lost)]
     assert texts[0] == "本年度共有六项指标未得满分，合计扣17.53分。存在的主要绩效问题是："
     assert not any("变动率" in t for t in texts[1:-1])
-    assert texts[-1] == ("此外，2017年度“三公经费”预算为零，变动率无法按公式计算，按评价框架规定扣4.00分，"
-                         "不得分，具体情况见需要说明事项。")
+    assert texts[-1] == ("此外，“三公经费”变动率因2017年度“三公经费”预算为零无法按公式计算，扣4.00分，"
+                         "不得分，详见需要说明事项。")
+    numbered = problem_blocks(lost, "州绩效办", {"“三公经费”变动率": 3})
+    assert numbered[-1].text.endswith("不得分，详见需要说明事项第3项。")
+
+
+def test_zero_denominator_rule_is_printed_in_the_indicator_table(zero_and_losses):
+    """The report says 按评分标准…不得分: 附件1 shows that standard for the indicator."""
+    from reportgen.tables import indicator_table
+
+    rows = [[p.text for c in row.cells for p in c.paragraphs]
+            for row in indicator_table(zero_and_losses).rows]
+    change = next(r for r in rows if "“三公经费”变动率≤0，计4分；“三公经费”变动率＞0，每超过一个百分点扣0.4分，"
+                  "扣完为止。" in "".join(r))
+    assert "公式分母为零、无法按公式计算的，不得分。" in change
+    others = [t for r in rows if r is not change for t in r]
+    assert not any("公式分母为零" in t for t in others)
 
 
 def test_no_problem_when_all_full():
@@ -616,4 +631,4 @@ def test_no_questionnaire_returned_names_the_figure_not_its_field(make_departmen
         raw["考核与调查"]["满意度调查"] = {"发放": "90", "收回": "0", "满意": "0"}
     r = evaluate(make_department(change)).scorecard.by_name("社会公众或服务对象满意度")
     assert r.analysis == (
-        "本部门问卷收回数为零，社会公众或服务对象满意度无法按公式计算，按评价框架规定扣6.00分，不得分。")
+        "本部门问卷收回数为零，社会公众或服务对象满意度无法按公式计算，按评分标准扣6.00分，不得分。")

@@ -119,7 +119,7 @@ def test_emergency_example_is_xlsx_with_a_zero_denominator():
     growth = card.by_name("“三公经费”变动率")
     assert growth.status.value == "not_computable" and growth.score == 0
     assert growth.analysis == ("本部门2018年度“三公经费”预算为零，变动率无法按公式计算，"
-                               "按评价框架规定扣4.00分，不得分。")
+                               "按评分标准扣4.00分，不得分。")
     assert card.by_name("资金使用合规性").score == 5
     assert card.total == Decimal("89.30") and card.grade == "良"
     # 需要说明事项.md explains the zero: no warning is left to clear.
