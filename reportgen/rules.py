@@ -54,7 +54,7 @@ class RuleOutcome:
 def score_words(score: Decimal, points: Decimal, lost_word: str = "扣") -> str:
     """How every sentence states a score, in one form: 得满分6.00分; 扣2.00分，得3.00分;
     扣5.00分，不得分 (the frameworks' own 不得分 for nothing left). The deduction comes
-    first, as the working does; lost_word varies it after a sum (共扣) or a cap (实扣)."""
+    first, as the working does; lost_word varies it after a sum (共扣)."""
     if score >= points:
         return f"得满分{fmt_score(points)}分"
     lost = f"{lost_word}{fmt_score(points - score)}分"
@@ -130,8 +130,7 @@ class Stepwise(_Rule):
         rule = f"按{every}{step}个百分点扣{fmt_points(self.deduction)}分计"
         if due > points:
             return RuleOutcome(score, (f"{off}，{rule}应扣{fmt_score(due)}分，超过该项分值"
-                                   f"{fmt_points(points)}分，扣完为止，"
-                                   f"{score_words(score, points, '实扣')}"), in_words)
+                                   f"{fmt_points(points)}分，扣完为止，不得分"), in_words)
         return RuleOutcome(score, f"{off}，{rule}（{policy}），{score_words(score, points)}",
                            in_words)
 
@@ -312,8 +311,7 @@ class Checklist(_Rule):
         score = _clamp(points - lost, points)
         if due > points:
             return RuleOutcome(score, (f"{shortfall}，每项扣{per}分，应扣{fmt_score(due)}分，"
-                                       f"超过该项分值{fmt_points(points)}分，扣完为止，"
-                                       f"{score_words(score, points, '实扣')}"), shortfall=problem)
+                                       f"超过该项分值{fmt_points(points)}分，扣完为止，不得分"), shortfall=problem)
         if len(failed) == 1:
             return RuleOutcome(score, f"{shortfall}，{score_words(score, points)}",
                                shortfall=problem)
@@ -362,8 +360,9 @@ class Levels(_Rule):
             raise MissingInput(f"缺少评定等级，请在“评议”下填写 等级（{names}之一）")
         for lv in self.levels:
             if lv.name == given.level.strip():
-                # Said once, in the framework's own words (行政效能效果较好): "评定为“一般”
-                # （效果一般）" said it twice. The level's name only where it has no 说明.
+                # Said once: 评定为“一般” by the level's name, or its 说明 where the name does
+                # not read as a rating (无效果或者效果不明显); "行政效能效果一般" and "评定为
+                # “一般”（效果一般）" both said a word twice.
                 said = lv.meaning or f"评定为“{lv.name}”"
                 score = _clamp(lv.score, given.points)
                 return RuleOutcome(score, f"{said}，{score_words(score, given.points)}")

@@ -48,7 +48,7 @@ def test_stepwise_capped_deduction_says_kou_wan_wei_zhi():
     score, text = say(step(目标="0", 每步扣分="0.8"), "8", value=D("15.00"))
     assert score == 0
     assert text == ("较上年增长，按每超过1个百分点扣0.8分计应扣12.00分，超过该项分值8分，扣完为止，"
-                    "实扣8.00分，不得分")
+                    "不得分")
 
 
 def test_stepwise_negative_change_is_a_decrease_in_words():
@@ -124,7 +124,7 @@ def test_checklist_several_failed():
 def test_checklist_deductions_capped():
     assert say(checklist("扣分", "2"), "3", answers=[False, False, True]) == (
         D(0), "第①项“符合国家法律法规”、第②项“符合部门“三定”方案确定的职责”未达到要求，每项扣2分，"
-              "应扣4.00分，超过该项分值3分，扣完为止，实扣3.00分，不得分")
+              "应扣4.00分，超过该项分值3分，扣完为止，不得分")
 
 
 def test_checklist_award_mode():
@@ -208,7 +208,7 @@ def test_zero_denominator_outcome_is_the_frameworks_setting(make_department, tmp
                           "93.341分，该项得分＝93.341÷100×8＝7.47分，扣0.53分。"),
     ("绩效指标明确性", "2018年度本部门绩效指标明确性评价中，第③项“与部门年度的任务数或计划数相对应”"
                       "未达到要求，扣1.00分，得2.00分。"),
-    ("行政效能", "2018年度本部门行政效能效果一般，扣3.00分，得3.00分。"),
+    ("行政效能", "2018年度本部门行政效能评定为“一般”，扣3.00分，得3.00分。"),
 ])
 def test_explanation_lead_ins(zero_and_losses, name, expected):
     assert lost_sentence(zero_and_losses.by_name(name), 2018) == expected
@@ -226,7 +226,7 @@ def test_problem_items_say_the_loss_once_and_the_subject_once(zero_and_losses):
     """Never 得3.00分，扣3.00分 in a problem; a level says its level; a checklist says this
     department's shortfall, from the criterion it did not meet."""
     card = zero_and_losses
-    assert problem_text(card.by_name("行政效能")) == "行政效能提升不够明显（效果一般，扣3.00分）"
+    assert problem_text(card.by_name("行政效能")) == "行政效能提升不够明显（评定为“一般”，扣3.00分）"
     assert problem_text(card.by_name("绩效指标明确性")) == (
         "部分绩效指标未与部门年度任务数或计划数相对应（绩效指标明确性扣1.00分）")
 
@@ -358,7 +358,7 @@ def test_level_none_keeps_its_gloss():
                           "93.341分，该项得分＝93.341÷100×8＝7.47分，扣0.53分。"),
     ("行政效能", "本局深入开展机关效能建设，采取定期检查与不定期抽查、明查与暗访相结合的方式检查"
                 "岗位责任制、服务承诺制、限时办结制等制度的执行，7项政务服务事项全部进驻州政务中心"
-                "办理，依申请类事项网上可办率超过60%。根据评分标准，行政效能效果较好，得满分6.00分。"),
+                "办理，依申请类事项网上可办率超过60%。根据评分标准，行政效能评定为“好”，得满分6.00分。"),
     ("经济效益", "2018年全州招商引资到位资金393.28亿元，完成全年目标任务的100.58%；进出口总额"
                 "2.44亿美元，同比增长23.8%，完成年度目标任务的105.6%；对外承包工程和劳务合作营业额2989万美元，"
                 "完成年度目标任务的104.51%；社会消费品零售总额307.6亿元，增长10.1%；新建农村电子商务"
@@ -430,10 +430,10 @@ def test_change_rate_lead_in_says_its_figure_once():
     r = evaluate(county).scorecard.by_name("“三公经费”变动率")
     assert lost_sentence(r, 2023) == (
         "2023年度本部门“三公经费”变动率为15.00%，按每超过1个百分点扣0.8分计应扣12.00分，"
-        "超过该项分值8分，扣完为止，实扣8.00分，不得分。")
+        "超过该项分值8分，扣完为止，不得分。")
     # the analysis says the figure once too: ＝15.00%，较上年增长 (not 即较上年增长15.00%)
     assert r.analysis.endswith("×100%＝15.00%，较上年增长，按每超过1个百分点扣0.8分计"
-                               "应扣12.00分，超过该项分值8分，扣完为止，实扣8.00分，不得分。")
+                               "应扣12.00分，超过该项分值8分，扣完为止，不得分。")
 
 
 # -- zero categories in the analysis patterns: said as 无 or left out (#8.8) ------------------
@@ -479,7 +479,7 @@ def test_nothing_spent_is_said_in_words(make_department):
     assert card.by_name("政府采购执行率").analysis == (
         "本部门2018年度未实际发生政府采购，政府采购预算73.89万元，政府采购执行率＝"
         "（实际政府采购金额÷政府采购预算数）×100%＝0.00%，偏离100%达100.00个百分点，"
-        "按每偏离5个百分点扣2分计应扣40.00分，超过该项分值6分，扣完为止，实扣6.00分，不得分。")
+        "按每偏离5个百分点扣2分计应扣40.00分，超过该项分值6分，扣完为止，不得分。")
     assert card.by_name("社会公众或服务对象满意度").analysis == (
         "本次自评共发放调查问卷90份，收回90份，其中没有评价满意的问卷，满意度＝满意问卷数÷收回问卷数"
         "×100%＝0.00%，处于0～70%区间，按评分标准扣6.00分，不得分。")
@@ -632,3 +632,15 @@ def test_no_questionnaire_returned_names_the_figure_not_its_field(make_departmen
     r = evaluate(make_department(change)).scorecard.by_name("社会公众或服务对象满意度")
     assert r.analysis == (
         "本部门问卷收回数为零，社会公众或服务对象满意度无法按公式计算，按评分标准扣6.00分，不得分。")
+
+
+@pytest.mark.parametrize("file", ["changsha-county.yaml", "xiangxi-2018.yaml"])
+def test_built_in_levels_read_without_an_echo(file):
+    """行政效能 评定为“一般”, not 行政效能效果一般; the 无 level by its 说明."""
+    from reportgen.framework import load_framework, shipped_frameworks
+
+    fw = load_framework(shipped_frameworks() / file)
+    rule = next(i for _, _, i in fw.indicators() if i.name == "行政效能").rule
+    assert say(rule, "6", level="好")[1] == "评定为“好”，得满分6.00分"
+    assert say(rule, "6", level="一般")[1] == "评定为“一般”，扣3.00分，得3.00分"
+    assert say(rule, "6", level="无")[1] == "无效果或者效果不明显，扣6.00分，不得分"

@@ -288,7 +288,7 @@ def test_state_example_names_the_county_count_as_in_its_narrative():
     """项目实施情况 says 接入全州8个县市; the 行政效能 basis from the workbook says it the same way."""
     analysis = evaluate(EXAMPLE.parent / "state-emergency-2019").scorecard.by_name("行政效能").analysis
     assert analysis == ("新机构组建当年完成“三定”，应急指挥平台接入全州8个县市，行政审批事项全部网上可办。"
-                        "根据评分标准，行政效能效果较好，得满分6.00分。")
+                        "根据评分标准，行政效能评定为“好”，得满分6.00分。")
 
 
 @pytest.mark.parametrize("folder, expected", [
