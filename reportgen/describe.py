@@ -150,14 +150,22 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures,
     exp, total = f.expenditure, fig["支出决算数"]
     if exp is not None:
         if total is not None:
+            # The same shape as 收入: the change in brackets after the total, then 其中.
             head = f"{year}年支出决算数{fmt2(total)}万元"
+            change = _change(fig, "支出决算数")
+            sole, nature = None, ""
             if exp.by_nature is not None:
                 sole = None if draft.disputed("收支", "支出决算数", "按支出性质") \
                     else _sole_part(exp.by_nature, total)
-                nature = f"全部为{clean_text(sole)}" if sole else \
-                    _split(exp.by_nature, "按支出性质", draft)
-                head += f"（{nature}）" if nature else ""
-            spending.append(head + _change(fig, "支出决算数").text)
+                nature = "" if sole else _split(exp.by_nature, "按支出性质", draft)
+            if sole:
+                spending.append(f"{head}，全部为{clean_text(sole)}{change.text}")
+            elif nature and change.compares:
+                spending.append(f"{head}（{change.bracketed}），其中：{nature}")
+            elif nature:
+                spending.append(f"{head}，其中：{nature}{change.text}")
+            else:
+                spending.append(head + change.text)
         for label, split in (("按经济分类", exp.by_economic_class),
                              ("按功能分类", exp.by_function)):
             text = "" if split is None else _split(split, label, draft)

@@ -554,7 +554,7 @@ def test_spending_all_of_one_nature_is_not_listed_as_its_only_part(make_departme
     def change(raw):
         raw["收支"]["支出决算数"]["按支出性质"] = {"基本支出": "6433.12", "项目支出": "0"}
     assert _spending(make_department, change)[1].startswith(
-        "2018年支出决算数6433.12万元（全部为基本支出）；按经济分类：")
+        "2018年支出决算数6433.12万元，全部为基本支出；按经济分类：")
 
 
 def test_staff_all_of_one_kind_is_not_listed_as_its_only_part(make_department):
@@ -644,3 +644,20 @@ def test_built_in_levels_read_without_an_echo(file):
     assert say(rule, "6", level="好")[1] == "评定为“好”，得满分6.00分"
     assert say(rule, "6", level="一般")[1] == "评定为“一般”，扣3.00分，得3.00分"
     assert say(rule, "6", level="无")[1] == "无效果或者效果不明显，扣6.00分，不得分"
+
+
+def test_income_and_spending_take_one_shape():
+    """收入 and 支出 alike: total, its change in brackets, then 其中 and the parts."""
+    from pathlib import Path
+
+    from reportgen.describe import expenditure_paragraphs
+
+    county = Path(__file__).resolve().parent.parent / "examples" / "county-transport-2023"
+    ev = evaluate(county)
+    income, spending = [p.text for p in expenditure_paragraphs(
+        ev.department.data, ev.scorecard.figures)][:2]
+    assert income.startswith("2023年收入决算数12486.55万元（比上年11205.30万元增加1281.25万元，"
+                             "增长11.43%），其中：财政拨款收入12310.20万元，其他收入176.35万元；")
+    assert spending.startswith("2023年支出决算数12894.16万元（比上年11630.08万元增加1264.08万元，"
+                               "增长10.87%），其中：基本支出2418.37万元，项目支出10475.79万元；"
+                               "按经济分类：")
