@@ -58,13 +58,16 @@ def problems(code: str) -> list[Problem]:
             f"统一社会信用代码第3～8位应为行政区划码（6位数字），现为“{region}”；请按证书核对",
             "第3～8位应为数字"))
     if len(code) != LENGTH:
-        missing_last = ""
+        missing_last = short_last = ""
         if len(code) == LENGTH - 1 and not bad:
+            # The likely full code, in the mark too: the clerk can compare it with the
+            # certificate without running check.
             full = code + check_character(code)
             missing_last = f"，如缺的是末位校验码，完整的代码应为{full}"
+            short_last = f"；如缺末位校验码，应为{full}"
         found.append(Problem(
             f"统一社会信用代码应为{LENGTH}位，现为{len(code)}位（{code}）；请按证书核对"
-            f"{missing_last}", f"应为{LENGTH}位，现为{len(code)}位"))
+            f"{missing_last}", f"应为{LENGTH}位，现为{len(code)}位{short_last}"))
     elif not bad:
         due, given = check_character(code[:-1]), code[-1]
         if due != given:

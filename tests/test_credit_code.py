@@ -47,7 +47,7 @@ def test_seventeen_characters_say_the_length_and_the_likely_full_code():
     assert problem.message == (
         "统一社会信用代码应为18位，现为17位（11433100006686429）；请按证书核对，"
         "如缺的是末位校验码，完整的代码应为114331000066864290")
-    assert problem.short == "应为18位，现为17位"
+    assert problem.short == "应为18位，现为17位；如缺末位校验码，应为114331000066864290"
 
 
 def test_a_wrong_check_character_says_which_it_should_be():
@@ -104,7 +104,8 @@ def test_an_invalid_code_makes_a_draft_marked_beside_the_code(tmp_path: Path):
     doc = Document(str(out))
     texts = [p.text for p in doc.paragraphs]
     [identity] = [t for t in texts if "统一社会信用代码" in t]
-    assert identity.startswith("州商务局统一社会信用代码为11433100006686420【待核实：应为18位，现为17位】，"
+    assert identity.startswith("州商务局统一社会信用代码为11433100006686420【待核实：应为18位，现为17位；"
+                               "如缺末位校验码，应为114331000066864204】，"
                                "办公地址为")
     assert doc.sections[0].header.paragraphs[0].text.startswith("草稿　尚有1处错误待核实")
 

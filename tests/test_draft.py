@@ -55,7 +55,7 @@ def test_as_filed_example_is_a_draft_marked_in_place(tmp_path, capsys):
     assert "[草稿] 有 2 个错误涉及报告中的数字" in said.err
     assert "年末实有人数188人【待核实：各项之和为216人】，其中：在职人员72人" in text_of(out)
     # The seed's 17-character 统一社会信用代码, kept as filed (GB 32100 wants 18).
-    assert "统一社会信用代码为11433100006686429【待核实：应为18位，现为17位】，" in text_of(out)
+    assert "统一社会信用代码为11433100006686429【待核实：应为18位，现为17位；如缺末位校验码，应为114331000066864290】，" in text_of(out)
     assert set(header_texts(out)) == {"草稿　尚有2处错误待核实，核实前不得作为正式报告报送"}
     # the mark is a run of its own in the highlighting character style, defined once
     doc = Document(str(out))
@@ -70,7 +70,7 @@ def test_as_filed_example_is_a_draft_marked_in_place(tmp_path, capsys):
                 marks.append(run_of_marks.replace(UNIT_GAP, ""))
             run_of_marks = ""
             unmarked.append("" if run is None else run.text)
-    assert marks == ["【待核实：应为18位，现为17位】", "【待核实：各项之和为216人】"]
+    assert marks == ["【待核实：应为18位，现为17位；如缺末位校验码，应为114331000066864290】", "【待核实：各项之和为216人】"]
     assert not any("【" in text for text in unmarked)
     style = doc.styles.element.xpath("w:style[@w:styleId='DraftMark']")[0]
     assert style.get(qn("w:type")) == "character"
