@@ -17,7 +17,8 @@ _DIGITS = "零一二三四五六七八九"
 # line of its figure.
 UNITS = ("亿美元", "万美元", "亿元", "万元", "元", "平方米", "万人次", "人次", "人", "个", "项",
          "家", "份", "次", "户", "名", "分", "%", "倍", "年", "月", "日", "天", "吨", "头", "册",
-         "条", "种", "辆", "台", "所", "件", "公里", "万")
+         "条", "种", "辆", "台", "所", "件", "座", "处", "起", "县", "栋", "间", "批", "场",
+         "宗", "笔", "套", "亩", "公里", "万")
 # U+202F NARROW NO-BREAK SPACE: what the report puts between a figure and its unit, so that
 # no line ends on the figure and begins with the unit (render/wordml.py says how).
 UNIT_GAP = "\u202f"

@@ -183,6 +183,15 @@ def test_a_figure_and_its_unit_are_kept_together(parts):
     assert kept > 100
 
 
+def test_counting_units_in_narratives_get_the_gap_too(parts):
+    """导5县, 待4起 in the narratives are figures with units like 86公里: the same gap; a
+    year's 年 keeps it too (the gap Word puts between a digit and CJK text anyway)."""
+    body = texts(parts["word/document.xml"])
+    for pair in ("5" + UNIT_GAP + "县", "4" + UNIT_GAP + "起", "2018" + UNIT_GAP + "年"):
+        assert pair in body, pair
+    assert not re.search(r"\d(?:县|起|座|处)", body)
+
+
 @needs_libreoffice
 def test_libreoffice_never_begins_a_line_with_the_unit_of_a_figure(example_pdf):
     """Body and tables: no line ends on a figure whose unit begins the next (the example
