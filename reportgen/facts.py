@@ -203,6 +203,11 @@ PATHS: dict[str, tuple[str, ...]] = {**{n: f.path for n, f in FACTS.items()},
                                      **{n: f.path for n, f in DERIVED.items()}}
 
 
+def _to_the_cent(name: str) -> bool:
+    """Money and every computed figure are printed, and scored, to the cent."""
+    return KINDS[name] in (FactKind.MONEY, FactKind.RATE) or name in DERIVED
+
+
 def figure_text(name: str, value: Decimal) -> str:
     """How a named figure is printed, in the body, the patterns and 附件2 alike.
 
@@ -213,7 +218,7 @@ def figure_text(name: str, value: Decimal) -> str:
     kind = KINDS[name]
     if kind is FactKind.COUNT:
         return fmt_count(value)
-    if kind in (FactKind.MONEY, FactKind.RATE) or name in DERIVED:
+    if _to_the_cent(name):
         return fmt2(value)
     return fmt_stated(value, 2 if kind is FactKind.SCORE else 0)
 
@@ -221,7 +226,7 @@ def figure_text(name: str, value: Decimal) -> str:
 def as_printed(name: str, value: Decimal) -> Decimal:
     """The figure at the precision it is printed, for a rule to score what the reader sees:
     money and computed figures to the cent, a stated score or number as given."""
-    if KINDS[name] in (FactKind.MONEY, FactKind.RATE) or name in DERIVED:
+    if _to_the_cent(name):
         return round2(value)
     return value
 
