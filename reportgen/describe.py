@@ -63,7 +63,12 @@ def _with_parts(label: str, tally: Breakdown, total: Decimal | None, unit: str =
         part = tally.parts()[sole]
         inner = _list(part, unit, fmt, (*path, sole), draft) if isinstance(part, Breakdown) else ""
         return f"{head}，全部为{clean_text(sole)}{f'（{inner}）' if inner else ''}{change.text}"
-    parts = _list(tally, unit, fmt, path, draft)
+    return _with_change(head, _list(tally, unit, fmt, path, draft), change)
+
+
+def _with_change(head: str, parts: str, change: Change) -> str:
+    """A total, its change on last year and its parts, in the one order of 基本情况: the
+    change in brackets before 其中 where it compares, else after the parts."""
     if not parts:
         return head + change.text
     if change.compares:
@@ -160,12 +165,8 @@ def expenditure_paragraphs(d: DepartmentYear, fig: Figures,
                 nature = "" if sole else _split(exp.by_nature, "按支出性质", draft)
             if sole:
                 spending.append(f"{head}，全部为{clean_text(sole)}{change.text}")
-            elif nature and change.compares:
-                spending.append(f"{head}（{change.bracketed}），其中：{nature}")
-            elif nature:
-                spending.append(f"{head}，其中：{nature}{change.text}")
             else:
-                spending.append(head + change.text)
+                spending.append(_with_change(head, nature, change))
         for label, split in (("按经济分类", exp.by_economic_class),
                              ("按功能分类", exp.by_function)):
             text = "" if split is None else _split(split, label, draft)
