@@ -97,8 +97,12 @@ class Change:
     (，上年亦无)."""
 
     text: str = ""
-    compares: bool = False
     bracketed: str = ""  # 比上年…万元减少…万元，下降30.88% — no bracket inside a bracket
+
+    @property
+    def compares(self) -> bool:
+        """A comparison with last year's figure, not words for a zero: it has a bracketed form."""
+        return bool(self.bracketed)
 
 
 def _change(fig: Figures, name: str) -> Change:
@@ -114,11 +118,11 @@ def _change(fig: Figures, name: str) -> Change:
         return Change(f"，上年为{fmt2(before)}万元")
     if diff == 0:
         same = f"与上年{fmt2(before)}万元持平"
-        return Change(f"，{same}", compares=True, bracketed=same)
+        return Change(f"，{same}", bracketed=same)
     word = "增加" if diff > 0 else "减少"
     change = f"比上年{fmt2(before)}万元{word}{fmt2(abs(diff))}万元"
     rate = "" if growth is None else f"{'增长' if diff > 0 else '下降'}{fmt2(abs(growth))}%"
-    return Change(f"，{change}（{rate}）" if rate else f"，{change}", compares=True,
+    return Change(f"，{change}（{rate}）" if rate else f"，{change}",
                   bracketed=f"{change}，{rate}" if rate else change)
 
 
