@@ -102,10 +102,6 @@ def _standard(card: Scorecard, standard: str, result: IndicatorScore | None) -> 
     return f"{lines.rstrip()}\n{card.framework.zero_denominator_rule}"
 
 
-def _money(value) -> str:
-    return "—" if value is None else fmt2(value)
-
-
 def _money_or_none(value) -> str | None:
     return None if value is None else fmt2(value)
 
