@@ -25,7 +25,13 @@ from ..template_contract import (
 from ..text import UNIT_GAP, UNITS, clean_text, xml_escape
 
 TWIPS_PER_MM = 1440 / 25.4
-_CHAR_TWIPS = round(TEXT_WIDTH_MM * TWIPS_PER_MM) / LINE_CHARS  # one character of the grid
+
+
+def _twips(mm: float) -> int:
+    return round(mm * TWIPS_PER_MM)
+
+
+_CHAR_TWIPS = _twips(TEXT_WIDTH_MM) / LINE_CHARS  # one character of the grid
 
 
 def run_xml(run: Run, keep_units: bool = True) -> str:
@@ -166,10 +172,6 @@ def _empty(keep: bool) -> str:
 
 
 _VMERGE = {"": "", RESTART: '<w:vMerge w:val="restart"/>', CONTINUE: "<w:vMerge/>"}
-
-
-def _twips(mm: float) -> int:
-    return round(mm * TWIPS_PER_MM)
 
 
 POLICIES = {policy.kind: policy for policy in (ParagraphPolicy(), HeadingPolicy(), TablePolicy())}
