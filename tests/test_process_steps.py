@@ -154,11 +154,16 @@ def _recipient_rows() -> range:
     return range(spot.row, spot.row + spot.entry.count)
 
 
-def test_recipients_are_read_from_the_workbook(tmp_path):
+def _blank_workbook(tmp_path):
+    """A blank 填报表 at tmp_path/d/data.xlsx, opened for filling in."""
     folder = tmp_path / "d"
     folder.mkdir()
     book = write_workbook(folder / "data.xlsx", "xiangxi-2018")
-    wb = load_workbook(book)
+    return book, load_workbook(book)
+
+
+def test_recipients_are_read_from_the_workbook(tmp_path):
+    book, wb = _blank_workbook(tmp_path)
     ws = wb["考核与调查"]
     first = _recipient_rows()[0]
     ws[f"A{first}"], ws[f"B{first}"] = "服务对象", 60
@@ -171,10 +176,7 @@ def test_recipients_are_read_from_the_workbook(tmp_path):
 
 
 def test_a_workbook_made_before_the_recipient_rows_reads_with_a_warning(tmp_path):
-    folder = tmp_path / "d"
-    folder.mkdir()
-    book = write_workbook(folder / "data.xlsx", "xiangxi-2018")
-    wb = load_workbook(book)
+    book, wb = _blank_workbook(tmp_path)
     ws = wb["考核与调查"]
     first = _recipient_rows()[0] - 1  # the heading row
     ws.delete_rows(first, ws.max_row - first + 1)
@@ -212,10 +214,7 @@ def test_the_web_form_lists_and_saves_the_recipient_rows(tmp_path):
 
 
 def test_recipients_that_do_not_add_up_name_the_workbook_cell(tmp_path):
-    folder = tmp_path / "d"
-    folder.mkdir()
-    book = write_workbook(folder / "data.xlsx", "xiangxi-2018")
-    wb = load_workbook(book)
+    book, wb = _blank_workbook(tmp_path)
     ws = wb["考核与调查"]
     sent = next(s.row for s in placed(ASSESSMENT) if getattr(s.entry, "label", "") == "发放")
     ws[f"B{sent}"] = 100
@@ -226,7 +225,7 @@ def test_recipients_that_do_not_add_up_name_the_workbook_cell(tmp_path):
     ws[f"A{first}"], ws[f"B{first}"] = "服务对象", 60
     ws[f"A{first + 1}"], ws[f"B{first + 1}"] = "社会公众", 30
     wb.save(book)
-    dept = load_department(folder)
+    dept = load_department(book.parent)
     from reportgen.checks import data_checks
 
     found = [f for f in data_checks(dept) if f.field == "考核与调查.满意度调查.发放对象"]
