@@ -167,17 +167,16 @@ class _Reader:
     def _layout_intact(self, sheet: FormSheet, ws) -> bool:
         for spot in placed(sheet):
             entry = spot.entry
+            expected = entry.label if isinstance(entry, Field) else getattr(entry, "text", "")
             if spot.row > ws.max_row:  # rows added to the layout after this workbook was made
-                label = entry.label if isinstance(entry, Field) else getattr(entry, "text", "")
                 self.notes.append(warning(
                     f"{self.where(sheet.name, f'A{spot.row}')} 起没有内容：本填报表生成时还没有"
-                    f"“{label or entry.key}”等行，这些项按未填写处理；需要填写时可用 reportgen init "
+                    f"“{expected or entry.key}”等行，这些项按未填写处理；需要填写时可用 reportgen init "
                     "在另一个文件夹生成空白填报表（init 不会覆盖已有的 data.xlsx），再把数据抄过去",
                     self.file))
                 break
             if isinstance(entry, FreeRows):
                 continue
-            expected = entry.label if isinstance(entry, Field) else entry.text
             got = _clean(ws[f"A{spot.row}"].value)
             if got != expected:
                 self.notes.append(error(
